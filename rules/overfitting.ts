@@ -1,0 +1,81 @@
+import { defineRule } from '../src/core/engine/define-rule.js';
+import { num, pct, xval } from '../src/core/engine/rule-helpers.js';
+
+export default defineRule({
+  meta: {
+    id: 'overfitting',
+    severity: 'warning',
+    tags: ['verdict', 'generalisation'],
+    seed: ['§C2', '§V1', '§V2', '§V3', '§V4'],
+    title: { en: 'Overfitting', zh: '过拟合' },
+    description: {
+      en: 'Verdict rule: the held-out (val, else test) loss reached its best value and has since stayed flat or risen, while the training loss kept falling or stayed low — the model is fitting the training set at the expense of new data. Names the best epoch/step so you can restore that checkpoint.',
+      zh: '结论规则：验证（或测试）损失达到最佳值后持平或回升，而训练损失继续下降或保持在低位——模型在以牺牲新数据表现为代价拟合训练集。给出最佳的轮次/步数，便于恢复该检查点。',
+    },
+    message: {
+      en: '{{heldOut}} bottomed at {{best}} at {{axis}} {{bestX}} and {{after}} since (now {{heldOutEnd}}), while {{train}} {{trainMove}}.',
+      zh: '{{heldOut}} 在 {{axis}} {{bestX}} 达到最低 {{best}}，此后{{after}}（当前 {{heldOutEnd}}），而 {{train}} {{trainMove}}。',
+    },
+    causes: [
+      { id: 'memorising', seed: '§V', text: { en: 'The model memorises the training set instead of the pattern', zh: '模型在记忆训练集，而不是学习规律' } },
+      { id: 'too-little-data', seed: '§V3', text: { en: 'Too little training data for the model', zh: '相对模型而言训练数据太少' } },
+      { id: 'too-big', seed: '§V2', text: { en: 'Model larger than the task needs', zh: '模型规模超出任务所需' } },
+      { id: 'weak-regularisation', seed: '§V1', text: { en: 'Too little regularisation', zh: '正则化不足' } },
+    ],
+    remedies: [
+      { id: 'restore-best', text: { en: 'Restore the checkpoint from {{axis}} {{bestX}} ({{heldOut}} {{best}}), or use early stopping on {{heldOut}} (e.g. patience of a few evaluations, restore best weights)', zh: '恢复 {{axis}} {{bestX}} 的检查点（{{heldOut}} = {{best}}），或在 {{heldOut}} 上使用早停（耐心值设为几次评估，并恢复最佳权重）' } },
+      { id: 'regularise', seed: '§V1', text: { en: 'Add regularisation: weight decay, dropout, normalisation layers', zh: '加入正则化：权重衰减、dropout、归一化层' } },
+      { id: 'augment', seed: '§V4', text: { en: 'Augment the training data (noise, crops, flips, ...)', zh: '对训练数据做增强（加噪声、裁剪、翻转等）' } },
+      { id: 'more-data', seed: '§V3', text: { en: 'Get more training data', zh: '获取更多训练数据' } },
+      { id: 'smaller-model', seed: '§V2', text: { en: 'Reduce the model size', zh: '减小模型规模' } },
+    ],
+  },
+  check(ctx) {
+    if (ctx.verdict.id !== 'overfitting' || !ctx.heldOut) return undefined;
+    const lang = ctx.options.lang ?? 'en';
+    const h = ctx.heldOut;
+    const t = ctx.train;
+    const rising = ctx.verdict.heldOut === 'rising';
+    const after = rising
+      ? lang === 'zh'
+        ? `回升了 ${pct(h.relRiseSinceMin)}`
+        : `has risen ${pct(h.relRiseSinceMin)}`
+      : lang === 'zh'
+        ? '没有再改善'
+        : 'has not improved';
+    const trainMove = !t
+      ? lang === 'zh'
+        ? '（日志中没有训练损失）'
+        : '(no train loss in the log)'
+      : ctx.verdict.train === 'falling'
+        ? lang === 'zh'
+          ? `继续下降到 ${num(t.endLevel)}`
+          : `kept falling to ${num(t.endLevel)}`
+        : lang === 'zh'
+          ? `保持在 ${num(t.endLevel)}`
+          : `stayed at ${num(t.endLevel)}`;
+    return {
+      confidence: ctx.verdict.confidence,
+      data: {
+        heldOut: h.name,
+        best: num(h.min.value),
+        bestX: xval(h.min.x),
+        axis: h.axis,
+        heldOutEnd: num(h.endLevel),
+        after,
+        train: t?.name ?? 'train loss',
+        trainMove,
+      },
+      evidence: {
+        best: { x: h.min.x, value: h.min.value },
+        heldOutTail: h.tail,
+        riseSinceBest: { relative: h.relRiseSinceMin, noiseUnits: h.riseSinceMin },
+        trainTail: t?.tail,
+        gap: ctx.gap ? { startRel: ctx.gap.startRel, endRel: ctx.gap.endRel, trend: ctx.gap.trend } : undefined,
+      },
+      series: [h.name, ...(t ? [t.name] : [])],
+      range: { from: h.min.x, to: h.last.x, axis: h.axis },
+      best: { x: h.min.x, axis: h.axis, value: h.min.value, series: h.name },
+    };
+  },
+});

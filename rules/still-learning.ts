@@ -1,0 +1,52 @@
+import { defineRule } from '../src/core/engine/define-rule.js';
+import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
+
+export default defineRule({
+  meta: {
+    id: 'still-learning',
+    severity: 'info',
+    tags: ['verdict', 'progress'],
+    seed: ['§C1', '§T6'],
+    title: { en: 'Still learning', zh: '仍在学习' },
+    description: {
+      en: 'Verdict rule: the training loss is still falling at the end of the log (and the held-out loss too, when there is one). Training was stopped, or is still running, before it finished.',
+      zh: '结论规则：日志结束时训练损失仍在下降（若有验证/测试损失，它也在下降）。训练在完成之前就停止了，或者仍在进行中。',
+    },
+    message: {
+      en: '{{train}} is still falling ({{tailChange}} over the last third, to {{trainEnd}} at {{axis}} {{lastX}}){{heldOutPart}}.',
+      zh: '{{train}} 仍在下降（最后三分之一区间变化 {{tailChange}}，在 {{axis}} {{lastX}} 时为 {{trainEnd}}）{{heldOutPart}}。',
+    },
+    causes: [{ id: 'too-short', seed: '§T6', text: { en: 'The run ended before the loss stopped improving', zh: '损失还没停止改善，训练就结束了' } }],
+    remedies: [
+      { id: 'train-longer', seed: '§T6', text: { en: 'Train for more epochs/steps at the current learning rate ({{lr}}); the curve has room to go', zh: '保持当前学习率（{{lr}}）继续训练更多轮次/步数，曲线还有下降空间' } },
+      { id: 'watch-val', text: { en: 'Keep evaluating on held-out data so you can stop at the best checkpoint', zh: '继续在验证集上评估，以便在最佳检查点停止' } },
+    ],
+  },
+  check(ctx) {
+    if (ctx.verdict.id !== 'still-learning') return undefined;
+    const lang = ctx.options.lang ?? 'en';
+    const main = ctx.train ?? ctx.heldOut;
+    if (!main) return undefined;
+    const h = ctx.train ? ctx.heldOut : undefined;
+    const heldOutPart = h
+      ? lang === 'zh'
+        ? `；${h.name} 也在下降（${num(h.startLevel)} → ${num(h.endLevel)}）`
+        : `; ${h.name} is falling too (${num(h.startLevel)} → ${num(h.endLevel)})`
+      : '';
+    return {
+      confidence: ctx.verdict.confidence,
+      data: {
+        train: main.name,
+        trainEnd: num(main.endLevel),
+        tailChange: pct(main.tail.relChange),
+        axis: main.axis,
+        lastX: xval(main.last.x),
+        heldOutPart,
+        ...lrData(ctx, main.last.x),
+      },
+      evidence: { tail: main.tail, improvement: main.improvement, heldOutTail: h?.tail },
+      series: [main.name, ...(h ? [h.name] : [])],
+      range: { from: main.tail.from, to: main.tail.to, axis: main.axis },
+    };
+  },
+});

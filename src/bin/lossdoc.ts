@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { run } from '../cli/run.js';
+
+// A crash outside run() still gets a short banner and exit code 2, never a later 0/1.
+const fatal = (error: unknown) => {
+  process.stderr.write(`lossdoc crashed — this is a bug, please report it.\n${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+};
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+// Writing into a closed pipe (`lossdoc ... | head`) is not an error worth a banner.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') fatal(error);
+});
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: () => readFileSync(0),
+  env: process.env,
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+});

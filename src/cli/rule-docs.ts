@@ -1,0 +1,30 @@
+import type { Rule } from '../core/engine/define-rule.js';
+import type { Lang } from '../core/types.js';
+
+/** `lossdoc rules`: one line per rule. */
+export function listRules(rules: readonly Rule[], lang: Lang): string {
+  const width = Math.max(...rules.map((r) => r.meta.id.length));
+  return `${rules
+    .map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.title[lang]}  [${r.meta.tags.join(', ')}]`)
+    .join('\n')}\n`;
+}
+
+/** `lossdoc explain <id>`: the rule's documentation. */
+export function explainRule(rule: Rule, lang: Lang): string {
+  const m = rule.meta;
+  const zh = lang === 'zh';
+  const lines = [
+    `${m.id} — ${m.title[lang]}`,
+    '',
+    `${zh ? '严重程度' : 'severity'}: ${m.severity}    ${zh ? '标签' : 'tags'}: ${m.tags.join(', ')}    ${zh ? '来源' : 'seed'}: ${m.seed.join(' ') || '–'}`,
+    '',
+    m.description[lang],
+    '',
+    `${zh ? '可能原因' : 'Likely causes'}:`,
+    ...m.causes.map((c) => `  - ${c.text[lang]}${c.seed ? ` (${c.seed})` : ''}`),
+    '',
+    `${zh ? '建议' : 'Remedies'} ${zh ? '（{{…}} 处由日志中的数值填充）' : '({{…}} is filled from your log)'}:`,
+    ...m.remedies.map((r) => `  - ${r.text[lang]}${r.seed ? ` (${r.seed})` : ''}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,88 @@
+import type { Verdict } from '../verdict.js';
+import type { Axis, GapProfile, Lang, Run, Series, SeriesProfile, Severity } from '../types.js';
+
+export interface Localized {
+  en: string;
+  zh: string;
+}
+
+/** A likely cause, citing the seed section it comes from (§T5, §V1, ...). */
+export interface CauseDef {
+  id: string;
+  seed: string;
+  text: Localized;
+}
+
+/** A remedy; `text` may use {{placeholders}} filled from the detection's data. */
+export interface RemedyDef {
+  id: string;
+  text: Localized;
+  seed?: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  tags: string[];
+  /** Seed sections the rule's knowledge comes from. */
+  seed: string[];
+  title: Localized;
+  /** What the rule detects and how, for `lossdoc explain` and the README. */
+  description: Localized;
+  /** One-line finding message; {{placeholders}} come from Detection.data. */
+  message: Localized;
+  causes: CauseDef[];
+  remedies: RemedyDef[];
+}
+
+/** What a rule reports when it fires. */
+export interface Detection {
+  /** 0..1 */
+  confidence: number;
+  /** Values for the message and remedy templates. */
+  data: Record<string, string | number>;
+  /** Numbers that justify the finding, as JSON. */
+  evidence: Record<string, unknown>;
+  series?: string[];
+  range?: { from: number; to: number; axis: Axis };
+  best?: { x: number; axis: Axis; value: number; series: string };
+  /** Cause ids, most likely first, as the curves suggest; unlisted causes follow in rule order. */
+  causeOrder?: string[];
+  /** Remedy ids to show, in order; by default all in rule order. */
+  remedyOrder?: string[];
+  /** Only to lower the rule's severity for a milder case. */
+  severity?: Severity;
+}
+
+export interface AnalyzeOptions {
+  /** Number of classes of a classification loss (for chance-level detection). */
+  numClasses?: number;
+  lang?: Lang;
+}
+
+/** Everything a rule may look at: the run, its series and their profiles. Read-only. */
+export interface RuleContext {
+  run: Run;
+  profiles: ReadonlyMap<string, SeriesProfile>;
+  train?: SeriesProfile;
+  val?: SeriesProfile;
+  test?: SeriesProfile;
+  /** val, or test when the log has no val. */
+  heldOut?: SeriesProfile;
+  gap?: GapProfile;
+  verdict: Verdict;
+  options: AnalyzeOptions;
+  series(name: string): Series | undefined;
+  /** The learning-rate series, when the log has one. */
+  lr?: Series;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): Detection | undefined;
+}
+
+/** Identity helper: a rule module is `export default defineRule({ meta, check })`. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,72 @@
+/** Small helpers shared by the rule modules in rules/. Pure. */
+import type { Series, SeriesProfile } from '../types.js';
+import type { CauseDef, RuleContext } from './define-rule.js';
+
+/** A number as people read it in a log: 4 significant digits, no trailing noise. */
+export function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  if (abs >= 1e5 || abs < 1e-3) return v.toExponential(2).replace('e+', 'e');
+  return String(Number(v.toPrecision(4)));
+}
+
+export function pct(v: number): string {
+  return `${Number((v * 100).toPrecision(3))}%`;
+}
+
+/** `12` for integral x, otherwise 4 significant digits. */
+export function xval(v: number): string {
+  return Number.isInteger(v) ? String(v) : num(v);
+}
+
+/** The learning rate in force at x (last logged value at or before x). */
+export function lrAt(lr: Series | undefined, x: number): number | undefined {
+  if (!lr || lr.x.length === 0) return undefined;
+  let found: number | undefined;
+  for (let i = 0; i < lr.x.length && lr.x[i] <= x; i++) if (Number.isFinite(lr.y[i])) found = lr.y[i];
+  return found ?? (Number.isFinite(lr.y[0]) ? lr.y[0] : undefined);
+}
+
+/** Template data about the learning rate at x: `lr`, `lrLow` (÷10) and `lrText`. */
+export function lrData(ctx: RuleContext, x: number): Record<string, string> {
+  const value = lrAt(ctx.lr, x);
+  if (value === undefined || value <= 0) {
+    const lang = ctx.options.lang ?? 'en';
+    return { lr: lang === 'zh' ? '当前学习率' : 'the current learning rate', lrLow: lang === 'zh' ? '其 1/10' : 'a tenth of it', lrHigh: lang === 'zh' ? '其 3 倍' : '3× it' };
+  }
+  return { lr: num(value), lrLow: num(value / 10), lrHigh: num(value * 3) };
+}
+
+/** Common template data of one profiled series. */
+export function seriesData(p: SeriesProfile, prefix: string): Record<string, string> {
+  return {
+    [prefix]: p.name,
+    [`${prefix}Start`]: num(p.startLevel),
+    [`${prefix}End`]: num(p.endLevel),
+    [`${prefix}Min`]: num(p.min.value),
+    [`${prefix}MinX`]: xval(p.min.x),
+  };
+}
+
+/** Seed causes for "training loss does not go down" (§T1–T12), in their default order. */
+export const TRAIN_NOT_FALLING_CAUSES: CauseDef[] = [
+  { id: 'lr', seed: '§T5', text: { en: 'Learning rate or optimiser wrong (too low to move, or too high to settle)', zh: '学习率或优化器不合适（太低走不动，或太高停不下来）' } },
+  { id: 'gradient-flow', seed: '§T7', text: { en: 'Gradients vanish or explode, or ReLU units died', zh: '梯度消失或爆炸，或 ReLU 神经元坏死' } },
+  { id: 'init', seed: '§T2', text: { en: 'Bad weight initialisation', zh: '权重初始化不当' } },
+  { id: 'loss-activation', seed: '§T4', text: { en: 'Wrong loss function or output activation for the task', zh: '损失函数或输出层激活函数与任务不匹配' } },
+  { id: 'data-labels', seed: '§T10', text: { en: 'Noisy or wrong labels, read errors, class imbalance', zh: '标签噪声或错误、数据读取错误、类别不平衡' } },
+  { id: 'normalisation', seed: '§T11', text: { en: 'Input features not normalised', zh: '输入特征没有归一化' } },
+  { id: 'architecture', seed: '§T1', text: { en: 'Model structure wrong or too small for the task', zh: '模型结构有误或容量太小' } },
+  { id: 'regularisation', seed: '§T3', text: { en: 'Too much regularisation (weight decay, dropout)', zh: '正则化过强（权重衰减、dropout）' } },
+  { id: 'shuffle', seed: '§T9', text: { en: 'Data not shuffled', zh: '数据没有打乱' } },
+  { id: 'features', seed: '§T12', text: { en: 'Features carry too little signal', zh: '特征选择不当，信号太弱' } },
+  { id: 'batch-size', seed: '§T8', text: { en: 'Batch size too large or too small', zh: '批大小过大或过小' } },
+  { id: 'too-short', seed: '§T6', text: { en: 'Not trained long enough yet', zh: '训练时间还不够' } },
+];
+
+/** Where the last flat phase of a profile begins, if it ends flat. */
+export function plateauStart(p: SeriesProfile): number | undefined {
+  const last = p.phases[p.phases.length - 1];
+  return last && last.direction === 'flat' ? last.from : undefined;
+}

@@ -1,0 +1,19 @@
+import type { Report } from './report-schema.js';
+import type { Severity } from './types.js';
+
+export type FailOn = Severity | 'none';
+
+const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
+
+/**
+ * 0 when no finding is at or above `failOn` (and warnings ≤ maxWarnings), else 1.
+ * Exit code 2 (lossdoc could not do its job) is the CLI's, not the report's.
+ */
+export function getExitCode(report: Report, options: { failOn?: FailOn; maxWarnings?: number } = {}): 0 | 1 {
+  const failOn = options.failOn ?? 'error';
+  const findings = report.runs.flatMap((r) => r.findings);
+  if (failOn !== 'none' && findings.some((f) => RANK[f.severity] >= RANK[failOn])) return 1;
+  const maxWarnings = options.maxWarnings ?? -1;
+  if (maxWarnings >= 0 && findings.filter((f) => f.severity === 'warning').length > maxWarnings) return 1;
+  return 0;
+}

@@ -1,0 +1,184 @@
+import { decimate, finitePoints, interpolate, type XY } from './stats/decimate.js';
+import { median, quantile, robustNoise, rollingMedian, clamp01 } from './stats/robust.js';
+import { linearSegments } from './stats/segments.js';
+import { mannKendall, theilSen } from './stats/trend-tests.js';
+import type { Direction, GapProfile, Phase, Point, Series, SeriesProfile, Trend } from './types.js';
+
+/** Curves longer than this are reduced to bucket medians before O(n²) statistics. */
+export const MAX_STAT_POINTS = 300;
+/** Significance level of the trend test. */
+export const ALPHA = 0.05;
+/** A change smaller than this share of the typical level over a window counts as flat. */
+export const MIN_EFFECT = 0.03;
+
+/**
+ * Decide falling / flat / rising on one window: Mann–Kendall (autocorrelation-corrected) for
+ * significance, Theil–Sen slope × span ÷ level for a scale-free effect size. Both must agree.
+ */
+export function classifyTrend(points: XY, scale: number, minEffect = MIN_EFFECT): Trend {
+  const pts = decimate(points, MAX_STAT_POINTS);
+  const n = pts.y.length;
+  const from = n ? pts.x[0] : Number.NaN;
+  const to = n ? pts.x[n - 1] : Number.NaN;
+  if (n < 4) {
+    return { direction: 'flat', p: 1, tau: 0, slope: 0, relChange: 0, confidence: 0, from, to, n };
+  }
+  const mk = mannKendall(pts.x, pts.y);
+  const { slope } = theilSen(pts.x, pts.y);
+  const relChange = (slope * (to - from)) / (scale || 1);
+  let direction: Direction = 'flat';
+  if (mk.p < ALPHA && relChange <= -minEffect && mk.tau < 0) direction = 'falling';
+  else if (mk.p < ALPHA && relChange >= minEffect && mk.tau > 0) direction = 'rising';
+  const size = Math.min(1, Math.abs(relChange) / (4 * minEffect));
+  const confidence =
+    direction === 'flat'
+      ? clamp01(1 - Math.min(1, Math.abs(relChange) / minEffect) * (1 - mk.p))
+      : clamp01((1 - mk.p) * (0.5 + 0.5 * size));
+  return { direction, p: mk.p, tau: mk.tau, slope, relChange, confidence, from, to, n };
+}
+
+/** Typical size of a curve's values, never zero (falls back to spread, then 1). */
+export function typicalLevel(y: ArrayLike<number>): number {
+  const abs = Float64Array.from(y, (v) => Math.abs(v));
+  const level = median(abs);
+  if (Number.isFinite(level) && level > 0) return level;
+  const spread = quantile(y, 0.9) - quantile(y, 0.1);
+  return spread > 0 ? spread : 1;
+}
+
+/** The last third of the x span, widened to at least `minPoints` points. */
+export function tailWindow(points: XY, minPoints = 6): XY {
+  const n = points.x.length;
+  if (n === 0) return points;
+  const cut = points.x[0] + ((points.x[n - 1] - points.x[0]) * 2) / 3;
+  let start = n - 1;
+  while (start > 0 && points.x[start - 1] >= cut) start--;
+  start = Math.min(start, Math.max(0, n - minPoints));
+  return { x: points.x.subarray(start), y: points.y.subarray(start) };
+}
+
+/** Points in the window that gives the start (small: early loss moves fast) or end level. */
+function edgeWindow(n: number, share: number): number {
+  return Math.max(1, Math.min(n, Math.max(3, Math.ceil(n * share))));
+}
+
+export function profileSeries(series: Series): SeriesProfile {
+  const { x, y } = series;
+  const pts = finitePoints(x, y);
+  const n = y.length;
+  const nFinite = pts.y.length;
+  let nonFiniteCount = 0;
+  let firstNonFinite: { x: number; value: string } | undefined;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(y[i])) {
+      nonFiniteCount++;
+      firstNonFinite ??= { x: x[i], value: String(y[i]) };
+    }
+  }
+  const span: [number, number] = n ? [x[0], x[n - 1]] : [Number.NaN, Number.NaN];
+  const empty: Point = { x: Number.NaN, value: Number.NaN };
+  let min = empty;
+  let max = empty;
+  for (let i = 0; i < nFinite; i++) {
+    if (min === empty || pts.y[i] < min.value) min = { x: pts.x[i], value: pts.y[i] };
+    if (max === empty || pts.y[i] > max.value) max = { x: pts.x[i], value: pts.y[i] };
+  }
+  const startLevel = nFinite ? median(pts.y.subarray(0, edgeWindow(nFinite, 0.03))) : Number.NaN;
+  const endLevel = nFinite ? median(pts.y.subarray(nFinite - edgeWindow(nFinite, 0.1))) : Number.NaN;
+  const level = typicalLevel(pts.y);
+  const noise = robustNoise(pts.y);
+
+  const coarse = decimate(pts, MAX_STAT_POINTS);
+  const coarseNoise = robustNoise(coarse.y) || noise || level * 1e-9;
+  // A best value must be sustained: a lone low point (one easy batch) is not the curve's best.
+  const smooth = rollingMedian(coarse.y, Math.max(3, Math.floor(coarse.y.length / 20)) | 1);
+  let smoothMin = Number.POSITIVE_INFINITY;
+  for (const v of smooth) if (v < smoothMin) smoothMin = v;
+  if (!Number.isFinite(smoothMin)) smoothMin = min.value;
+
+  const trend = classifyTrend(pts, level);
+  const tailPts = tailWindow(pts);
+  const tail = classifyTrend(tailPts, typicalLevel(tailPts.y));
+  const endSmooth = smooth.length ? smooth[smooth.length - 1] : endLevel;
+  const rise = Math.max(0, Math.min(endLevel, endSmooth) - smoothMin);
+
+  return {
+    name: series.name,
+    role: series.role,
+    kind: series.kind,
+    axis: series.axis,
+    n,
+    nFinite,
+    nonFinite: { count: nonFiniteCount, ...(firstNonFinite ? { first: firstNonFinite } : {}) },
+    span,
+    first: nFinite ? { x: pts.x[0], value: pts.y[0] } : empty,
+    last: nFinite ? { x: pts.x[nFinite - 1], value: pts.y[nFinite - 1] } : empty,
+    min,
+    max,
+    startLevel,
+    endLevel,
+    noise,
+    relNoise: noise / level,
+    improvement: (startLevel - endLevel) / (Math.abs(startLevel) || level),
+    riseSinceMin: rise / coarseNoise,
+    relRiseSinceMin: rise / (Math.abs(smoothMin) || level),
+    trend,
+    tail,
+    phases: phases(coarse, coarseNoise, level),
+  };
+}
+
+/** Change-point segments of the curve, labelled and merged where neighbours agree. */
+function phases(points: XY, noise: number, level: number): Phase[] {
+  if (points.y.length < 6) return [];
+  const segments = linearSegments(points, { noise });
+  const out: Phase[] = [];
+  for (const [a, b] of segments) {
+    const seg = { x: points.x.subarray(a, b), y: points.y.subarray(a, b) };
+    const { slope } = theilSen(seg.x, seg.y);
+    const change = slope * (seg.x[seg.x.length - 1] - seg.x[0]);
+    const threshold = Math.max(MIN_EFFECT * level, 2 * noise);
+    const direction: Direction = change <= -threshold ? 'falling' : change >= threshold ? 'rising' : 'flat';
+    const phase: Phase = { from: seg.x[0], to: seg.x[seg.x.length - 1], direction, relChange: change / level };
+    const prev = out[out.length - 1];
+    if (prev && prev.direction === direction) {
+      prev.to = phase.to;
+      prev.relChange += phase.relChange;
+    } else {
+      out.push(phase);
+    }
+  }
+  return out;
+}
+
+/**
+ * The generalization gap val − train at the val points inside the train range, with train
+ * smoothed (bucket medians) so its minibatch noise does not leak into the gap.
+ */
+export function profileGap(train: Series, val: Series): GapProfile | undefined {
+  const t = decimate(finitePoints(train.x, train.y), MAX_STAT_POINTS);
+  const v = finitePoints(val.x, val.y);
+  if (t.x.length < 2 || v.x.length < 2) return undefined;
+  const lo = t.x[0];
+  const hi = t.x[t.x.length - 1];
+  const gx: number[] = [];
+  const gy: number[] = [];
+  for (let i = 0; i < v.x.length; i++) {
+    if (v.x[i] < lo || v.x[i] > hi) continue;
+    gx.push(v.x[i]);
+    gy.push(v.y[i] - interpolate(t, v.x[i]));
+  }
+  if (gx.length < 2) return undefined;
+  const trainLevel = typicalLevel(t.y);
+  const gap = { x: Float64Array.from(gx), y: Float64Array.from(gy) };
+  const k = Math.min(3, gy.length);
+  return {
+    train: train.name,
+    val: val.name,
+    startRel: median(gap.y.subarray(0, k)) / trainLevel,
+    endRel: median(gap.y.subarray(gy.length - k)) / trainLevel,
+    valBelowShare: gy.filter((g) => g < 0).length / gy.length,
+    trend: classifyTrend(gap, trainLevel),
+    n: gy.length,
+  };
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/**
+ * The JSON report: lossdoc's machine contract (`--format json`, `lossdoc schema`).
+ * Non-finite numbers are written as null; every field is deterministic for a given input.
+ */
+
+const num = z.number().nullable();
+const direction = z.enum(['falling', 'flat', 'rising']);
+const severity = z.enum(['error', 'warning', 'info']);
+const role = z.enum(['train', 'val', 'test', 'other']);
+const kind = z.enum(['loss', 'metric', 'lr', 'grad-norm', 'other']);
+const axis = z.enum(['step', 'epoch']);
+
+export const pointSchema = z.object({ x: num, value: num });
+
+export const trendSchema = z.object({
+  direction,
+  p: num.describe('two-sided p-value of the autocorrelation-corrected Mann-Kendall test'),
+  tau: num.describe("Kendall's tau"),
+  slope: num.describe('Theil-Sen slope per x unit'),
+  relChange: num.describe('slope × window span ÷ typical level (scale-free)'),
+  confidence: num,
+  from: num,
+  to: num,
+  n: z.number().int().describe('points used (after decimation)'),
+});
+
+export const seriesSchema = z.object({
+  name: z.string(),
+  role,
+  kind,
+  primary: z.enum(['train', 'val', 'test']).nullable().describe('the loss that stands for the run in this role'),
+  components: z.array(z.string()).optional(),
+  points: z.number().int(),
+  sparkline: z.string().describe('bucket medians of the curve as ▁▂▃▄▅▆▇█'),
+  nonFinite: z.object({ count: z.number().int(), first: z.object({ x: num, value: z.string() }).nullable() }),
+  span: z.tuple([num, num]),
+  first: pointSchema,
+  last: pointSchema,
+  min: pointSchema,
+  max: pointSchema,
+  startLevel: num,
+  endLevel: num,
+  noise: num.describe('robust noise scale 1.4826·MAD(Δy)/√2'),
+  relNoise: num,
+  improvement: num.describe('(start − end) ÷ |start|'),
+  riseSinceMin: num.describe('rise of the end level above the best level, in noise units'),
+  trend: trendSchema.nullable(),
+  tail: trendSchema.nullable(),
+  phases: z.array(z.object({ from: num, to: num, direction, relChange: num })),
+  data: z
+    .object({ x: z.array(num), y: z.array(z.union([z.number(), z.string()])) })
+    .optional()
+    .describe('the points (only with includeData); non-finite y as "NaN", "Infinity", "-Infinity"'),
+});
+
+export const findingSchema = z.object({
+  id: z.string(),
+  severity,
+  confidence: z.number(),
+  title: z.string(),
+  message: z.string(),
+  series: z.array(z.string()),
+  range: z.object({ from: num, to: num, axis }).nullable(),
+  best: z.object({ x: num, axis, value: num, series: z.string() }).nullable(),
+  evidence: z.record(z.string(), z.unknown()),
+  causes: z.array(z.object({ id: z.string(), seed: z.string(), text: z.string() })),
+  remedies: z.array(z.object({ id: z.string(), text: z.string() })),
+  seed: z.array(z.string()),
+  tags: z.array(z.string()),
+});
+
+export const verdictSchema = z.object({
+  id: z.enum(['still-learning', 'converged', 'overfitting', 'not-learning', 'data-problem', 'diverging', 'insufficient-data']),
+  title: z.string(),
+  train: z.string().nullable(),
+  heldOut: z.string().nullable(),
+  heldOutRole: z.enum(['val', 'test']).nullable(),
+  seedRow: z.string().nullable(),
+  confidence: z.number(),
+  reason: z.string(),
+});
+
+export const warningSchema = z.object({ code: z.string(), message: z.string(), line: z.number().int().nullable() });
+
+export const runReportSchema = z.object({
+  name: z.string(),
+  sources: z.array(z.string()),
+  format: z.string(),
+  axis,
+  series: z.array(seriesSchema),
+  gap: z
+    .object({
+      train: z.string(),
+      val: z.string(),
+      startRel: num,
+      endRel: num,
+      valBelowShare: num,
+      trend: trendSchema,
+      n: z.number().int(),
+    })
+    .nullable(),
+  verdict: verdictSchema,
+  findings: z.array(findingSchema),
+  warnings: z.array(warningSchema),
+});
+
+export const reportSchema = z.object({
+  schemaVersion: z.literal(1),
+  tool: z.object({ name: z.literal('lossdoc'), version: z.string() }),
+  lang: z.enum(['en', 'zh']),
+  runs: z.array(runReportSchema),
+  summary: z.object({
+    runs: z.number().int(),
+    errors: z.number().int(),
+    warnings: z.number().int(),
+    infos: z.number().int(),
+    verdicts: z.record(z.string(), z.number().int()),
+  }),
+});
+
+export type Report = z.infer<typeof reportSchema>;
+export type RunReport = z.infer<typeof runReportSchema>;
+export type Finding = z.infer<typeof findingSchema>;
+export type SeriesReport = z.infer<typeof seriesSchema>;
+export type TrendReport = z.infer<typeof trendSchema>;

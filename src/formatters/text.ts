@@ -1,0 +1,132 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
+import type { Lang } from '../core/types.js';
+import type { Formatter } from './types.js';
+
+const LABELS = {
+  en: {
+    curves: 'curves',
+    findings: 'findings',
+    causes: 'likely causes',
+    remedies: 'what to do',
+    confidence: 'confidence',
+    noFindings: 'no findings',
+    runs: 'run(s)',
+    summary: 'summary',
+    lastThird: 'last third',
+    best: 'best',
+    warnings: 'input warning(s), see stderr',
+    tableRow: 'seed table row',
+  },
+  zh: {
+    curves: '曲线',
+    findings: '诊断',
+    causes: '可能原因',
+    remedies: '建议',
+    confidence: '置信度',
+    noFindings: '无发现',
+    runs: '个运行',
+    summary: '汇总',
+    lastThird: '最后三分之一',
+    best: '最佳',
+    warnings: '条输入警告，见 stderr',
+    tableRow: '趋势表',
+  },
+} satisfies Record<Lang, Record<string, string>>;
+
+const VERDICT_SEVERITY: Record<string, 'error' | 'warning' | 'info' | 'ok'> = {
+  'still-learning': 'ok',
+  converged: 'ok',
+  overfitting: 'warning',
+  'data-problem': 'warning',
+  'not-learning': 'error',
+  diverging: 'error',
+  'insufficient-data': 'info',
+};
+
+function num(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  if (abs >= 1e5 || abs < 1e-3) return v.toExponential(2).replace('e+', 'e');
+  return String(Number(v.toPrecision(4)));
+}
+
+function signedPct(v: number | null): string {
+  if (v === null) return '';
+  const p = Number((v * 100).toPrecision(2));
+  return `${p > 0 ? '+' : ''}${p}%`;
+}
+
+function pad(s: string, width: number): string {
+  const len = [...s].length;
+  return len >= width ? s : s + ' '.repeat(width - len);
+}
+
+/** Human report: verdict headline, one line per curve, ranked findings with causes and remedies. */
+export const formatText: Formatter = (report, options) => {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const t = LABELS[options.lang];
+  const out: string[] = [];
+  for (const run of report.runs) out.push(...runLines(run, c, t, options.verbose ?? false), '');
+  const s = report.summary;
+  const counts = [
+    s.errors ? c.red(`${s.errors} error(s)`) : '0 errors',
+    s.warnings ? c.yellow(`${s.warnings} warning(s)`) : '0 warnings',
+    `${s.infos} info`,
+  ];
+  out.push(c.bold(`${report.runs.length} ${t.runs}: `) + counts.join(', '));
+  return `${out.join('\n')}\n`;
+};
+
+function runLines(run: RunReport, c: ChalkInstance, t: (typeof LABELS)['en'], verbose: boolean): string[] {
+  const lines: string[] = [];
+  const v = run.verdict;
+  const mark = { error: c.red('✖'), warning: c.yellow('▲'), info: c.blue('ℹ'), ok: c.green('✔') }[VERDICT_SEVERITY[v.id]];
+  lines.push(c.underline(run.name) + c.dim(`  (${run.format}, ${run.axis} axis)`));
+  const row = v.seedRow ? ` · ${t.tableRow} ${v.seedRow}` : '';
+  lines.push(`  ${mark} ${c.bold(v.title)}${c.dim(`  ${t.confidence} ${num(v.confidence)}${row}`)}`);
+  lines.push('', `  ${c.bold(t.curves)}`);
+  const shown = run.series.filter((s) => s.kind === 'loss' || s.primary !== null || verbose || s.kind === 'lr');
+  const nameWidth = Math.min(40, Math.max(...shown.map((s) => [...s.name].length), 4));
+  for (const s of shown) lines.push(`    ${seriesLine(s, nameWidth, c, t)}`);
+  const hidden = run.series.length - shown.length;
+  if (hidden > 0) lines.push(c.dim(`    (+${hidden} other series: ${run.series.filter((s) => !shown.includes(s)).map((s) => s.name).slice(0, 6).join(', ')}${hidden > 6 ? ', …' : ''})`));
+  lines.push('', `  ${c.bold(t.findings)}`);
+  const findings = run.findings.filter((f) => verbose || f.severity !== 'info' || f.tags.includes('verdict'));
+  if (findings.length === 0) lines.push(c.dim(`    ${t.noFindings}`));
+  for (const f of findings) lines.push(...findingLines(f, c, t));
+  if (run.warnings.length > 0) lines.push('', c.dim(`  ${run.warnings.length} ${t.warnings}`));
+  return lines;
+}
+
+function seriesLine(s: SeriesReport, nameWidth: number, c: ChalkInstance, t: (typeof LABELS)['en']): string {
+  const role = s.primary ? c.bold(pad(s.primary, 6)) : c.dim(pad(s.kind === 'loss' ? s.role : s.kind, 6));
+  const name = pad([...s.name].length > nameWidth ? `${[...s.name].slice(0, nameWidth - 1).join('')}…` : s.name, nameWidth);
+  if (s.trend === null || s.tail === null) {
+    return `${name}  ${role}  ${pad(s.sparkline, 24)}  ${c.dim(`${s.points} point(s)`)}`;
+  }
+  const dir = s.tail.direction;
+  const arrow = dir === 'falling' ? '↓' : dir === 'rising' ? '↑' : '→';
+  const trend = `${arrow} ${dir} (${signedPct(s.tail.relChange)} ${t.lastThird})`;
+  const nonFinite = s.nonFinite.count ? c.red(`  ${s.nonFinite.count}× ${s.nonFinite.first?.value}`) : '';
+  return (
+    `${name}  ${role}  ${c.cyan(pad(s.sparkline, 24))}  ${pad(`${num(s.startLevel)} → ${num(s.endLevel)}`, 19)}  ` +
+    `${pad(trend, 30)}  ${c.dim(`${t.best} ${num(s.min.value)} @ ${num(s.min.x)}`)}${nonFinite}`
+  );
+}
+
+function findingLines(f: Finding, c: ChalkInstance, t: (typeof LABELS)['en']): string[] {
+  const sev = { error: c.red('error  '), warning: c.yellow('warning'), info: c.blue('info   ') }[f.severity];
+  const lines = [`    ${sev}  ${c.bold(f.title)} ${c.dim(`[${f.id}]  ${t.confidence} ${num(f.confidence)}`)}`];
+  lines.push(`             ${f.message}`);
+  if (f.causes.length > 0) {
+    lines.push(c.dim(`             ${t.causes}:`));
+    f.causes.slice(0, 4).forEach((cause, i) => lines.push(`               ${i + 1}. ${cause.text}${cause.seed ? c.dim(` (${cause.seed})`) : ''}`));
+  }
+  if (f.remedies.length > 0) {
+    lines.push(c.dim(`             ${t.remedies}:`));
+    for (const r of f.remedies.slice(0, 4)) lines.push(`               → ${r.text}`);
+  }
+  return lines;
+}

@@ -1,0 +1,15 @@
+/** lossdoc's library API. Nothing here touches files, the process or the terminal. */
+export { analyze, analyzeRuns, loadRuns, type AnalyzeOptions, type LogInput, type LoadedRuns } from './api.js';
+export { detectFormat, parseLog, parsers, formatIds } from './parsers/index.js';
+export { buildRun, type BuildOptions } from './core/build-run.js';
+export { analyzeRun, buildReport } from './core/analyze.js';
+export { getExitCode, type FailOn } from './core/exit-code.js';
+export { defineRule } from './core/engine/define-rule.js';
+export type { Rule, RuleMeta, RuleContext, Detection } from './core/engine/define-rule.js';
+export { reportSchema } from './core/report-schema.js';
+export type { Report, RunReport, Finding, SeriesReport } from './core/report-schema.js';
+export { formatters, type FormatName, type Formatter, type FormatOptions } from './formatters/index.js';
+export { rules } from '../rules/index.js';
+export { InputError, LossdocError, UsageError, ConfigError } from './errors.js';
+export * from './core/types.js';
+export { VERSION } from './version.js';

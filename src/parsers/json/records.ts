@@ -1,0 +1,308 @@
+/**
+ * Shared pieces of the JSON-family parsers: which keys are axes, counters or bookkeeping,
+ * reading one flat record (HF log entry, JSONL row, records-array element), and collecting
+ * per-metric points into RawMetric arrays. Pure.
+ */
+import type { ParseWarning, RawMetric, Role } from '../../core/types.js';
+import { baseName, parseNumber } from '../text.js';
+import { isObject } from './jsonText.js';
+
+/** A JSON value as a number: numbers as is, numeric strings (fairseq, NaN tokens) parsed. */
+export function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const n = parseNumber(v);
+    return typeof n === 'number' ? n : undefined;
+  }
+  return undefined;
+}
+
+/** Keys that carry the step axis, most specific first. */
+export const STEP_KEYS = [
+  'step',
+  'global_step',
+  'iteration',
+  'num_updates',
+  'current_steps',
+  'trainer/global_step',
+  'train/global_step',
+  '_step',
+] as const;
+
+/** fairseq's per-split update counters: `valid_num_updates`, `train_num_updates`. */
+const SPLIT_STEP_KEY = /^(?:train|valid|val|eval|test)_num_updates$/;
+
+/** Axes, counters and identifiers: never metrics. */
+const AXIS_KEYS = new Set<string>([
+  ...STEP_KEYS,
+  'iter',
+  'epoch',
+  'epochs',
+  'update', // fairseq: fractional epoch
+  'mode',
+  'split',
+  'phase',
+  '_timestamp',
+  'timestamp',
+  'wall_time',
+  'walltime',
+  'total_steps',
+  'max_steps',
+  'percentage',
+  'num_input_tokens_seen',
+  'total_tokens',
+  'num_tokens',
+  'throughput',
+  'seed',
+]);
+
+/** Timing/progress/resource keys (after stripping a `train_`/`valid_`/… prefix). */
+const BOOKKEEPING = new Set<string>([
+  'time',
+  'data_time',
+  'rank_data_time',
+  'eta',
+  'eta_seconds',
+  'memory',
+  'max_memory',
+  'mem',
+  'elapsed_time',
+  'remaining_time',
+  'percentage',
+  'total_steps',
+  'wps',
+  'ups',
+  'wpb',
+  'bsz',
+  'train_wall',
+  'wall',
+  'gb_free',
+  'total_flos',
+  'flos',
+  'runtime',
+  'throughput',
+]);
+
+const SPLIT_PREFIX = /^(?:train|training|valid|validation|val|eval|test)[_/]/;
+const BOOKKEEPING_PATTERN = /(?:runtime|_per_second|flos)$|(?:^|[_/])(?:time|seconds|secs)$/;
+
+/** True for keys that are axes, counters or timings rather than curves. */
+export function isNonMetricKey(key: string): boolean {
+  const k = key.toLowerCase();
+  if (AXIS_KEYS.has(k) || SPLIT_STEP_KEY.test(k)) return true;
+  if (BOOKKEEPING.has(k) || BOOKKEEPING_PATTERN.test(k)) return true;
+  const base = k.replace(SPLIT_PREFIX, '');
+  return base !== k && (BOOKKEEPING.has(base) || AXIS_KEYS.has(base));
+}
+
+const LR_KEY = /^(?:lr|learning_rate)(?:$|[/_-])/i;
+
+/** `mode`/`split` values → role. */
+export function roleOfMode(mode: string): Role | undefined {
+  switch (mode.trim().toLowerCase()) {
+    case 'train':
+    case 'training':
+    case 'train_inner':
+      return 'train';
+    case 'val':
+    case 'valid':
+    case 'validation':
+    case 'eval':
+    case 'evaluation':
+    case 'dev':
+      return 'val';
+    case 'test':
+      return 'test';
+    default:
+      return undefined;
+  }
+}
+
+/** HF Trainer's end-of-training summary (`train_loss`, `train_runtime`, `total_flos`): not a curve point. */
+export function isTrainSummary(obj: Record<string, unknown>): boolean {
+  return 'train_runtime' in obj || ('total_flos' in obj && 'train_loss' in obj && !('loss' in obj));
+}
+
+/** mmcv's first `.log.json` line (`env_info`, `config`, `seed`, `exp_name`) and similar metadata. */
+export function isMetadataRecord(obj: Record<string, unknown>): boolean {
+  return 'env_info' in obj || typeof obj.config === 'string';
+}
+
+/** One flat record: its axes and its numeric metric entries. */
+export interface FlatRecord {
+  line: number;
+  role?: Role;
+  hasMode: boolean;
+  step: number;
+  hasStep: boolean;
+  epoch: number;
+  hasEpoch: boolean;
+  iter: number;
+  hasIter: boolean;
+  names: string[];
+  values: number[];
+  hasLoss: boolean;
+  hasLr: boolean;
+}
+
+const MAX_FLATTEN_DEPTH = 3;
+
+function flattenInto(obj: Record<string, unknown>, prefix: string, depth: number, out: [string, unknown][]): void {
+  for (const key in obj) {
+    const v = obj[key];
+    const name = prefix === '' ? key : `${prefix}/${key}`;
+    if (isObject(v)) {
+      if (depth < MAX_FLATTEN_DEPTH) flattenInto(v, name, depth + 1, out);
+    } else out.push([name, v]);
+  }
+}
+
+/**
+ * Read one record. `mode` (mmcv `mode`, or the fairseq line tag) sets the role; lr keys of
+ * val/test rows are dropped (mmcv repeats the train lr there).
+ */
+export function readRecord(obj: Record<string, unknown>, line: number, modeOverride?: string): FlatRecord {
+  const modeRaw = modeOverride ?? (typeof obj.mode === 'string' ? obj.mode : typeof obj.split === 'string' ? obj.split : undefined);
+  const role = modeRaw === undefined ? undefined : roleOfMode(modeRaw);
+  const rec: FlatRecord = {
+    line,
+    role,
+    hasMode: modeRaw !== undefined,
+    step: Number.NaN,
+    hasStep: false,
+    epoch: Number.NaN,
+    hasEpoch: false,
+    iter: Number.NaN,
+    hasIter: false,
+    names: [],
+    values: [],
+    hasLoss: false,
+    hasLr: false,
+  };
+  for (const key of STEP_KEYS) {
+    const s = toNumber(obj[key]);
+    if (s !== undefined) {
+      rec.step = s;
+      rec.hasStep = true;
+      break;
+    }
+  }
+  const epoch = toNumber(obj.epoch);
+  if (epoch !== undefined) {
+    rec.epoch = epoch;
+    rec.hasEpoch = true;
+  }
+  const iter = toNumber(obj.iter);
+  if (iter !== undefined) {
+    rec.iter = iter;
+    rec.hasIter = true;
+  }
+  const entries: [string, unknown][] = [];
+  flattenInto(obj, '', 0, entries);
+  for (const [key, raw] of entries) {
+    if (!rec.hasStep && SPLIT_STEP_KEY.test(key)) {
+      const s = toNumber(raw);
+      if (s !== undefined) {
+        rec.step = s;
+        rec.hasStep = true;
+      }
+      continue;
+    }
+    if (isNonMetricKey(key)) continue;
+    const isLr = LR_KEY.test(key);
+    if (isLr && (role === 'val' || role === 'test')) continue;
+    const v = toNumber(raw);
+    if (v === undefined) continue;
+    rec.names.push(key);
+    rec.values.push(v);
+    if (isLr) rec.hasLr = true;
+    if (/loss/i.test(key)) rec.hasLoss = true;
+  }
+  return rec;
+}
+
+interface Acc {
+  name: string;
+  role?: Role;
+  values: number[];
+  steps: number[];
+  epochs: number[];
+  lines: number[];
+}
+
+/** Per-(role, name) point accumulator; builds RawMetric[] in order of first appearance. */
+export class MetricCollector {
+  private readonly accs = new Map<string, Acc>();
+
+  add(name: string, role: Role | undefined, value: number, step: number, epoch: number, line: number): void {
+    const key = `${role ?? ''}\u0000${name}`;
+    let acc = this.accs.get(key);
+    if (acc === undefined) {
+      acc = { name, role, values: [], steps: [], epochs: [], lines: [] };
+      this.accs.set(key, acc);
+    }
+    acc.values.push(value);
+    acc.steps.push(step);
+    acc.epochs.push(epoch);
+    acc.lines.push(line);
+  }
+
+  addRecord(rec: FlatRecord, role: Role | undefined = rec.role): void {
+    for (let k = 0; k < rec.names.length; k++) this.add(rec.names[k], role, rec.values[k], rec.step, rec.epoch, rec.line);
+  }
+
+  get size(): number {
+    return this.accs.size;
+  }
+
+  /**
+   * The metrics. A name logged under several roles (mmcv `loss` in train and val rows) keeps
+   * its name for train/unknown rows; val/test rows get a `val_`/`test_` prefix.
+   */
+  finish(): RawMetric[] {
+    const rolesByName = new Map<string, number>();
+    for (const acc of this.accs.values()) rolesByName.set(acc.name, (rolesByName.get(acc.name) ?? 0) + 1);
+    const out: RawMetric[] = [];
+    for (const acc of this.accs.values()) {
+      let name = acc.name;
+      if ((rolesByName.get(name) ?? 0) > 1 && (acc.role === 'val' || acc.role === 'test')) {
+        const prefix = `${acc.role}_`;
+        if (!name.startsWith(prefix)) name = prefix + name;
+      }
+      const metric: RawMetric = { name, value: Float64Array.from(acc.values), line: Int32Array.from(acc.lines) };
+      if (acc.steps.some((s) => !Number.isNaN(s))) metric.step = Float64Array.from(acc.steps);
+      if (acc.epochs.some((e) => !Number.isNaN(e))) metric.epoch = Float64Array.from(acc.epochs);
+      if (acc.role !== undefined) metric.roleHint = acc.role;
+      out.push(metric);
+    }
+    return out;
+  }
+}
+
+/** Collects warnings, keeping the first `limit` of each code and summarising the rest. */
+export class WarningList {
+  readonly list: ParseWarning[] = [];
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly limit = 10) {}
+
+  add(code: string, message: string, line?: number): void {
+    const n = (this.counts.get(code) ?? 0) + 1;
+    this.counts.set(code, n);
+    if (n <= this.limit) this.list.push(line === undefined ? { code, message } : { code, message, line });
+  }
+
+  finish(): ParseWarning[] {
+    for (const [code, n] of this.counts) {
+      if (n > this.limit) this.list.push({ code, message: `${n - this.limit} more '${code}' warnings not shown` });
+    }
+    return this.list;
+  }
+}
+
+/** Run name from an input name: the file name without its extension (`stdin` for `-`). */
+export function runNameOf(name: string): string {
+  const base = baseName(name);
+  if (base === '-' || base === '') return 'stdin';
+  const m = /^(.+?)\.(?:log\.json|jsonl|ndjson|json|log|txt)$/i.exec(base);
+  return m ? m[1] : base;
+}

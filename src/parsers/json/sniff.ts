@@ -1,0 +1,41 @@
+/** Cheap shape tests on a bounded head of text, shared by the JSON-family sniffers. */
+
+export function stripBom(head: string): string {
+  return head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+}
+
+/** fairseq `--log-format json`: `2021-… | INFO | train_inner | {"epoch": 1, …}`. */
+export const FAIRSEQ_JSON_LINE = /\|\s*[A-Za-z][\w.-]*\s*\|\s*\{.*\}\s*$/;
+
+/**
+ * The complete lines of a head (the last line is dropped when the head may have cut it),
+ * trimmed, without empty lines, at most `max`.
+ */
+export function headLines(head: string, max = 20): string[] {
+  const all = head.split(/\r*\n|\r/);
+  if (!/[\r\n]$/.test(head)) all.pop();
+  const out: string[] = [];
+  for (const l of all) {
+    const t = l.trim();
+    if (t === '') continue;
+    out.push(t);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** A line that holds one JSON object (possibly behind a fairseq log prefix). */
+export function isObjectLine(line: string): boolean {
+  return (line.startsWith('{') && line.endsWith('}')) || FAIRSEQ_JSON_LINE.test(line);
+}
+
+/** How many of the head's first complete lines are one-line JSON objects, -1 if a line is not. */
+export function countObjectLines(head: string): number {
+  const lines = headLines(head, 5);
+  let n = 0;
+  for (const l of lines) {
+    if (!isObjectLine(l)) return -1;
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,69 @@
+/** Byte → text helpers shared by the text-based parsers. Pure. */
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * Decode a log's bytes: UTF-8 (BOM stripped) or UTF-16 LE/BE (by BOM, or by the NUL pattern
+ * of ASCII text in UTF-16 without a BOM).
+ */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return utf8.decode(bytes.subarray(3));
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  }
+  if (bytes.length >= 4 && bytes[0] !== 0 && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0) {
+    return new TextDecoder('utf-16le').decode(bytes);
+  }
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] !== 0 && bytes[2] === 0 && bytes[3] !== 0) {
+    return new TextDecoder('utf-16be').decode(bytes);
+  }
+  return utf8.decode(bytes);
+}
+
+/** Split into lines on LF, CRLF, lone CR and the `\r\r\n` Windows artefact. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r*\n|\r/);
+}
+
+const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '-nan', '+nan']);
+
+/**
+ * Parse one numeric cell as training logs write it. Returns:
+ * - a number (NaN for `nan`/`NaN`, ±Infinity for `inf`/`-inf`/`Infinity`),
+ * - `undefined` for an empty/`NA`/`null`/`None` cell (no value logged),
+ * - `null` when the text is not a number at all.
+ * `nan` is kept as NaN (a symptom), while an empty cell is "not logged here".
+ */
+export function parseNumber(raw: string): number | undefined | null {
+  const s = raw.trim().replace(/^"(.*)"$/, '$1').trim();
+  const lower = s.toLowerCase();
+  if (lower === '' || lower === 'na' || lower === 'n/a' || lower === 'null' || lower === 'none') {
+    return undefined;
+  }
+  if (lower === 'nan' || lower === '-nan' || lower === '+nan') return Number.NaN;
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  // Number('') and Number('0x10') are too permissive for log cells.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
+  return Number(s);
+}
+
+export function isMissingToken(raw: string): boolean {
+  return MISSING.has(raw.trim().toLowerCase());
+}
+
+/** The first `maxBytes` of the input as text, for sniffing. */
+export function headText(bytes: Uint8Array, maxBytes = 8192): string {
+  return decodeText(bytes.subarray(0, Math.min(bytes.length, maxBytes)));
+}
+
+/** Base name of a path or `-`. */
+export function baseName(name: string): string {
+  const i = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+  return i >= 0 ? name.slice(i + 1) : name;
+}
