@@ -76,6 +76,8 @@ export default defineRule({
       series: [h.name, ...(t ? [t.name] : [])],
       range: { from: h.min.x, to: h.last.x, axis: h.axis },
       best: { x: h.min.x, axis: h.axis, value: h.min.value, series: h.name },
+      // A held-out loss that only stopped improving is the onset, not yet a failure.
+      ...(rising ? {} : { severity: 'info' as const }),
     };
   },
 });

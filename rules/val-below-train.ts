@@ -29,6 +29,9 @@ export default defineRule({
   check(ctx) {
     const gap = ctx.gap;
     if (!gap || !ctx.train || !ctx.heldOut || gap.n < 3) return undefined;
+    // Only meaningful for a run that trains normally, on a loss that is positive.
+    if (!['still-learning', 'converged', 'overfitting', 'data-problem'].includes(ctx.verdict.id)) return undefined;
+    if (ctx.train.endLevel <= 0 || ctx.heldOut.endLevel <= 0) return undefined;
     if (gap.valBelowShare < 0.8 || gap.endRel > -0.05) return undefined;
     return {
       confidence: Math.min(1, gap.valBelowShare * Math.min(1, gap.n / 5)),

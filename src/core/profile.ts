@@ -1,5 +1,5 @@
 import { decimate, finitePoints, interpolate, type XY } from './stats/decimate.js';
-import { median, quantile, robustNoise, rollingMedian, clamp01 } from './stats/robust.js';
+import { clamp01, mad, median, quantile, robustNoise, rollingMedian } from './stats/robust.js';
 import { linearSegments } from './stats/segments.js';
 import { mannKendall, theilSen } from './stats/trend-tests.js';
 import type { Direction, GapProfile, Phase, Point, Series, SeriesProfile, Trend } from './types.js';
@@ -9,7 +9,7 @@ export const MAX_STAT_POINTS = 300;
 /** Significance level of the trend test. */
 export const ALPHA = 0.05;
 /** A change smaller than this share of the typical level over a window counts as flat. */
-export const MIN_EFFECT = 0.03;
+export const MIN_EFFECT = 0.05;
 
 /**
  * Decide falling / flat / rising on one window: Mann–Kendall (autocorrelation-corrected) for
@@ -24,11 +24,17 @@ export function classifyTrend(points: XY, scale: number, minEffect = MIN_EFFECT)
     return { direction: 'flat', p: 1, tau: 0, slope: 0, relChange: 0, confidence: 0, from, to, n };
   }
   const mk = mannKendall(pts.x, pts.y);
-  const { slope } = theilSen(pts.x, pts.y);
-  const relChange = (slope * (to - from)) / (scale || 1);
+  const { slope, intercept } = theilSen(pts.x, pts.y);
+  const change = slope * (to - from);
+  const relChange = change / (scale || 1);
+  // The change must also stand out from the wander around the trend line: with few,
+  // autocorrelated points a significant-looking slope can be one slow excursion.
+  const residuals = Float64Array.from(pts.y, (v, i) => v - (intercept + slope * pts.x[i]));
+  const wander = 1.4826 * mad(residuals);
+  const clear = Math.abs(change) >= 1.5 * wander;
   let direction: Direction = 'flat';
-  if (mk.p < ALPHA && relChange <= -minEffect && mk.tau < 0) direction = 'falling';
-  else if (mk.p < ALPHA && relChange >= minEffect && mk.tau > 0) direction = 'rising';
+  if (mk.p < ALPHA && clear && relChange <= -minEffect && mk.tau < 0) direction = 'falling';
+  else if (mk.p < ALPHA && clear && relChange >= minEffect && mk.tau > 0) direction = 'rising';
   const size = Math.min(1, Math.abs(relChange) / (4 * minEffect));
   const confidence =
     direction === 'flat'
@@ -83,10 +89,14 @@ export function profileSeries(series: Series): SeriesProfile {
     if (min === empty || pts.y[i] < min.value) min = { x: pts.x[i], value: pts.y[i] };
     if (max === empty || pts.y[i] > max.value) max = { x: pts.x[i], value: pts.y[i] };
   }
-  const startLevel = nFinite ? median(pts.y.subarray(0, edgeWindow(nFinite, 0.03))) : Number.NaN;
-  const endLevel = nFinite ? median(pts.y.subarray(nFinite - edgeWindow(nFinite, 0.1))) : Number.NaN;
   const level = typicalLevel(pts.y);
   const noise = robustNoise(pts.y);
+  const headMedian = nFinite ? median(pts.y.subarray(0, edgeWindow(nFinite, 0.03))) : Number.NaN;
+  // Per-step logs often catch the steep first drop in their first record or two; a first value
+  // far above the head (5 noise units and 20%) is the real start, not an outlier.
+  const firstIsStart = nFinite > 0 && pts.y[0] > headMedian + 5 * noise && pts.y[0] > 1.2 * headMedian && headMedian > 0;
+  const startLevel = firstIsStart ? pts.y[0] : headMedian;
+  const endLevel = nFinite ? median(pts.y.subarray(nFinite - edgeWindow(nFinite, 0.1))) : Number.NaN;
 
   const coarse = decimate(pts, MAX_STAT_POINTS);
   const coarseNoise = robustNoise(coarse.y) || noise || level * 1e-9;
@@ -119,6 +129,7 @@ export function profileSeries(series: Series): SeriesProfile {
     endLevel,
     noise,
     relNoise: noise / level,
+    bestLevel: smoothMin,
     improvement: (startLevel - endLevel) / (Math.abs(startLevel) || level),
     riseSinceMin: rise / coarseNoise,
     relRiseSinceMin: rise / (Math.abs(smoothMin) || level),

@@ -140,6 +140,8 @@ export interface SeriesProfile {
   noise: number;
   /** noise ÷ typical level. */
   relNoise: number;
+  /** Lowest level the curve sustained (minimum of a rolling median), robust to lone low points. */
+  bestLevel: number;
   /** (startLevel − endLevel) ÷ |startLevel|: share of the starting loss removed. */
   improvement: number;
   /** (endLevel − min) in noise units: how far the curve has climbed back from its best. */

@@ -1,3 +1,4 @@
+import { MIN_EFFECT } from './profile.js';
 import type { Direction, GapProfile, SeriesProfile } from './types.js';
 
 export type VerdictId =
@@ -69,7 +70,8 @@ function trainState(p: SeriesProfile): CurveState {
   if (risingTail && p.relRiseSinceMin >= 0.2 && p.riseSinceMin >= 3) return 'rising';
   // Jumped up and stayed there: the tail is flat, but far above the sustained best.
   if (p.relRiseSinceMin >= 0.5 && p.riseSinceMin >= 5) return 'rising';
-  if (p.improvement < MIN_IMPROVEMENT && p.trend.direction !== 'falling' && p.tail.direction !== 'falling') {
+  // Judged on the whole curve: a dip in the last third of a flat run is not learning.
+  if (p.improvement < MIN_IMPROVEMENT && p.trend.direction !== 'falling') {
     return p.trend.direction === 'rising' && p.relRiseSinceMin >= 0.2 ? 'rising' : 'never-fell';
   }
   return p.tail.direction === 'falling' ? 'falling' : 'flat';
@@ -80,6 +82,8 @@ function heldOutState(p: SeriesProfile): CurveState {
   if (p.tail.direction === 'rising') return 'rising';
   // A U-shape whose tail test is noisy: clearly back above the best value.
   if (p.relRiseSinceMin >= 0.1 && p.riseSinceMin >= 2 && p.min.x < p.span[1]) return 'rising';
+  // A zig-zagging held-out curve inflates the noise estimate; a large rise still counts.
+  if (p.relRiseSinceMin >= 0.25 && p.riseSinceMin >= 1 && p.min.x < p.span[1]) return 'rising';
   if (p.tail.direction === 'falling') return 'falling';
   return 'flat';
 }
@@ -161,19 +165,23 @@ export function decideVerdict(input: VerdictInput): Verdict {
   }
   if (t === 'falling') {
     if (h === 'falling') return { id: 'still-learning', train: t, heldOut: h, ...withRole, seedRow: 'C1', confidence: both, reason: 'both-falling' };
-    if (pastItsBest(heldOutProfile)) {
-      const widening = input.gap?.trend.direction === 'rising';
-      return {
-        id: 'overfitting',
-        train: t,
-        heldOut: h,
-        ...withRole,
-        seedRow: 'C2',
-        confidence: widening ? Math.max(0.5, input.gap!.trend.confidence * 0.8) : 0.5,
-        reason: 'held-out-flat',
-      };
+    // Still drifting down, just not significantly: not yet past its best.
+    if (heldOutProfile.tail.relChange <= -MIN_EFFECT && !pastItsBest(heldOutProfile)) {
+      return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: 0.5, reason: 'held-out-still-drifting-down' };
     }
-    return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: 0.5 * both + 0.25, reason: 'held-out-at-best' };
+    // §C2: the held-out loss stopped improving while training goes on. Milder than a rise:
+    // less confident when the held-out curve is still at its best at the very end.
+    const widening = input.gap?.trend.direction === 'rising';
+    const atBest = !pastItsBest(heldOutProfile);
+    return {
+      id: 'overfitting',
+      train: t,
+      heldOut: h,
+      ...withRole,
+      seedRow: 'C2',
+      confidence: (widening ? Math.max(0.6, input.gap!.trend.confidence * 0.8) : 0.5) * (atBest ? 0.7 : 1),
+      reason: 'held-out-flat',
+    };
   }
   // Train flat.
   if (h === 'falling' && heldOutProfile.tail.relChange <= -0.1) {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeRun } from '../../src/core/analyze.js';
+import { makeRun, steps } from '../helpers/curves.js';
+import { expectedVerdict, scenario, type HeldOutShape, type TrainShape } from '../helpers/scenarios.js';
+import { rules } from '../../rules/index.js';
+
+const trains: TrainShape[] = ['falling', 'flat', 'rising', 'never'];
+const heldOuts: HeldOutShape[] = ['falling', 'flat', 'rising', 'none'];
+
+describe('verdict table: every train × held-out combination', () => {
+  for (const train of trains) {
+    for (const heldOut of heldOuts) {
+      const expected = expectedVerdict(train, heldOut);
+      for (const model of ['gaussian', 'heavy', 'ar1'] as const) {
+        for (const logging of ['per-epoch', 'per-step'] as const) {
+          it(`${train} × ${heldOut} (${model}, ${logging}) → ${expected}`, () => {
+            for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+              const run = scenario({ train, heldOut, model, logging, seed, irregular: seed % 2 === 0 });
+              const report = analyzeRun(run, rules);
+              expect(report.verdict.id, `seed ${seed}: ${report.verdict.reason}`).toBe(expected);
+            }
+          });
+        }
+      }
+    }
+  }
+});
+
+describe('scale invariance', () => {
+  it('multiplying the loss by 1e-3 or 1e3 gives the same verdict and findings', () => {
+    for (const train of trains) {
+      for (const heldOut of heldOuts) {
+        const ids = [1e-3, 1, 1e3].map((scale) => {
+          const r = analyzeRun(scenario({ train, heldOut, scale, seed: 5 }), rules);
+          return [r.verdict.id, ...r.findings.map((f) => f.id)].join(',');
+        });
+        expect(new Set(ids).size, `${train} × ${heldOut}: ${ids.join(' | ')}`).toBe(1);
+      }
+    }
+  });
+});
+
+describe('insufficient data', () => {
+  it('fewer than 5 points gives insufficient-data, not a guess', () => {
+    const run = makeRun([{ name: 'loss', x: steps(3), y: Float64Array.from([1, 0.8, 0.7]) }]);
+    const report = analyzeRun(run, rules);
+    expect(report.verdict.id).toBe('insufficient-data');
+    expect(report.findings.map((f) => f.id)).toContain('insufficient-data');
+  });
+
+  it('a log with no loss series gives insufficient-data naming the series it saw', () => {
+    const run = makeRun([{ name: 'accuracy', x: steps(20), y: Float64Array.from({ length: 20 }, (_, i) => i / 20) }]);
+    const report = analyzeRun(run, rules);
+    expect(report.verdict.id).toBe('insufficient-data');
+    expect(report.findings[0].message).toContain('accuracy');
+  });
+});
