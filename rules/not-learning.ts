@@ -1,11 +1,13 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrAt, lrData, num, pct, TRAIN_NOT_FALLING_CAUSES } from '../src/core/engine/rule-helpers.js';
 
-/** Cross-entropy of a uniform guess over C classes is ln C. */
+/**
+ * Cross-entropy of a uniform guess over C classes is ln C. Inferred only for C ≤ 20 and within a
+ * fifth of the gap to ln(C ± 1): beyond that, ln C values are too close to tell apart.
+ */
 function nearChance(level: number): number | undefined {
-  for (let c = 2; c <= 1000; c++) {
-    if (Math.abs(level - Math.log(c)) <= 0.02 * Math.log(c)) return c;
-    if (Math.log(c) > level * 1.1) break;
+  for (let c = 2; c <= 20; c++) {
+    if (Math.abs(level - Math.log(c)) <= 0.2 * (Math.log(c + 1) - Math.log(c))) return c;
   }
   return undefined;
 }

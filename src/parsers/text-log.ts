@@ -45,10 +45,16 @@ export function finalLineState(line: string): string {
   return '';
 }
 
-/** Physical lines (LF / CRLF) reduced to their final state. */
+/** ANSI colour / cursor escapes (Keras 3 and rich progress bars colour their output). */
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+/** Physical lines (LF / CRLF) reduced to their final state, without ANSI escapes. */
 function outputLines(text: string): string[] {
   const raw = text.split('\n');
-  return raw.map((l) => finalLineState(l.replace(/\r+$/, '')));
+  return raw.map((l) => {
+    const line = l.indexOf('\x1b') >= 0 ? l.replace(ANSI, '') : l;
+    return finalLineState(line.replace(/\r+$/, ''));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -78,7 +84,7 @@ function skipKey(name: string): boolean {
     k === 'v_num' ||
     k === 'wall' ||
     k === 'train_wall' ||
-    k === 'gb_free' ||
+    k.endsWith('gb_free') ||
     k === 'oom' ||
     k === 'loss_scale' ||
     k === 'total_flos' ||
@@ -88,12 +94,14 @@ function skipKey(name: string): boolean {
     /(^|_)best_/.test(k) ||
     k === 'percentage' ||
     k === 'elapsed_time' ||
-    k === 'remaining_time'
+    k === 'remaining_time' ||
+    CONFIG_COUNTS.test(k)
   );
 }
 
 /** Multi-word keys become `lower_snake`; log-level words in front are dropped. */
 function normaliseKey(raw: string): string {
+  if (raw.indexOf(' ') < 0) return raw;
   const words = raw.split(' ');
   while (words.length > 1 && LOG_WORDS.has(words[0].toLowerCase())) words.shift();
   return words.length === 1 ? words[0] : words.join('_').toLowerCase();
@@ -198,8 +206,10 @@ const FS_EPOCH = /(?:^|\|)\s*(?:(train_inner|train|valid[\w-]*|test[\w-]*)\s*\|\
 // Keras
 const KERAS_EPOCH = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
 const KERAS_LINE = new RegExp(
-  String.raw`^\s*(?:(?:\d+\/\d+|\d+(?:\.\d+)?m?s)\b[^\-\n]*)?-\s+(?:ETA:\s*\S+\s*-\s+)?[A-Za-z_][\w./]*:\s*(?:${NUM})`,
+  String.raw`^\s*(?:-\s+)?(?:(\d+)\/(\d+)|\d+(?:\.\d+)?m?s\b)(?:.*?\s)?-\s+[A-Za-z_][\w./]*:\s*(?:${NUM})`,
 );
+
+const KERAS_CHUNK = new RegExp(String.raw`^\s*([A-Za-z_][\w./]*):\s*(${NUM})\s*$`);
 
 // HF printed dicts
 const HF_DICT = /\{\s*'[^'{}]+'\s*:[^{}]*\}/;
@@ -207,12 +217,14 @@ const HF_ITEM = /'((?:[^'\\]|\\.)*)'\s*:\s*([^,}]+)/g;
 
 // Generic counters
 const COUNTER =
-  /(?<![\w./\-'"])(global[ _]steps?|num_updates|steps?|iterations?|iters?|batch(?:es)?|updates?|epochs?)\b\s*(?:[:=#]\s*)?\[?\s*(\d+)(?![\d.]*\.\d)(?:\s*\/\s*(\d+))?\s*\]?/gi;
+  /(?<![\w./\-'"])(global[ _]step|num_updates|step|iteration|iter|batch|update|epoch)\b\s*(?:[:=#]\s*)?\[?\s*(\d+)(?![\d.]*\.\d)(?:\s*\/\s*(\d+))?\s*\]?/gi;
 const BRACKET_PROGRESS = /\[\s*(\d+)\s*\/\s*(\d+)\b[^\]]*\]/;
 
 const ROLE_WORD = /(^|[^a-z])(val|valid|validation|eval|evaluation|test|dev)([^a-z]|$)/i;
-const STEP_NAMES = new Set(['step', 'steps', 'global_step', 'iter', 'iteration', 'num_updates', 'batch', 'update', 'updates']);
-const EPOCH_NAMES = new Set(['epoch', 'epochs']);
+const STEP_NAMES = new Set(['step', 'global_step', 'iter', 'iteration', 'num_updates', 'batch', 'update']);
+const EPOCH_NAMES = new Set(['epoch']);
+/** Plural / total counters are configuration, not progress. */
+const CONFIG_COUNTS = /^(?:(?:num|max|total)_)?(?:epochs|steps|iters|iterations|updates|batches)$/;
 
 function fairseqValue(raw: unknown): number | undefined {
   if (typeof raw === 'number') return raw;
@@ -226,7 +238,8 @@ function fairseqValue(raw: unknown): number | undefined {
 /** Parse a Python-literal value as HF prints it: 0.5, nan, inf, np.float64(0.5), tensor(0.5). */
 function pythonNumber(raw: string): number | undefined {
   let s = raw.trim();
-  const wrapped = /^(?:np\.\w+|numpy\.\w+|tensor|torch\.tensor|float)\((.*?)(?:,.*)?\)$/.exec(s);
+  // (the item regex stops at a comma, so `tensor(0.5, device='cuda:0')` arrives as `tensor(0.5`)
+  const wrapped = /^(?:np\.\w+|numpy\.\w+|tensor|torch\.tensor|float)\(\s*([^,)]*)/.exec(s);
   if (wrapped) s = wrapped[1];
   const v = parseNumber(s);
   return typeof v === 'number' ? v : undefined;
@@ -236,7 +249,9 @@ interface ParseState {
   c: Collector;
   // Keras
   kerasEpoch?: number;
-  kerasPending?: { line: number; epoch: number; pairs: Pair[]; kind: string };
+  kerasPending?: { line: number; epoch: number; pairs: Pair[]; kind: string; total?: number };
+  /** Epoch whose Keras values were already recorded. */
+  kerasFlushedEpoch?: number;
   kerasRunning: number;
   kerasNoEpochCounted: boolean;
   // mmcv
@@ -248,6 +263,7 @@ function flushKeras(st: ParseState): void {
   const p = st.kerasPending;
   if (!p) return;
   st.kerasPending = undefined;
+  st.kerasFlushedEpoch = p.epoch;
   st.c.add(p.kind, { generic: false }, { line: p.line, step: Number.NaN, epoch: p.epoch, pairs: p.pairs });
 }
 
@@ -404,21 +420,37 @@ function parseKeras(text: string, lineNo: number, st: ParseState): boolean {
   let m = KERAS_EPOCH.exec(text);
   if (m) {
     flushKeras(st);
+    st.kerasFlushedEpoch = undefined;
     st.kerasEpoch = Number(m[1]);
     return true;
   }
-  if (!KERAS_LINE.test(text)) return false;
+  const k = KERAS_LINE.exec(text);
+  if (!k) return false;
+  // `2023/05/21 10:00 - step 5 - loss: 0.4` is a generic line, not a Keras bar.
+  COUNTER.lastIndex = 0;
+  if (COUNTER.test(text)) return false;
   const pairs: Pair[] = [];
   for (const chunk of text.split(/\s+-\s+/)) {
-    m = new RegExp(String.raw`^\s*([A-Za-z_][\w./]*):\s*(${NUM})\s*$`).exec(chunk);
+    m = KERAS_CHUNK.exec(chunk);
     if (!m || m[1] === 'ETA') continue;
     const v = parseNumber(m[2]);
     if (typeof v === 'number' && !skipKey(m[1])) pairs.push({ key: m[1], value: v });
   }
   if (pairs.length === 0) return false;
+  const total = k[2] !== undefined ? Number(k[2]) : undefined;
   if (st.kerasEpoch !== undefined) {
+    const pending = st.kerasPending;
+    if (pending && pending.epoch === st.kerasEpoch) {
+      // A bar of another length after the epoch's own (model.evaluate) is not the epoch's state.
+      if (total !== undefined && pending.total !== undefined && total !== pending.total) {
+        flushKeras(st);
+        return true;
+      }
+    } else if (!pending && st.kerasFlushedEpoch === st.kerasEpoch) {
+      return true; // after the epoch was closed by an evaluate bar
+    }
     // Progress lines of one epoch overwrite each other: the final state carries the epoch's values.
-    st.kerasPending = { line: lineNo, epoch: st.kerasEpoch, pairs, kind: 'keras' };
+    st.kerasPending = { line: lineNo, epoch: st.kerasEpoch, pairs, kind: 'keras', total };
   } else {
     st.kerasNoEpochCounted = true;
     st.kerasRunning++;
@@ -483,6 +515,10 @@ function parseGeneric(text: string, lineNo: number, st: ParseState): boolean {
         counters.global = k === 'global_step' || k === 'num_updates';
       }
     } else if (!skipKey(p.key)) pairs.push(p);
+  }
+  // Under a Keras-style `Epoch 3/20` header, the header's epoch applies.
+  if (counters.epoch === undefined && counters.stepLike !== undefined && st.kerasEpoch !== undefined) {
+    counters.epoch = st.kerasEpoch;
   }
   if (pairs.length === 0 || (counters.stepLike === undefined && counters.epoch === undefined)) return false;
   if (main) {
@@ -718,7 +754,7 @@ function looksStructured(head: string): boolean {
   const lines = head.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) return false;
   const first = lines[0].replace(/^\uFEFF/, '').trim();
-  if (first.startsWith('{"') || first.startsWith('[') || first === '{') return true;
+  if (first.startsWith('{"') || first === '{' || /^\[\s*(?:[{["\d-]|$)/.test(first)) return true;
   const sep = [',', '\t', ';'].find((s) => first.split(s).length >= 3);
   if (sep && !/[:=]\s*[-+]?\d/.test(first)) {
     const next = lines[1];
@@ -741,7 +777,16 @@ export const textLogParser = defineParser({
       const n = Math.max(0, lines.length - 1);
       for (let i = 0; i < n; i++) parseLine(lines[i], i + 1, st);
       flushKeras(st);
-      const hits = st.c.order.length;
+      let hits = st.c.order.length;
+      // A Keras progress capture can be one huge line of `\r` redraws: count its redraws.
+      if (hits < 3 && head.indexOf('\r') >= 0) {
+        let redraws = 0;
+        for (const seg of head.split(/[\r\n]/)) {
+          if (redraws >= 3) break;
+          if (KERAS_LINE.test(seg.replace(/\x08/g, ''))) redraws++;
+        }
+        hits = Math.max(hits, redraws);
+      }
       const score = hits >= 3 ? 0.6 : hits >= 1 ? 0.2 : 0;
       return looksStructured(head) ? Math.min(score, 0.05) : score;
     } catch {

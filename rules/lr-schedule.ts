@@ -1,0 +1,220 @@
+import { indexAtOrAfter, logCurve, medianOf, rollingLevel, trainSeries } from '../src/core/curve-signals.js';
+import { defineRule } from '../src/core/engine/define-rule.js';
+import { num, pct, xval } from '../src/core/engine/rule-helpers.js';
+import { detectLrSchedule, type LrSchedule } from '../src/core/lr-schedule.js';
+import type { Lang } from '../src/core/types.js';
+
+interface LatePlateau {
+  /** Where the loss stopped improving, and the LR drop that ended the plateau. */
+  from: number;
+  dropX: number;
+  level: number;
+  /** Relative step down of the loss after the drop. */
+  stepDown: number;
+  lrFrom: number;
+  lrTo: number;
+}
+
+interface BlowUp {
+  x: number;
+  /** 'warmup-end' or 'restart' */
+  after: 'warmup-end' | 'restart';
+  factor: number;
+  lr: number;
+}
+
+function describe(s: LrSchedule, lang: Lang, axis: string): string {
+  const parts: string[] = [];
+  const zh = lang === 'zh';
+  if (s.warmup) {
+    parts.push(
+      zh
+        ? `预热：从 ${num(s.warmup.startValue)} 升到 ${num(s.warmup.peakValue)}（到 ${axis} ${xval(s.warmup.to)}，占 ${pct(s.warmup.share)}）`
+        : `warm-up from ${num(s.warmup.startValue)} to ${num(s.warmup.peakValue)} (until ${axis} ${xval(s.warmup.to)}, ${pct(s.warmup.share)} of the run)`,
+    );
+  }
+  if (s.cycles) {
+    parts.push(
+      zh
+        ? `周期性：重启 ${s.cycles.restarts} 次，周期约 ${xval(Math.round(s.cycles.period))}`
+        : `cyclic: ${s.cycles.restarts} restarts, one every ~${xval(Math.round(s.cycles.period))} ${axis}s`,
+    );
+  } else if (s.drops.length > 0) {
+    const list = s.drops
+      .slice(0, 4)
+      .map((d) => `${num(d.from)} → ${num(d.to)} @ ${xval(d.x)}`)
+      .join(', ');
+    const more = s.drops.length > 4 ? (zh ? ` 等 ${s.drops.length} 次` : ` and ${s.drops.length - 4} more`) : '';
+    parts.push(zh ? `阶梯衰减 ${s.drops.length} 次（${list}${more}）` : `${s.drops.length} step decay(s) (${list}${more})`);
+  } else if (s.decay !== 'none') {
+    const shape = {
+      linear: zh ? '线性' : 'linear',
+      cosine: zh ? '余弦' : 'cosine',
+      exponential: zh ? '指数' : 'exponential',
+      smooth: zh ? '平滑' : 'smooth',
+      step: zh ? '阶梯' : 'step',
+      none: '',
+    }[s.decay];
+    parts.push(zh ? `${shape}衰减：${num(s.peak.value)} → ${num(s.last)}` : `${shape} decay from ${num(s.peak.value)} to ${num(s.last)}`);
+  }
+  if (s.rises.length > 0 && !s.cycles) {
+    parts.push(
+      zh
+        ? `在 ${axis} ${s.rises.map((r) => xval(r.x)).join('、')} 上调`
+        : `raised at ${axis} ${s.rises.map((r) => xval(r.x)).join(', ')}`,
+    );
+  }
+  return parts.join(zh ? '；' : '; ');
+}
+
+export default defineRule({
+  meta: {
+    id: 'lr-schedule',
+    severity: 'info',
+    tags: ['schedule', 'optimisation'],
+    seed: ['§T5'],
+    title: { en: 'Learning-rate schedule', zh: '学习率调度' },
+    description: {
+      en: 'Reads the learning-rate series, when the log has one: warm-up (a monotone rise to the peak), step decays (drops by a factor ≥ 2 between consecutive logged values that stand out from their neighbours), restarts and cyclic schedules (two or more rises by ≥ 2× after a decay), and the shape of a smooth decay (linear, cosine, exponential). Then relates it to the training loss: a plateau that only ended when the LR was cut says the decay could have come earlier; a blow-up right after the LR went up (end of warm-up, a restart) says the peak LR is too high.',
+      zh: '当日志中有学习率序列时读取其调度：预热（单调上升到峰值）、阶梯衰减（相邻两次记录之间下降至少 2 倍，且明显区别于前后变化）、重启与周期性调度（衰减后两次以上回升至少 2 倍），以及平滑衰减的形状（线性、余弦、指数）。再与训练损失对照：平台期直到学习率下调才结束，说明衰减本可以更早；学习率上调（预热结束、重启）后损失立刻暴涨，说明峰值学习率过高。',
+    },
+    message: {
+      en: '{{lrName}}: {{schedule}}.{{interactions}}',
+      zh: '{{lrName}}：{{schedule}}。{{interactions}}',
+    },
+    causes: [
+      { id: 'decay-late', seed: '§T5', text: { en: 'The learning rate stayed high after the loss had stopped improving; only the cut let it go lower', zh: '损失停止改善后学习率仍然偏高，直到下调学习率损失才继续下降' } },
+      { id: 'peak-too-high', seed: '§T5', text: { en: 'The peak learning rate is too high: the loss blows up when the LR goes up', zh: '峰值学习率过高：学习率一上调损失就暴涨' } },
+      { id: 'as-planned', seed: '§T5', text: { en: 'The loss follows the schedule as intended', zh: '损失按调度预期变化' } },
+    ],
+    remedies: [
+      { id: 'decay-earlier', seed: '§T5', text: { en: 'Lower the learning rate earlier: around {{axis}} {{plateauFrom}}, where the loss stopped improving (move the milestone there, or use ReduceLROnPlateau with a shorter patience)', zh: '更早降低学习率：在 {{axis}} {{plateauFrom}} 左右（损失停止改善处）就下调（把里程碑挪到这里，或使用耐心值更短的 ReduceLROnPlateau）' } },
+      { id: 'lower-peak', seed: '§T5', text: { en: 'Lower the peak learning rate from {{peakLr}} to {{peakLow}}, or lengthen the warm-up', zh: '把峰值学习率从 {{peakLr}} 降到 {{peakLow}}，或延长预热' } },
+      { id: 'keep', text: { en: 'Nothing to change in the schedule; when comparing runs, compare them at the same point of it', zh: '调度无需改动；比较不同运行时，请在调度的相同阶段进行比较' } },
+    ],
+  },
+  check(ctx) {
+    if (!ctx.lr) return undefined;
+    const s = detectLrSchedule(ctx.lr);
+    if (!s || s.constant) return undefined;
+    const structured = s.warmup || s.drops.length > 0 || s.rises.length > 0 || s.cycles || s.decay !== 'none';
+    if (!structured) return undefined;
+    const lang = ctx.options.lang ?? 'en';
+    const zh = lang === 'zh';
+    const axis = ctx.lr.axis;
+
+    const late: LatePlateau[] = [];
+    const blowUps: BlowUp[] = [];
+    const curve = logCurve(trainSeries(ctx.run, ctx.series));
+    if (curve) {
+      const { x, v } = curve;
+      const n = v.length;
+      const span = x[n - 1] - x[0] || 1;
+      const level = rollingLevel(v, Math.max(5, Math.round(0.03 * n)) | 1);
+      const sigma = curve.noise || 1e-12;
+      // (a) Plateaus ended by a step decay.
+      let prevBoundary = s.warmup ? s.warmup.to : x[0];
+      for (const d of s.drops) {
+        const at = indexAtOrAfter(x, d.x);
+        const startIdx = indexAtOrAfter(x, prevBoundary);
+        prevBoundary = d.x;
+        if (at - startIdx < 6 || at >= n - 3) continue;
+        const k = Math.max(3, Math.round(0.03 * n));
+        const before = medianOf(v, at - k, at);
+        const afterEnd = indexAtOrAfter(x, d.x + 0.1 * span);
+        const after = medianOf(v, Math.max(at + 1, afterEnd - k), Math.max(afterEnd, at + 4));
+        const stepDown = 1 - Math.exp(after - before);
+        const se = 1.2533 * sigma * Math.sqrt(2 / k);
+        if (stepDown < 0.03 || before - after < 3 * se) continue;
+        // Walk back while the rolling level stays within a band of the pre-drop level.
+        const band = Math.max(Math.log(1.02), 3 * se);
+        let from = at - 1;
+        while (from - 1 >= startIdx && Math.abs(level[from - 1] - before) <= band) from--;
+        if (x[at] - x[from] >= 0.1 * span) {
+          late.push({ from: x[from], dropX: d.x, level: Math.exp(before), stepDown, lrFrom: d.from, lrTo: d.to });
+        }
+      }
+      // (b) Blow-ups at the end of warm-up or right after a restart.
+      const events: Array<{ x: number; from: number; kind: BlowUp['after'] }> = [];
+      if (s.warmup) {
+        const len = s.warmup.to - s.warmup.from;
+        events.push({ x: s.warmup.to, from: s.warmup.to - 0.25 * len, kind: 'warmup-end' });
+      }
+      for (const r of s.rises) events.push({ x: r.x, from: r.prevX, kind: 'restart' });
+      if (s.cycles) for (const p of s.cycles.peaks.slice(1)) if (!events.some((e) => e.x === p)) events.push({ x: p, from: p, kind: 'restart' });
+      const smooth = rollingLevel(v, 3);
+      for (const e of events) {
+        const i0 = indexAtOrAfter(x, e.from);
+        const k = Math.max(3, Math.round(0.02 * n));
+        if (i0 < k) continue;
+        const before = medianOf(v, i0 - k, i0);
+        const end = indexAtOrAfter(x, e.x + Math.max(0.05 * span, 0));
+        let peak = Number.NEGATIVE_INFINITY;
+        let peakX = e.x;
+        for (let i = i0; i <= Math.min(n - 1, end); i++) {
+          if (smooth[i] > peak) {
+            peak = smooth[i];
+            peakX = x[i];
+          }
+        }
+        const rise = peak - before;
+        if (rise >= Math.max(Math.log(1.3), 6 * sigma)) {
+          blowUps.push({ x: peakX, after: e.kind, factor: Math.exp(rise), lr: s.peak.value });
+        }
+      }
+    }
+
+    const parts: string[] = [];
+    for (const p of late.slice(0, 3)) {
+      parts.push(
+        zh
+          ? ` 损失从 ${axis} ${xval(p.from)} 起停在约 ${num(p.level)}，直到 ${axis} ${xval(p.dropX)} 学习率从 ${num(p.lrFrom)} 降到 ${num(p.lrTo)} 后才再下降 ${pct(p.stepDown)}。`
+          : ` The loss sat at about ${num(p.level)} from ${axis} ${xval(p.from)} and only fell again (${pct(p.stepDown)}) after the LR drop ${num(p.lrFrom)} → ${num(p.lrTo)} at ${axis} ${xval(p.dropX)}.`,
+      );
+    }
+    for (const b of blowUps.slice(0, 3)) {
+      const when = b.after === 'warmup-end' ? (zh ? '预热结束时' : 'at the end of warm-up') : zh ? '学习率重启后' : 'right after the LR was raised';
+      parts.push(
+        zh
+          ? ` 损失${when}上升到 ${num(b.factor)} 倍（${axis} ${xval(b.x)}）。`
+          : ` The loss rose ×${num(b.factor)} ${when} (${axis} ${xval(b.x)}).`,
+      );
+    }
+    const causeOrder = blowUps.length ? ['peak-too-high', 'decay-late', 'as-planned'] : late.length ? ['decay-late', 'as-planned'] : ['as-planned'];
+    const remedyOrder: string[] = [];
+    if (blowUps.length) remedyOrder.push('lower-peak');
+    if (late.length) remedyOrder.push('decay-earlier');
+    if (!remedyOrder.length) remedyOrder.push('keep');
+    const peakLr = s.peak.value;
+    return {
+      confidence: late.length || blowUps.length ? 0.7 : 0.9,
+      data: {
+        lrName: ctx.lr.name,
+        schedule: describe(s, lang, axis),
+        interactions: parts.join(''),
+        axis,
+        plateauFrom: late.length ? xval(late[0].from) : '',
+        peakLr: num(peakLr),
+        peakLow: num(peakLr / 3),
+      },
+      evidence: {
+        schedule: {
+          first: s.first,
+          peak: s.peak,
+          last: s.last,
+          warmup: s.warmup,
+          drops: s.drops.map((d) => ({ x: d.x, from: d.from, to: d.to, factor: d.factor })),
+          rises: s.rises.map((d) => ({ x: d.x, from: d.from, to: d.to, factor: d.factor })),
+          cycles: s.cycles,
+          decay: s.decay,
+        },
+        plateausEndedByDrop: late,
+        blowUps,
+      },
+      series: [ctx.lr.name, ...(ctx.run.primary.train ? [ctx.run.primary.train] : [])],
+      range: { from: s.span[0], to: s.span[1], axis },
+      causeOrder,
+      remedyOrder,
+    };
+  },
+});
