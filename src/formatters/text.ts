@@ -106,6 +106,10 @@ function seriesLine(s: SeriesReport, nameWidth: number, c: ChalkInstance, t: (ty
   if (s.trend === null || s.tail === null) {
     return `${name}  ${role}  ${pad(s.sparkline, 24)}  ${c.dim(`${s.points} point(s)`)}`;
   }
+  if (s.kind !== 'loss') {
+    // Learning rates and metrics are context for the losses: where they went, not a verdict.
+    return `${name}  ${role}  ${c.dim(pad(s.sparkline, 24))}  ${c.dim(`${num(s.first.value)} → ${num(s.last.value)}`)}`;
+  }
   const dir = s.tail.direction;
   const arrow = dir === 'falling' ? '↓' : dir === 'rising' ? '↑' : '→';
   const trend = `${arrow} ${dir} (${signedPct(s.tail.relChange)} ${t.lastThird})`;
