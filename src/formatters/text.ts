@@ -17,6 +17,9 @@ const LABELS = {
     best: 'best',
     warnings: 'input warning(s), see stderr',
     tableRow: 'seed table row',
+    falling: 'falling',
+    flat: 'flat',
+    rising: 'rising',
   },
   zh: {
     curves: '曲线',
@@ -31,6 +34,9 @@ const LABELS = {
     best: '最佳',
     warnings: '条输入警告，见 stderr',
     tableRow: '趋势表',
+    falling: '下降',
+    flat: '持平',
+    rising: '上升',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -112,7 +118,7 @@ function seriesLine(s: SeriesReport, nameWidth: number, c: ChalkInstance, t: (ty
   }
   const dir = s.tail.direction;
   const arrow = dir === 'falling' ? '↓' : dir === 'rising' ? '↑' : '→';
-  const trend = `${arrow} ${dir} (${signedPct(s.tail.relChange)} ${t.lastThird})`;
+  const trend = `${arrow} ${t[dir]} (${signedPct(s.tail.relChange)} ${t.lastThird})`;
   const nonFinite = s.nonFinite.count ? c.red(`  ${s.nonFinite.count}× ${s.nonFinite.first?.value}`) : '';
   return (
     `${name}  ${role}  ${c.cyan(pad(s.sparkline, 24))}  ${pad(`${num(s.startLevel)} → ${num(s.endLevel)}`, 19)}  ` +

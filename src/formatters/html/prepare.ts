@@ -1,0 +1,380 @@
+/**
+ * The chart model of the HTML report: which curves go into which chart, their display data
+ * (decimated), colours, and the annotations drawn from the findings. Pure.
+ */
+import { num, xval } from '../../core/engine/rule-helpers.js';
+import type { Finding, RunReport, SeriesReport } from '../../core/report-schema.js';
+import type { HtmlLabels } from './labels.js';
+import { cleanPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns } from './downsample.js';
+
+export type Family = 'loss' | 'metric' | 'lr' | 'grad-norm' | 'other';
+export const FAMILIES: readonly Family[] = ['loss', 'metric', 'lr', 'grad-norm', 'other'];
+
+export type MarkKind = 'best' | 'spike' | 'nan' | 'lrdrop' | 'phase' | 'range';
+
+export interface Mark {
+  kind: MarkKind;
+  x: number;
+  /** End of a span (ranges, runs of NaN). */
+  x2?: number;
+  /** Value at x, when the mark sits on a curve. */
+  y?: number;
+  series?: string;
+  label: string;
+  color?: string;
+  severity?: Finding['severity'];
+}
+
+export interface ChartSeries {
+  name: string;
+  role: SeriesReport['role'];
+  primary: SeriesReport['primary'];
+  color: string;
+  /** Raw points, decimated to at most MAX_DISPLAY_POINTS (min/max per bucket). */
+  x: number[];
+  y: Array<number | null>;
+  /** Input of the smoothed line when decimated (bucket means); absent: smooth x/y. */
+  sx?: number[];
+  sy?: Array<number | null>;
+  /** Points in the log, and points embedded for drawing. */
+  points: number;
+  shown: number;
+  /** Draw the raw points as dots (few points). */
+  dots: boolean;
+}
+
+export interface ChartModel {
+  id: string;
+  family: Family;
+  title: string;
+  /** Start on a log y axis (learning rates spanning decades). */
+  log: boolean;
+  /** Some value is positive: a log axis can show something. */
+  canLog: boolean;
+  /** Draw a smoothed line (not for learning rates: a schedule is not noise, smoothing would only blur its steps). */
+  smooth: boolean;
+  series: ChartSeries[];
+  marks: Mark[];
+}
+
+export interface RunModel {
+  id: string;
+  axis: RunReport['axis'];
+  charts: ChartModel[];
+  /** False when the report was made without includeData. */
+  hasData: boolean;
+}
+
+/** Line colours by role, so train/val/test look the same in every chart of every run. */
+export const ROLE_COLORS: Record<SeriesReport['role'], readonly string[]> = {
+  train: ['#2563eb', '#0891b2', '#4f46e5', '#0284c7', '#1e40af'],
+  val: ['#ea580c', '#d97706', '#dc2626', '#c2410c', '#b45309'],
+  test: ['#16a34a', '#0d9488', '#65a30d', '#15803d'],
+  other: ['#7c3aed', '#db2777', '#475569', '#a16207', '#0e7490', '#9333ea', '#be123c', '#4d7c0f'],
+};
+
+const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+function familyOf(s: SeriesReport): Family {
+  return s.kind;
+}
+
+/** `accuracy` next to `val_accuracy` is the training accuracy even when its name does not say so. */
+function colorRole(s: SeriesReport, names: ReadonlySet<string>): SeriesReport['role'] {
+  if (s.role !== 'other' || s.kind === 'lr') return s.role;
+  for (const p of ['val_', 'val/', 'valid_', 'validation_', 'eval_', 'eval/', 'val-']) if (names.has(p + s.name)) return 'train';
+  for (const p of ['_val', '/val', '-val']) if (names.has(s.name + p)) return 'train';
+  return s.role;
+}
+
+function seriesOrder(a: SeriesReport, b: SeriesReport): number {
+  const rank = (s: SeriesReport) => (s.primary === 'train' ? 0 : s.primary === 'val' ? 1 : s.primary === 'test' ? 2 : 3);
+  return rank(a) - rank(b);
+}
+
+/** The chart model of one run. `index` makes the element ids (run names never become ids). */
+export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunModel {
+  const id = `run-${index + 1}`;
+  const hasData = run.series.some((s) => s.data !== undefined && s.data.x.length > 0);
+  const names = new Set(run.series.map((s) => s.name));
+  const axisWord = t[run.axis];
+  const charts: ChartModel[] = [];
+  const chartOf = new Map<string, ChartModel>();
+  const fullData = new Map<string, SeriesReport>();
+
+  for (const family of FAMILIES) {
+    const members = run.series
+      .filter((s) => familyOf(s) === family && s.data !== undefined && s.data.x.length > 0)
+      .sort(seriesOrder);
+    if (members.length === 0) continue;
+    const chart: ChartModel = {
+      id: `${id}-${family}`,
+      family,
+      title: t[family],
+      log: false,
+      canLog: false,
+      smooth: family !== 'lr',
+      series: [],
+      marks: [],
+    };
+    const used: Record<string, number> = { train: 0, val: 0, test: 0, other: 0 };
+    for (const s of members) {
+      const data = s.data!;
+      const clean = cleanPoints(data.x, data.y);
+      if (clean.x.length === 0) continue;
+      const role = colorRole(s, names);
+      const palette = ROLE_COLORS[role];
+      const color = palette[used[role]++ % palette.length];
+      const shownData = minMaxDownsample(clean);
+      const cs: ChartSeries = {
+        name: s.name,
+        role: s.role,
+        primary: s.primary,
+        color,
+        x: shownData.x,
+        y: shownData.y,
+        points: s.points,
+        shown: shownData.x.length,
+        dots: shownData.x.length <= 80,
+      };
+      if (clean.x.length > MAX_DISPLAY_POINTS && chart.smooth) {
+        const smooth = meanDownsample(clean);
+        cs.sx = smooth.x;
+        cs.sy = smooth.y;
+      }
+      chart.series.push(cs);
+      chartOf.set(s.name, chart);
+      fullData.set(s.name, s);
+      for (const r of nonFiniteRuns(data.x, data.y)) {
+        chart.marks.push({
+          kind: 'nan',
+          x: r.from,
+          x2: r.to,
+          series: s.name,
+          color,
+          label: `${s.name}: ${r.value}${r.count > 1 ? ` ×${r.count}` : ''} @ ${axisWord} ${xval(r.from)}${r.to > r.from ? `–${xval(r.to)}` : ''}`,
+        });
+      }
+      // Trend changes: where one phase ends and the next begins.
+      for (let i = 1; i < s.phases.length; i++) {
+        const ph = s.phases[i];
+        if (ph.from === null) continue;
+        chart.marks.push({
+          kind: 'phase',
+          x: ph.from,
+          series: s.name,
+          color,
+          label: `${s.name}: ${t.direction[ph.direction]} ${arrow(ph.direction)}`,
+        });
+      }
+    }
+    if (chart.series.length === 0) continue;
+    const positive = chart.series.flatMap((s) => s.y.filter((v): v is number => v !== null && v > 0));
+    chart.canLog = positive.length > 0;
+    if ((family === 'lr' || family === 'loss') && chart.canLog) {
+      // Decades of range (a schedule, a blow-up) read better on a log axis; a negative value rules it out.
+      const all = chart.series.flatMap((s) => s.y.filter((v): v is number => v !== null));
+      const ratio = Math.max(...positive) / Math.min(...positive);
+      chart.log = all.every((v) => v > 0) && ratio >= (family === 'lr' ? 30 : 100);
+    }
+    charts.push(chart);
+  }
+
+  const fallback = charts.find((c) => c.family === 'loss') ?? charts[0];
+  if (fallback) {
+    // Learning-rate drops matter on every curve: the loss often steps down right after one.
+    // From the logged learning rate, and from findings (lr-schedule lists `schedule.drops`); one line per x.
+    const drops = [...lrDropsFromData(run), ...run.findings.flatMap((f) => evidenceXs(f, /^drops$|lr.?drops?$|lr.?decays?$/i))];
+    const dropAt = new Map<number, string>();
+    for (const d of drops) if (!dropAt.has(d.x)) dropAt.set(d.x, d.label ?? `${t.lrDrop} @ ${axisWord} ${xval(d.x)}`);
+    const dropMarks: Mark[] = [...dropAt].map(([x, label]) => ({ kind: 'lrdrop', x, label }));
+    for (const c of charts) c.marks.push(...dropMarks);
+
+    for (const f of run.findings) {
+      const home = f.series.map((n) => chartOf.get(n)).filter((c): c is ChartModel => c !== undefined);
+      const targets = home.length > 0 ? [...new Set(home)] : [fallback];
+      // Shade where a problem (or the verdict) lives; info notes such as the LR schedule would only
+      // muddy the chart, and a range over the whole run says nothing the headline does not.
+      const shaded = f.severity !== 'info' || f.tags.includes('verdict');
+      if (shaded && f.range && f.range.from !== null && f.range.to !== null) {
+        for (const c of targets) {
+          const [lo, hi] = xExtent(c);
+          if (hi > lo && f.range.from <= lo + 0.01 * (hi - lo) && f.range.to >= hi - 0.01 * (hi - lo)) continue;
+          c.marks.push({ kind: 'range', x: f.range.from, x2: f.range.to, severity: f.severity, label: f.title });
+        }
+      }
+      if (f.best && f.best.x !== null) {
+        const c = chartOf.get(f.best.series) ?? targets[0];
+        const s = fullData.get(f.best.series);
+        c.marks.push({
+          kind: 'best',
+          x: f.best.x,
+          ...(f.best.value !== null ? { y: f.best.value } : {}),
+          series: f.best.series,
+          color: c.series.find((cs) => cs.name === f.best!.series)?.color,
+          label: `${t.best} ${s?.name ?? f.best.series} ${f.best.value !== null ? num(f.best.value) : ''} @ ${axisWord} ${xval(f.best.x)}`,
+        });
+      }
+      const onSeries = f.series.find((n) => chartOf.has(n));
+      for (const sp of evidenceXs(f, /spike|outlier/i)) {
+        const c = (onSeries && chartOf.get(onSeries)) || targets[0];
+        const name = onSeries ?? c.series[0]?.name;
+        const y = name ? valueAt(fullData.get(name), sp.x) : undefined;
+        c.marks.push({
+          kind: 'spike',
+          x: sp.x,
+          ...(y !== undefined ? { y } : {}),
+          ...(name ? { series: name } : {}),
+          label: `${t.spike}${name ? ` ${name}` : ''} @ ${axisWord} ${xval(sp.x)}${y !== undefined ? `: ${num(y)}` : ''}`,
+        });
+      }
+      for (const b of evidenceXs(f, /boundar|change.?point|breakpoint/i)) {
+        for (const c of targets) c.marks.push({ kind: 'phase', x: b.x, label: `${f.title} @ ${axisWord} ${xval(b.x)}` });
+      }
+    }
+  }
+
+  for (const c of charts) {
+    c.marks = mergeRanges(dedupe(c.marks));
+    // Ranges: most severe first (drawn underneath the rest; at most four per chart).
+    const ranges = c.marks
+      .filter((m) => m.kind === 'range')
+      .sort((a, b) => SEVERITY_ORDER[a.severity ?? 'info'] - SEVERITY_ORDER[b.severity ?? 'info'])
+      .slice(0, 4);
+    c.marks = [...ranges, ...c.marks.filter((m) => m.kind !== 'range')];
+  }
+  return { id, axis: run.axis, charts, hasData };
+}
+
+function xExtent(c: ChartModel): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of c.series) {
+    if (s.x.length === 0) continue;
+    lo = Math.min(lo, s.x[0]);
+    hi = Math.max(hi, s.x[s.x.length - 1]);
+  }
+  return [lo, hi];
+}
+
+function arrow(direction: 'falling' | 'flat' | 'rising'): string {
+  return direction === 'falling' ? '↘' : direction === 'rising' ? '↗' : '→';
+}
+
+/** Findings that cover the same stretch share one shaded range (the most severe colour) and one label. */
+function mergeRanges(marks: Mark[]): Mark[] {
+  const byKey = new Map<string, Mark>();
+  const out: Mark[] = [];
+  for (const m of marks) {
+    if (m.kind !== 'range') {
+      out.push(m);
+      continue;
+    }
+    const key = `${m.x}|${m.x2}`;
+    const prev = byKey.get(key);
+    if (!prev) {
+      const copy = { ...m };
+      byKey.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    prev.label = `${prev.label} · ${m.label}`;
+    if (SEVERITY_ORDER[m.severity ?? 'info'] < SEVERITY_ORDER[prev.severity ?? 'info']) prev.severity = m.severity;
+  }
+  return out;
+}
+
+function dedupe(marks: Mark[]): Mark[] {
+  const seen = new Set<string>();
+  return marks.filter((m) => {
+    const key = `${m.kind}|${m.x}|${m.x2 ?? ''}|${m.series ?? ''}|${m.label}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The logged value at x (the nearest point), for marks placed on a curve. */
+function valueAt(s: SeriesReport | undefined, x: number): number | undefined {
+  const data = s?.data;
+  if (!data) return undefined;
+  let best = -1;
+  let dist = Infinity;
+  for (let i = 0; i < data.x.length; i++) {
+    const xi = data.x[i];
+    if (xi === null) continue;
+    const d = Math.abs(xi - x);
+    if (d < dist) {
+      dist = d;
+      best = i;
+    }
+  }
+  const v = best >= 0 ? data.y[best] : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Step drops of the learning rate in the logged values: a fall of at least 30% from a value that
+ * held for the previous point (step or plateau schedules, not a smooth cosine or exponential decay).
+ */
+function lrDropsFromData(run: RunReport): Array<{ x: number; label?: string }> {
+  const out: Array<{ x: number; label?: string }> = [];
+  for (const s of run.series) {
+    if (s.kind !== 'lr' || !s.data) continue;
+    const pts = cleanPoints(s.data.x, s.data.y);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    pts.y.forEach((v, i) => {
+      if (v !== null) {
+        xs.push(pts.x[i]);
+        ys.push(v);
+      }
+    });
+    const drops: Array<{ x: number; label: string }> = [];
+    for (let i = 1; i < ys.length; i++) {
+      const prev = ys[i - 1];
+      const held = i < 2 || Math.abs(ys[i - 2] - prev) <= 1e-9 * Math.abs(prev);
+      if (prev > 0 && ys[i] < 0.7 * prev && held) drops.push({ x: xs[i], label: `${s.name} ${num(prev)} → ${num(ys[i])}` });
+    }
+    // Dozens of drops are a schedule's shape (cyclic), not events worth a line each.
+    if (drops.length <= 12) out.push(...drops);
+  }
+  return out;
+}
+
+/**
+ * x positions a finding's evidence lists under keys matching `pattern`: a number, a list of
+ * numbers, `{x}` / `{step}` / `{epoch}` objects or lists of them, or `{x: [...]}` / `{steps: [...]}`.
+ */
+const POSITION_KEY = /(at|step|steps|x|epoch|epochs)$/i;
+
+export function evidenceXs(f: Finding, pattern: RegExp): Array<{ x: number; label?: string }> {
+  const out: Array<{ x: number; label?: string }> = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 5 || !value || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const [k, v] of Object.entries(value)) {
+      if (!pattern.test(k)) visit(v, depth + 1);
+      // A bare number is a position only when the key says so (`spikeAt`), not a count (`spikeCount`).
+      else if (typeof v !== 'number' || POSITION_KEY.test(k)) collectXs(v, out, 0);
+    }
+  };
+  visit(f.evidence, 0);
+  return out.slice(0, 500);
+}
+
+function collectXs(value: unknown, out: Array<{ x: number }>, depth: number): void {
+  if (depth > 3) return;
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    out.push({ x: value });
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectXs(v, out, depth + 1);
+  } else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const key of ['x', 'step', 'steps', 'epoch', 'epochs', 'at', 'positions', 'xs']) {
+      if (key in o) {
+        collectXs(o[key], out, depth + 1);
+        return;
+      }
+    }
+  }
+}
