@@ -1,26 +1,46 @@
 import type { Rule } from '../src/core/engine/define-rule.js';
+import chanceLevel from './chance-level.js';
 import converged from './converged.js';
 import dataProblem from './data-problem.js';
 import diverging from './diverging.js';
+import earlyInstability from './early-instability.js';
+import epochSawtooth from './epoch-sawtooth.js';
+import epochStaircase from './epoch-staircase.js';
 import insufficientData from './insufficient-data.js';
+import lossSpikes from './loss-spikes.js';
+import lrSchedule from './lr-schedule.js';
+import noisyValidation from './noisy-validation.js';
 import nonFinite from './non-finite.js';
 import notLearning from './not-learning.js';
+import oscillation from './oscillation.js';
 import overfitting from './overfitting.js';
+import slowConvergence from './slow-convergence.js';
 import stillLearning from './still-learning.js';
 import testShift from './test-shift.js';
+import unboundedLoss from './unbounded-loss.js';
 import valBelowTrain from './val-below-train.js';
 
 /** Every built-in rule, sorted by id. */
 export const rules: readonly Rule[] = [
+  chanceLevel,
   converged,
   dataProblem,
   diverging,
+  earlyInstability,
+  epochSawtooth,
+  epochStaircase,
   insufficientData,
+  lossSpikes,
+  lrSchedule,
+  noisyValidation,
   nonFinite,
   notLearning,
+  oscillation,
   overfitting,
+  slowConvergence,
   stillLearning,
   testShift,
+  unboundedLoss,
   valBelowTrain,
 ];
 

@@ -135,32 +135,38 @@ export default defineRule({
         }
       }
       // (b) Blow-ups at the end of warm-up or right after a restart.
-      const events: Array<{ x: number; from: number; kind: BlowUp['after'] }> = [];
+      // "Right after": within max(half the warm-up / a tenth of a cycle, 1% of the run, 3 logs).
+      const logGap = span / Math.max(1, n - 1);
+      const events: Array<{ x: number; from: number; until: number; kind: BlowUp['after'] }> = [];
       if (s.warmup) {
         const len = s.warmup.to - s.warmup.from;
-        events.push({ x: s.warmup.to, from: s.warmup.to - 0.25 * len, kind: 'warmup-end' });
+        events.push({ x: s.warmup.to, from: s.warmup.to - 0.25 * len, until: s.warmup.to + Math.max(0.5 * len, 0.01 * span, 3 * logGap), kind: 'warmup-end' });
       }
-      for (const r of s.rises) events.push({ x: r.x, from: r.prevX, kind: 'restart' });
-      if (s.cycles) for (const p of s.cycles.peaks.slice(1)) if (!events.some((e) => e.x === p)) events.push({ x: p, from: p, kind: 'restart' });
+      const after = Math.max(0.01 * span, 3 * logGap, s.cycles ? 0.1 * s.cycles.period : 0);
+      for (const r of s.rises) events.push({ x: r.x, from: r.prevX, until: r.x + after, kind: 'restart' });
+      if (s.cycles) {
+        for (const p of s.cycles.peaks.slice(1)) if (!events.some((e) => e.x === p)) events.push({ x: p, from: p - after, until: p + after, kind: 'restart' });
+      }
       const smooth = rollingLevel(v, 3);
       for (const e of events) {
         const i0 = indexAtOrAfter(x, e.from);
-        const k = Math.max(3, Math.round(0.02 * n));
-        if (i0 < k) continue;
+        const k = Math.min(i0, Math.max(3, Math.round(0.02 * n)));
+        if (k < 3) continue;
         const before = medianOf(v, i0 - k, i0);
-        const end = indexAtOrAfter(x, e.x + Math.max(0.05 * span, 0));
-        let peak = Number.NEGATIVE_INFINITY;
-        let peakX = e.x;
+        const end = indexAtOrAfter(x, e.until);
+        // Held rise (2 of 3 logs) ≥ ×1.3 and 6σ, or a lone point ≥ ×2 and 8σ; report the larger.
+        let best = 0;
+        let bestX = e.x;
         for (let i = i0; i <= Math.min(n - 1, end); i++) {
-          if (smooth[i] > peak) {
-            peak = smooth[i];
-            peakX = x[i];
+          const held = smooth[i] - before;
+          const lone = v[i] - before;
+          const rise = lone >= Math.max(Math.log(2), 8 * sigma) ? lone : held >= Math.max(Math.log(1.3), 6 * sigma) ? held : 0;
+          if (rise > best) {
+            best = rise;
+            bestX = x[i];
           }
         }
-        const rise = peak - before;
-        if (rise >= Math.max(Math.log(1.3), 6 * sigma)) {
-          blowUps.push({ x: peakX, after: e.kind, factor: Math.exp(rise), lr: s.peak.value });
-        }
+        if (best > 0) blowUps.push({ x: bestX, after: e.kind, factor: Math.exp(best), lr: s.peak.value });
       }
     }
 

@@ -5,72 +5,127 @@
 import { analyzeRun, buildReport, type AnalyzeRunOptions } from './core/analyze.js';
 import { buildRun, type BuildOptions } from './core/build-run.js';
 import type { Report } from './core/report-schema.js';
-import type { FormatId, ParsedLog, RawRun, Run } from './core/types.js';
+import type { FormatId, Run } from './core/types.js';
 import { InputError, LossdocError } from './errors.js';
-import { parseLog } from './parsers/index.js';
+import { planRuns } from './io/group-runs.js';
 import type { ParserInput } from './parsers/types.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { Rule } from './core/engine/define-rule.js';
 import { VERSION } from './version.js';
 
-export type LogInput = ParserInput;
+/** One input: its bytes and the name they came from. */
+export interface LogInput extends ParserInput {
+  /**
+   * Set when the file was found by scanning a directory: `root` is that directory as given,
+   * `rel` the file's `/`-separated path below it, `rootName` the name of a run that is the
+   * directory itself (its last path part). Runs found below a root are named by their path
+   * relative to it; files there that turn out not to be training logs are skipped with a
+   * warning instead of failing the whole call.
+   */
+  scan?: { root: string; rel: string; rootName?: string };
+}
 
 export interface AnalyzeOptions extends BuildOptions, AnalyzeRunOptions {
   /** Skip detection and read every input as this format. */
   inputFormat?: FormatId;
   rules?: readonly Rule[];
+  /** Per-rule options from the config (`rules: { id: [severity, {options}] }`), passed through to rules. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
 }
 
 export interface LoadedRuns {
   runs: Run[];
-  /** Inputs that could not be read at all (each names its file). */
+  /** Inputs that could not be read at all (each names its file): the call did not do its whole job. */
   errors: LossdocError[];
+  /**
+   * Inputs left out without failing the call: files in a scanned directory that are not training
+   * logs or could not be parsed, and logs without any training curve (an empty event file, an
+   * event file with only hp_metric) when other runs were found. When no run was found at all,
+   * these are errors instead.
+   */
+  warnings: LossdocError[];
 }
 
+/** Formats detected from a generic shape only (any CSV, any JSON lines): data files look like them too. */
+const GENERIC_FORMATS = new Set<FormatId>(['csv', 'jsonl', 'json-records']);
 
-function dirName(name: string): string {
-  const i = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
-  return i >= 0 ? name.slice(0, i) : '.';
+/**
+ * Whether a run found by scanning a directory is a training log: it holds a loss, metric, learning
+ * rate or gradient norm; a generic CSV/JSON file needs a loss (a data file has columns like
+ * `score` or `label` too).
+ */
+function hasCurve(run: Run): boolean {
+  if (GENERIC_FORMATS.has(run.format)) return run.series.some((s) => s.kind === 'loss');
+  return run.series.some((s) => s.kind !== 'other');
 }
 
 /**
- * Parse every input into runs. A file normally is one run (a W&B export holds several);
- * TensorBoard export files from one folder are one run, as TensorBoard showed them.
+ * Parse every input into runs (see src/io/group-runs.ts for how files are grouped): an MLflow run
+ * folder, a TensorBoard run folder (with its train/ and validation/ event files), a DVCLive
+ * folder, the TensorBoard exports of one folder, or any other file is one run (a W&B export holds
+ * several). Runs found by scanning a directory are named by their path below it.
  */
 export function loadRuns(inputs: readonly LogInput[], options: AnalyzeOptions = {}): LoadedRuns {
+  const plan = planRuns(inputs, options.inputFormat ? { inputFormat: options.inputFormat } : {});
   const errors: LossdocError[] = [];
-  const parsed: Array<{ input: LogInput; log: ParsedLog }> = [];
-  for (const input of inputs) {
-    try {
-      parsed.push({ input, log: parseLog(input, options.inputFormat) });
-    } catch (error) {
-      if (error instanceof LossdocError) errors.push(error);
-      else errors.push(new InputError(input.name, `could not be parsed (${(error as Error).message})`, { code: 'parse-failed' }));
-    }
-  }
+  const warnings: LossdocError[] = [];
+  /** Problems that fail the call only when nothing else was found. */
+  const soft: LossdocError[] = [];
   const runs: Run[] = [];
-  const tbGroups = new Map<string, Array<{ input: LogInput; log: ParsedLog }>>();
-  for (const item of parsed) {
-    if (item.log.format === 'tb-export-csv' || item.log.format === 'tb-export-json') {
-      const key = dirName(item.input.name);
-      tbGroups.set(key, [...(tbGroups.get(key) ?? []), item]);
+  const paths: string[] = [];
+  const found = new Map<string, number>();
+  /** Per scanned directory: its files that held no curve. */
+  const noCurves = new Map<string, LossdocError[]>();
+  const overrides = Boolean(options.train?.length || options.val?.length || options.test?.length);
+
+  for (const planned of plan.runs) {
+    const run = buildRun(planned.raw, planned.format, planned.sources, options);
+    if (planned.root !== undefined && !overrides && !hasCurve(run)) {
+      const names = run.series.map((s) => s.name).slice(0, 6).join(', ');
+      noCurves.set(planned.root, [
+        ...(noCurves.get(planned.root) ?? []),
+        new InputError(planned.path, `no loss ${GENERIC_FORMATS.has(run.format) ? '' : 'or metric '}series${names ? ` (only ${names})` : ''}; skipped as not a training log`, {
+          code: 'no-curves',
+          hint: 'name the loss column with --train to read it anyway',
+        }),
+      ]);
       continue;
     }
-    const many = item.log.runs.length > 1;
-    for (const raw of item.log.runs) {
-      const named: RawRun = { ...raw, name: many ? `${item.input.name} :: ${raw.name}` : item.input.name };
-      runs.push(buildRun(named, item.log.format, [item.input.name], options));
+    runs.push(run);
+    paths.push(planned.path);
+    if (planned.root !== undefined) found.set(planned.root, (found.get(planned.root) ?? 0) + 1);
+  }
+
+  for (const root of plan.roots) {
+    if (found.get(root)) {
+      warnings.push(...(noCurves.get(root) ?? []));
+      continue;
     }
+    const problems = plan.problems.filter((p) => p.root === root);
+    if (problems.some((p) => p.kind === 'no-scalars')) continue;
+    const reasons = [...problems.map((p) => p.error), ...(noCurves.get(root) ?? [])].map((e) => e.message);
+    soft.push(
+      new InputError(root, 'no training logs found in this directory', {
+        code: 'no-logs',
+        ...(reasons.length ? { hint: `${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}` } : {}),
+      }),
+    );
   }
-  for (const [folder, items] of tbGroups) {
-    const merged: RawRun = {
-      name: items.length === 1 ? items[0].input.name : folder,
-      metrics: items.flatMap(({ log }) => log.runs.flatMap((r) => r.metrics)),
-      warnings: items.flatMap(({ log }) => log.runs.flatMap((r) => r.warnings)),
-    };
-    runs.push(buildRun(merged, items[0].log.format, items.map((i) => i.input.name), options));
+  for (const problem of plan.problems) {
+    if (problem.kind === 'no-scalars') soft.push(problem.error);
+    else if (problem.root === undefined) errors.push(problem.error);
+    else if (found.get(problem.root)) warnings.push(problem.error);
   }
-  return { runs, errors };
+  if (runs.length === 0) errors.push(...soft);
+  else warnings.push(...soft);
+
+  // Runs of different directories may share a name (two `version_0`): fall back to their paths.
+  const count = new Map<string, number>();
+  for (const run of runs) count.set(run.name, (count.get(run.name) ?? 0) + 1);
+  runs.forEach((run, i) => {
+    if ((count.get(run.name) ?? 0) > 1 && paths[i] !== run.name) run.name = paths[i];
+  });
+  return { runs, errors, warnings };
 }
 
 /** Analyze runs that are already loaded. */

@@ -20,4 +20,5 @@ process.exitCode = await run(process.argv.slice(2), {
   readStdin: () => readFileSync(0),
   env: process.env,
   stdoutIsTTY: Boolean(process.stdout.isTTY),
+  cwd: process.cwd(),
 });

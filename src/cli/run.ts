@@ -1,17 +1,18 @@
 /** argv → exit code. The only module that knows about stdout, stderr and exit codes. */
-import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { analyzeRuns, loadRuns, type AnalyzeOptions } from '../api.js';
-import { getExitCode, type FailOn } from '../core/exit-code.js';
-import type { Axis, FormatId, Lang } from '../core/types.js';
+import { z } from 'zod';
+import { reportSchema } from '../core/report-schema.js';
+import type { Lang } from '../core/types.js';
 import { LossdocError, UsageError } from '../errors.js';
-import { formatNames, formatters, type FormatName } from '../formatters/index.js';
-import { readInputs } from '../io/read-inputs.js';
 import { formatIds } from '../parsers/index.js';
 import { findRule, rules } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import { messages } from './messages.js';
+import { analyzeCommand, type AnalyzeFlags } from './analyze.js';
+import { initCommand } from './init.js';
+import { addAnalysisOptions, addReportOptions, positiveNumber, wholeNumber } from './options.js';
 import { explainRule, listRules } from './rule-docs.js';
+import { WATCH_DEFAULTS, watchCommand, type WatchFlags } from './watch.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -20,82 +21,8 @@ export interface CliIo {
   readStdin: () => Uint8Array;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
-}
-
-interface AnalyzeFlags {
-  format: FormatName;
-  outputFile?: string;
-  inputFormat?: FormatId;
-  train?: string[];
-  val?: string[];
-  test?: string[];
-  x?: Axis;
-  failOn: FailOn;
-  maxWarnings?: number;
-  lang: Lang;
-  color?: boolean;
-  numClasses?: number;
-  verbose?: boolean;
-  includeData?: boolean;
-  quiet?: boolean;
-}
-
-const collectList = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value.split(',').map((v) => v.trim()).filter(Boolean),
-];
-
-function positiveInt(flag: string) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number, got "${value}"`);
-    return n;
-  };
-}
-
-function useColor(flags: AnalyzeFlags, io: CliIo): boolean {
-  if (flags.color === false) return false;
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
-  return io.stdoutIsTTY;
-}
-
-function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo): number {
-  if (inputs.length === 0) throw new UsageError(messages.noInputs);
-  const read = readInputs(inputs, io.readStdin);
-  const options: AnalyzeOptions = {
-    ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}),
-    ...(flags.train ? { train: flags.train } : {}),
-    ...(flags.val ? { val: flags.val } : {}),
-    ...(flags.test ? { test: flags.test } : {}),
-    ...(flags.x ? { x: flags.x } : {}),
-    ...(flags.numClasses !== undefined ? { numClasses: flags.numClasses } : {}),
-    lang: flags.lang,
-    includeData: flags.includeData ?? false,
-  };
-  const loaded = loadRuns(read.inputs, options);
-  const errors = [...read.errors, ...loaded.errors];
-  for (const error of errors) io.stderr(`lossdoc: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
-  if (loaded.runs.length === 0) return 2;
-
-  const report = analyzeRuns(loaded.runs, options);
-  if (!flags.quiet) {
-    for (const run of report.runs) {
-      for (const w of run.warnings) {
-        io.stderr(`lossdoc: warning: ${run.name}${w.line !== null ? `:${w.line}` : ''}: ${w.message}\n`);
-      }
-    }
-  }
-  const text = formatters[flags.format](report, {
-    color: flags.outputFile ? false : useColor(flags, io),
-    lang: flags.lang,
-    verbose: flags.verbose ?? false,
-  });
-  if (flags.outputFile) writeFileSync(flags.outputFile, text);
-  else io.stdout(text);
-  const code = getExitCode(report, { failOn: flags.failOn, ...(flags.maxWarnings !== undefined ? { maxWarnings: flags.maxWarnings } : {}) });
-  // Any unreadable input makes the whole invocation a failure to do the job.
-  return errors.length > 0 ? 2 : code;
+  /** Directory the config search starts from (default: the process's). */
+  cwd?: string;
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -106,26 +33,61 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run lossdoc --help for usage)');
 
+  const reportFlags = (cmd: Command) =>
+    addAnalysisOptions(addReportOptions(cmd))
+      .option('--max-warnings <n>', 'also exit 1 when there are more than n warning findings', wholeNumber('--max-warnings'))
+      .option('--tolerance <metric=warning[:error]>', 'baseline tolerance for final, best or area, e.g. final=10%:50% or area=0.05:off (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--no-color', 'no ANSI colours (also NO_COLOR, or when stdout is not a terminal)')
+      .option('-v, --verbose', 'show info findings and every series')
+      .option('--include-data', 'put every series\u2019 points into the JSON report');
+
+  reportFlags(
+    program
+      .command('analyze')
+      .description('diagnose one or more training logs (files, directories, or - for stdin)')
+      .argument('<inputs...>', 'log files, directories, or - for standard input'),
+  )
+    .option('--baseline <run>', 'also compare with this reference run (file or directory) and report regressions')
+    .action((inputs: string[], flags: AnalyzeFlags) => setExit(analyzeCommand(inputs, flags, io, 'analyze')));
+
+  reportFlags(
+    program
+      .command('compare')
+      .description('regression gate: compare a run with a reference run; reports only what got worse')
+      .argument('<inputs...>', 'the new run(s): log files or directories'),
+  )
+    .requiredOption('--baseline <run>', 'the reference run (file or directory)')
+    .action((inputs: string[], flags: AnalyzeFlags) => setExit(analyzeCommand(inputs, flags, io, 'compare')));
+
+  addAnalysisOptions(
+    addReportOptions(
+      program
+        .command('watch')
+        .description('follow a log that training is still writing; exit 1 as soon as a finding at the fail level appears')
+        .argument('<input>', 'the log file, or a directory of logs'),
+      true,
+    ),
+  )
+    .option('--interval <ms>', 're-check at most this often', wholeNumber('--interval', 10), WATCH_DEFAULTS.interval)
+    .option('--timeout <seconds>', 'stop after this long (exit 0 if nothing failed)', positiveNumber('--timeout'))
+    .option('--idle-exit <seconds>', 'stop when the log has not changed for this long (exit 0 if nothing failed)', positiveNumber('--idle-exit'))
+    .option('--min-points <n>', 'before the loss has n points only stability findings (NaN, divergence) stop the watch', wholeNumber('--min-points'), WATCH_DEFAULTS.minPoints)
+    .option('-v, --verbose', 'show info findings in the final report')
+    .action(async (input: string, flags: WatchFlags) => setExit(await watchCommand(input, flags, io)));
+
   program
-    .command('analyze')
-    .description('diagnose one or more training logs (files, directories, or - for stdin)')
-    .argument('<inputs...>', 'log files, directories, or - for standard input')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(formatNames).default('text'))
-    .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
-    .addOption(new Option('--input-format <format>', 'skip detection: read inputs as this format').choices(formatIds))
-    .option('--train <columns>', 'column(s) to use as the train loss (repeatable, or comma list)', collectList)
-    .option('--val <columns>', 'column(s) to use as the validation loss', collectList)
-    .option('--test <columns>', 'column(s) to use as the test loss', collectList)
-    .addOption(new Option('--x <axis>', 'x axis to use').choices(['step', 'epoch']))
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none']).default('error'))
-    .option('--max-warnings <n>', 'exit 1 when there are more than n warning findings', positiveInt('--max-warnings'))
-    .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'zh']).default('en'))
-    .option('--num-classes <n>', 'number of classes of a classification loss (for chance-level checks)', positiveInt('--num-classes'))
-    .option('--no-color', 'no ANSI colours (also NO_COLOR, or when stdout is not a terminal)')
-    .option('-v, --verbose', 'show info findings and every series')
-    .option('--include-data', 'put every series\u2019 points into the JSON report')
-    .option('-q, --quiet', 'do not print input warnings on stderr')
-    .action((inputs: string[], flags: AnalyzeFlags) => setExit(analyzeCommand(inputs, flags, io)));
+    .command('init')
+    .description('write a starter lossdoc.config.json in the current directory (never overwrites)')
+    .action(() => setExit(initCommand(io)));
+
+  program
+    .command('schema')
+    .description("print the JSON Schema of the JSON report (--format json), generated from lossdoc's report schema")
+    .action(() => {
+      const { $schema, ...schema } = z.toJSONSchema(reportSchema);
+      io.stdout(`${JSON.stringify({ $schema, title: 'lossdoc report (--format json)', ...schema }, null, 2)}\n`);
+      setExit(0);
+    });
 
   program
     .command('rules')

@@ -181,7 +181,7 @@ function choosePrimary(series: Series[], role: Role, explicit: string[] | undefi
   const candidates = series.filter((s) => s.role === role && s.kind === 'loss' && !s.components);
   if (candidates.length === 0) return undefined;
   const ranked = [...candidates].sort(
-    (a, b) => totalLossScore(b.name) - totalLossScore(a.name) || b.x.length - a.x.length,
+    (a, b) => totalLossScore(b.name) - totalLossScore(a.name) || b.x.length - a.x.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
   const best = ranked[0];
   if (totalLossScore(best.name) > 1) return best;

@@ -22,7 +22,10 @@ export interface CompareTolerances {
   curveArea: Tolerance;
 }
 
-export interface CompareOptions extends Partial<CompareTolerances> {
+/** Tolerances given in part: missing keys and levels take the defaults. */
+export type PartialTolerances = { [K in keyof CompareTolerances]?: Partial<Tolerance> };
+
+export interface CompareOptions extends PartialTolerances {
   lang?: Lang;
   /** Same overrides as for rules: 'off' drops a regression finding, a severity replaces the computed one. */
   ruleSeverity?: Record<string, Severity | 'off'>;
@@ -60,6 +63,8 @@ const ROLES = ['train', 'val'] as const;
 type CurveRole = (typeof ROLES)[number];
 /** Verdicts that mean the run failed to train. */
 const BROKEN_VERDICTS = new Set(['diverging', 'not-learning']);
+/** Rule findings that regression-diverged covers. */
+const DIVERGED_IDS = new Set(['diverging', 'not-learning', 'non-finite']);
 const SEVERITY_WEIGHT: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 const MAX_GRID = 1000;
 const MIN_COMMON_POINTS = 3;
@@ -116,7 +121,7 @@ function sig(v: number | undefined): number | null {
 }
 
 /** Resolve partial tolerances over the defaults. */
-export function resolveTolerances(options: Partial<CompareTolerances> = {}): CompareTolerances {
+export function resolveTolerances(options: PartialTolerances = {}): CompareTolerances {
   return {
     finalLoss: { ...DEFAULT_TOLERANCES.finalLoss, ...options.finalLoss },
     bestLoss: { ...DEFAULT_TOLERANCES.bestLoss, ...options.bestLoss },
@@ -439,8 +444,8 @@ export function compareRuns(current: AnalyzedRun, baseline: AnalyzedRun | undefi
       severity: 'error',
       message:
         lang === 'zh'
-          ? `本次结论为“${current.report.verdict.title}”，而基线 ${baseName} 为“${baseline.report.verdict.title}”。`
-          : `this run's verdict is ${cv} while the baseline ${baseName} was ${bv}.`,
+          ? `本次结论为“${current.report.verdict.title}”，而基线 ${baseName} 为“${baseline.report.verdict.title}”${curNaN !== undefined ? `；损失在 ${axis} ${num(curNaN)} 变为 NaN/Inf` : ''}。`
+          : `this run's verdict is ${cv} while the baseline ${baseName} was ${bv}${curNaN !== undefined ? `; the loss became NaN/Inf at ${axis} ${num(curNaN)}` : ''}.`,
       series: [current.run.primary.train, current.run.primary.val].filter((n): n is string => n !== undefined),
       evidence: { baseline: baseName, verdict: cv, baselineVerdict: bv, firstNonFinite: curNaN ?? null, baselineFirstNonFinite: baseNaN ?? null },
     });
@@ -457,8 +462,12 @@ export function compareRuns(current: AnalyzedRun, baseline: AnalyzedRun | undefi
   }
 
   // Pathologies the baseline did not have.
+  // When regression-diverged already says it, the findings that mean "diverged" are not repeated.
   const known = new Set(baseline.report.findings.map((f) => f.id));
-  const fresh = current.report.findings.filter((f) => (f.severity === 'error' || f.severity === 'warning') && !known.has(f.id) && !f.tags.includes('regression'));
+  const said = drafts.some((d) => d.id === 'regression-diverged') ? DIVERGED_IDS : new Set<string>();
+  const fresh = current.report.findings.filter(
+    (f) => (f.severity === 'error' || f.severity === 'warning') && !known.has(f.id) && !said.has(f.id) && !f.tags.includes('regression'),
+  );
   if (fresh.length > 0) {
     const severity: Severity = fresh.some((f) => f.severity === 'error') ? 'error' : 'warning';
     const list = fresh.map((f) => `${f.id} (${f.severity})`).join(', ');

@@ -1,3 +1,4 @@
+import type { FailOn } from '../core/exit-code.js';
 import type { Report } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 
@@ -7,6 +8,12 @@ export interface FormatOptions {
   lang: Lang;
   /** Show info-level findings (text format). */
   verbose?: boolean;
+  /** The severity the run fails at (markdown verdict, junit failures); default 'error'. */
+  failOn?: FailOn;
+  /** More warning findings than this also fail (markdown verdict). */
+  maxWarnings?: number;
+  /** Rules that ran (junit: one testcase per rule per run); default: the ids of the findings. */
+  ruleIds?: readonly string[];
 }
 
 /** Formatters are pure: the same report and options give the same string. */

@@ -1,29 +1,37 @@
-/** The only module that reads the user's files. It never writes to them. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * Reading the user's inputs: files, directories (scanned, see scan.ts) and stdin. src/io is the
+ * only place that touches the file system, and it never writes to the user's files.
+ */
+import { basename, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError, LossdocError } from '../errors.js';
 import type { LogInput } from '../api.js';
+import { nodeFs, selectLogFiles, type FoundFile, type ScanFs, type ScanOptions } from './scan.js';
+
+export type { ScanOptions, ScanFs } from './scan.js';
 
 export interface ReadResult {
   inputs: LogInput[];
+  /** Inputs that could not be read (a missing file, an empty directory when nothing else was given). */
   errors: LossdocError[];
+  /** Left out without failing: unreadable sub-folders, files that are not logs, an empty directory next to other inputs. */
+  warnings: LossdocError[];
 }
 
-/** File names that are never training logs (checkpoints, weights, media, archives). */
-const SKIP = /\.(pt|pth|ckpt|bin|safetensors|h5|hdf5|onnx|pb|pkl|pickle|npy|npz|png|jpe?g|gif|svg|mp4|wav|zip|tar|whl|so|pyc|index|data-\d+-of-\d+|lock|md|py|ts|js|yaml|yml|toml)$/i;
-/** File names worth reading in a directory. */
-const LOG_NAME = /(\.(csv|tsv|json|jsonl|log|txt|out)(\.gz)?$)|tfevents/i;
+export interface ReadOptions extends ScanOptions {
+  /** The file system (tests wrap it); default node:fs. */
+  fs?: ScanFs;
+}
 
 function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
 /** Read one file; gzip is undone transparently (the name loses its `.gz`). */
-export function readLogFile(path: string): LogInput {
+export function readLogFile(path: string, fs: ScanFs = nodeFs): LogInput {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = fs.readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`;
@@ -40,34 +48,71 @@ export function readLogFile(path: string): LogInput {
   return { name: path, bytes };
 }
 
-/** Log files below a directory, sorted, skipping hidden folders, checkpoints and media. */
-export function discoverLogFiles(dir: string, maxDepth = 8): string[] {
-  const found: string[] = [];
-  const walk = (folder: string, depth: number) => {
-    let entries;
-    try {
-      entries = readdirSync(folder, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === '__pycache__') continue;
-      const full = join(folder, entry.name);
-      if (entry.isDirectory()) {
-        if (depth < maxDepth) walk(full, depth + 1);
-      } else if (entry.isFile() && LOG_NAME.test(entry.name) && !SKIP.test(entry.name)) {
-        found.push(full);
-      }
-    }
-  };
-  walk(dir, 0);
-  return found;
+/**
+ * The log files below a directory, in natural path order (what `readDirectory` would read):
+ * MLflow run files, DVCLive TSVs, event files, and files whose head a parser recognises.
+ * Never opens checkpoints, weights, media or archives; skips hidden folders and node_modules.
+ */
+export function discoverLogFiles(dir: string, maxDepth?: number, options: ReadOptions = {}): string[] {
+  const scan = { ...options, ...(maxDepth !== undefined ? { maxDepth } : {}) };
+  return selectLogFiles(dir, scan, options.fs ?? nodeFs, false).files.map((f) => f.path);
 }
 
-/** Read `-` (stdin, given as bytes), files and directories. Errors are collected, not thrown. */
-export function readInputs(paths: readonly string[], stdin?: () => Uint8Array): ReadResult {
+/** Summary of the log-named files of a directory that no parser recognised. */
+function unrecognisedWarning(dir: string, files: FoundFile[]): LossdocError {
+  const names = files.slice(0, 5).map((f) => f.rel);
+  const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+  return new InputError(dir, `skipped ${files.length} file(s) that are not training logs lossdoc recognises: ${names.join(', ')}${more}`, {
+    code: 'not-a-log',
+  });
+}
+
+/**
+ * Read the training logs below a directory. Each input carries `scan` (the directory and its path
+ * below it), so loadRuns groups them into runs and names runs by their path below `dir`.
+ */
+export function readDirectory(dir: string, options: ReadOptions = {}): ReadResult {
+  const fs = options.fs ?? nodeFs;
+  const selection = selectLogFiles(dir, options, fs, true);
+  let rootName: string | undefined;
+  try {
+    rootName = basename(resolve(dir));
+  } catch {
+    rootName = undefined;
+  }
+  const inputs: LogInput[] = selection.files.map((f) => {
+    const gz = /\.gz$/i.test(f.rel);
+    const scan = { root: dir, rel: gz ? f.rel.replace(/\.gz$/i, '') : f.rel, ...(rootName ? { rootName } : {}) };
+    return { name: gz ? f.path.replace(/\.gz$/i, '') : f.path, bytes: f.bytes ?? new Uint8Array(0), scan };
+  });
+  const warnings = [...selection.warnings];
+  if (selection.unrecognised.length > 0 && inputs.length > 0) warnings.push(unrecognisedWarning(dir, selection.unrecognised));
+  const errors: LossdocError[] = [];
+  const rootUnreadable = warnings.findIndex((w) => w instanceof InputError && w.source === dir);
+  if (inputs.length === 0 && rootUnreadable >= 0) {
+    errors.push(...warnings.splice(rootUnreadable, 1));
+  } else if (inputs.length === 0) {
+    const looked = selection.unrecognised.length
+      ? { hint: `${selection.unrecognised.length} file(s) looked at, none recognised: ${selection.unrecognised.slice(0, 5).map((f) => f.rel).join(', ')}` }
+      : {};
+    errors.push(new InputError(dir, 'no training logs found in this directory', { code: 'no-logs', ...looked }));
+  }
+  return { inputs, errors, warnings };
+}
+
+/**
+ * Read `-` (stdin, given as bytes), files and directories. Errors are collected, not thrown.
+ * A directory is scanned (see ScanOptions); one where nothing is recognised is an error when
+ * nothing else was given, else a warning.
+ */
+export function readInputs(paths: readonly string[], stdin?: () => Uint8Array, options: ReadOptions = {}): ReadResult {
+  const fs = options.fs ?? nodeFs;
   const inputs: LogInput[] = [];
   const errors: LossdocError[] = [];
+  const warnings: LossdocError[] = [];
+  /** Directories with no logs: an error only when nothing else was found. */
+  const empty: LossdocError[] = [];
+  const seen = new Set<string>();
   for (const path of paths) {
     try {
       if (path === '-') {
@@ -78,21 +123,29 @@ export function readInputs(paths: readonly string[], stdin?: () => Uint8Array): 
       }
       let isDir = false;
       try {
-        isDir = statSync(path).isDirectory();
+        isDir = fs.stat(path).isDirectory();
       } catch {
         // readLogFile reports the missing file.
       }
       if (isDir) {
-        const files = discoverLogFiles(path);
-        if (files.length === 0) throw new InputError(path, 'no training logs found in this directory', { code: 'no-logs' });
-        for (const file of files) inputs.push(readLogFile(file));
+        const read = readDirectory(path, options);
+        // A file reached from two of the given paths (`runs runs/exp1`) is read once, for the first.
+        const fresh = read.inputs.filter((input) => !seen.has(resolve(input.name)));
+        for (const input of fresh) seen.add(resolve(input.name));
+        inputs.push(...fresh);
+        warnings.push(...read.warnings);
+        for (const e of read.errors) (e.code === 'no-logs' ? empty : errors).push(e);
       } else {
-        inputs.push(readLogFile(path));
+        const input = readLogFile(path, fs);
+        seen.add(resolve(input.name));
+        inputs.push(input);
       }
     } catch (error) {
       if (error instanceof LossdocError) errors.push(error);
       else throw error;
     }
   }
-  return { inputs, errors };
+  if (inputs.length === 0) errors.push(...empty);
+  else warnings.push(...empty);
+  return { inputs, errors, warnings };
 }

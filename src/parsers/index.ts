@@ -11,7 +11,7 @@ import {
 import { dvcliveTsvParser } from './dvclive.js';
 import { hfTrainerStateParser, jsonlParser, jsonRecordsParser, kerasHistoryParser, tbExportJsonParser } from './json.js';
 import { textLogParser } from './text-log.js';
-import { tfeventsParser } from './tfevents.js';
+import { looksLikeEventFile, tfeventsParser } from './tfevents.js';
 import { baseName, headText } from './text.js';
 import type { LogParser, ParserInput } from './types.js';
 
@@ -44,12 +44,33 @@ export interface Detection {
   score: number;
 }
 
-/** Best format for the input from a bounded head of its bytes and its name; undefined when none fits. */
+/** Text extensions that an event file never has (a TensorBoard CSV/JSON export may mention `tfevents`). */
+const TEXT_EXT = /\.(csv|tsv|json|jsonl|ndjson|log|txt|out|yaml|yml)$/i;
+
+/**
+ * True when the bytes (or, for a file cut short, the name) say "TensorBoard event file". Looks at
+ * the bytes first and never decodes them as text, so a renamed event file is still found and a
+ * big one costs one record's CRC.
+ */
+export function isEventFile(input: ParserInput): boolean {
+  if (looksLikeEventFile(input.bytes)) return true;
+  const name = baseName(input.name);
+  return /tfevents/i.test(name) && !TEXT_EXT.test(name);
+}
+
+/**
+ * Best format for the input from a bounded head of its bytes and its name; undefined when none
+ * fits. Event files are recognised from their bytes (TFRecord framing with valid CRCs) before any
+ * text decoding; everything else is sniffed from the first 16 KB decoded as text.
+ */
 export function detectFormat(input: ParserInput): Detection | undefined {
+  if (input.bytes.length > 0 && isEventFile(input)) return { format: 'tfevents', score: 0.99 };
   const head = headText(input.bytes, 16384);
   const name = baseName(input.name);
   let best: Detection | undefined;
   for (const parser of parsers) {
+    // Event files were judged from their bytes above; a text head of one says nothing more.
+    if (parser.id === 'tfevents') continue;
     let score = 0;
     try {
       score = parser.sniff(head, name);

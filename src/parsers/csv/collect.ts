@@ -66,7 +66,7 @@ export function singleRunPlan(header: string[], runName: string): TablePlan {
 
 const BAD_SAMPLES = 5;
 
-class ColumnStats {
+export class ColumnStats {
   numeric = 0;
   bad = 0;
   readonly badAt: { line: number; text: string }[] = [];
@@ -92,7 +92,7 @@ function shorten(s: string): string {
 }
 
 /** Report bad cells of one column; returns false when the column is text and must be dropped. */
-function reportColumn(stats: ColumnStats, name: string, headerLine: number, sink: WarningSink, isX: boolean): boolean {
+export function reportColumn(stats: ColumnStats, name: string, headerLine: number, sink: WarningSink, isX: boolean): boolean {
   if (stats.bad === 0) return true;
   if (stats.numeric === 0 || stats.bad > stats.numeric) {
     const sample = stats.badAt[0] ? ` (e.g. '${shorten(stats.badAt[0].text)}' at line ${stats.badAt[0].line})` : '';

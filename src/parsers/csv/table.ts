@@ -3,7 +3,7 @@
  * their 1-based source line, header clean-up, and a cheap never-throwing preview for sniffing.
  * Pure: text in, records out.
  */
-import { parse as csvParseSync } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import type { ParseWarning } from '../../core/types.js';
 import { InputError } from '../../errors.js';
 import { decodeText, parseNumber, splitLines } from '../text.js';
@@ -176,7 +176,7 @@ export interface Table {
 }
 
 /** True when decoded text looks like binary data rather than a text table. */
-function looksBinary(text: string): boolean {
+export function looksBinary(text: string): boolean {
   const n = Math.min(text.length, 4096);
   let bad = 0;
   for (let i = 0; i < n; i++) {
@@ -187,9 +187,17 @@ function looksBinary(text: string): boolean {
   return n > 0 && bad / n > 0.05;
 }
 
+type CsvParseSync = typeof import('csv-parse/sync').parse;
+let csvParseSync: CsvParseSync | undefined;
+
+/** csv-parse, loaded on the first quoted line (plain files never need it: faster start-up). */
+function csvParse(): CsvParseSync {
+  return (csvParseSync ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: CsvParseSync }).parse);
+}
+
 /** Split one record text with csv-parse (quoted fields). Throws csv-parse errors. */
 function parseQuotedRecord(text: string, delimiter: string): string[] {
-  const rows = csvParseSync(text, {
+  const rows = csvParse()(text, {
     delimiter,
     relax_quotes: true,
     relax_column_count: true,

@@ -7,6 +7,7 @@ import type { FormatId, ParsedLog } from '../../core/types.js';
 import { baseName } from '../text.js';
 import { defineParser, type LogParser, type ParserInput } from '../types.js';
 import { collect, singleRunPlan, type CollectOptions } from './collect.js';
+import { collectFast } from './fast.js';
 import { numericShare, openTable, sniffTable, type HeadTable } from './table.js';
 
 /** File name without folders and extension; `-` (stdin) becomes `stdin`. */
@@ -39,6 +40,8 @@ function parseTabular(
   name: string,
   options: CollectOptions = {},
 ): ParsedLog {
+  const fast = collectFast(input, (header) => singleRunPlan(header, name), options);
+  if (fast) return { format, runs: fast };
   const table = openTable(input);
   const plan = singleRunPlan(table.header, name);
   return { format, runs: collect(table, plan, options) };

@@ -6,7 +6,8 @@ import type { Role } from '../../core/types.js';
 import { InputError } from '../../errors.js';
 import { baseName } from '../text.js';
 import { defineParser, type LogParser } from '../types.js';
-import { collect } from './collect.js';
+import { collect, type TablePlan } from './collect.js';
+import { collectFast } from './fast.js';
 import { stem } from './tabular.js';
 import { openTable, sniffTable } from './table.js';
 
@@ -55,24 +56,29 @@ export const tbExportCsvParser: LogParser = defineParser({
     return 0;
   },
   parse(input) {
+    const plan = (header: string[], headerLine: number): TablePlan => {
+      const lower = header.map((h) => h.toLowerCase());
+      const stepCol = lower.indexOf('step');
+      const valueCol = lower.indexOf('value');
+      if (valueCol < 0) {
+        throw new InputError(input.name, "not a TensorBoard CSV export: no 'Value' column (expected Wall time,Step,Value)", {
+          code: 'bad-format',
+          line: headerLine,
+        });
+      }
+      const parts = parseTbExportName(input.name);
+      const tag = parts?.tag ?? stem(input.name);
+      const runName = parts && parts.run !== '.' ? parts.run : stem(input.name);
+      const roleHint = parts ? roleFromRun(parts.run) : undefined;
+      return {
+        groups: [{ name: runName, stepCol, epochCol: -1 }],
+        metrics: [{ col: valueCol, group: 0, name: tag, ...(roleHint ? { roleHint } : {}) }],
+      };
+    };
+    const fast = collectFast(input, plan);
+    if (fast) return { format: 'tb-export-csv', runs: fast };
     const table = openTable(input);
-    const lower = table.header.map((h) => h.toLowerCase());
-    const stepCol = lower.indexOf('step');
-    const valueCol = lower.indexOf('value');
-    if (valueCol < 0) {
-      throw new InputError(input.name, "not a TensorBoard CSV export: no 'Value' column (expected Wall time,Step,Value)", {
-        code: 'bad-format',
-        line: table.headerLine,
-      });
-    }
-    const parts = parseTbExportName(input.name);
-    const tag = parts?.tag ?? stem(input.name);
-    const runName = parts && parts.run !== '.' ? parts.run : stem(input.name);
-    const roleHint = parts ? roleFromRun(parts.run) : undefined;
-    const runs = collect(table, {
-      groups: [{ name: runName, stepCol, epochCol: -1 }],
-      metrics: [{ col: valueCol, group: 0, name: tag, ...(roleHint ? { roleHint } : {}) }],
-    });
+    const runs = collect(table, plan(table.header, table.headerLine));
     return { format: 'tb-export-csv', runs };
   },
 });

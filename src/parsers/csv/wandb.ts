@@ -3,7 +3,8 @@
  * `"<run> - <metric>"` with `__MIN`/`__MAX` bucket extremes. Each run becomes its own RawRun.
  */
 import { defineParser, type LogParser } from '../types.js';
-import { collect, xKind, type GroupPlan, type MetricPlan } from './collect.js';
+import { collect, xKind, type GroupPlan, type MetricPlan, type TablePlan } from './collect.js';
+import { collectFast } from './fast.js';
 import { stem } from './tabular.js';
 import { numericShare, openTable, sniffTable } from './table.js';
 
@@ -32,6 +33,64 @@ function axisOf(name: string): 'step' | 'epoch' | 'time' {
   return 'step';
 }
 
+/** Which columns are x and which run each metric column belongs to. */
+function wandbPlan(header: string[], defaultRun: string): TablePlan {
+  // The shared x column: the first column when it is not a `<run> - <metric>` column.
+  let globalStep = -1;
+  let globalEpoch = -1;
+  let globalTime = -1;
+  if (splitColumn(header[0]) === undefined) {
+    const axis = axisOf(header[0]);
+    if (axis === 'epoch') globalEpoch = 0;
+    else if (axis === 'step') globalStep = 0;
+    else globalTime = 0;
+  }
+
+  const groups: (GroupPlan & { ownStep: number; ownEpoch: number })[] = [];
+  const groupOf = new Map<string, number>();
+  const group = (run: string): number => {
+    let g = groupOf.get(run);
+    if (g === undefined) {
+      g = groups.push({ name: run, stepCol: -1, epochCol: -1, ownStep: -1, ownEpoch: -1 }) - 1;
+      groupOf.set(run, g);
+    }
+    return g;
+  };
+  const metrics: MetricPlan[] = [];
+
+  header.forEach((name, col) => {
+    if (col === globalStep || col === globalEpoch || col === globalTime) return;
+    const parts = splitColumn(name);
+    if (parts === undefined) {
+      // A plain column next to the run columns: a metric of the file's own run, or another x.
+      if (xKind(name) !== undefined) return;
+      metrics.push({ col, group: group(defaultRun), name });
+      return;
+    }
+    // Bucket extremes of W&B's sampled export, not logged values.
+    if (EXTREME.test(parts.metric)) return;
+    const g = group(parts.run);
+    const kind = xKind(parts.metric);
+    if (kind === 'step') {
+      if (groups[g].ownStep < 0) groups[g].ownStep = col;
+      return;
+    }
+    if (kind === 'epoch') {
+      if (groups[g].ownEpoch < 0) groups[g].ownEpoch = col;
+      return;
+    }
+    metrics.push({ col, group: g, name: parts.metric });
+  });
+
+  for (const g of groups) {
+    g.stepCol = g.ownStep >= 0 ? g.ownStep : globalStep;
+    g.epochCol = g.ownEpoch >= 0 ? g.ownEpoch : globalEpoch;
+  }
+  if (groups.length === 0) groups.push({ name: defaultRun, stepCol: globalStep, epochCol: globalEpoch, ownStep: -1, ownEpoch: -1 });
+
+  return { groups, metrics };
+}
+
 export const wandbCsvParser: LogParser = defineParser({
   id: 'wandb-csv',
   description: 'Weights & Biases chart CSV export ("<run> - <metric>" columns with __MIN/__MAX; one run per prefix)',
@@ -48,64 +107,11 @@ export const wandbCsvParser: LogParser = defineParser({
     return /wandb/i.test(fileName) ? 0.85 : 0.6;
   },
   parse(input) {
-    const table = openTable(input);
-    const header = table.header;
     const defaultRun = stem(input.name);
-
-    // The shared x column: the first column when it is not a `<run> - <metric>` column.
-    let globalStep = -1;
-    let globalEpoch = -1;
-    let globalTime = -1;
-    if (splitColumn(header[0]) === undefined) {
-      const axis = axisOf(header[0]);
-      if (axis === 'epoch') globalEpoch = 0;
-      else if (axis === 'step') globalStep = 0;
-      else globalTime = 0;
-    }
-
-    const groups: (GroupPlan & { ownStep: number; ownEpoch: number })[] = [];
-    const groupOf = new Map<string, number>();
-    const group = (run: string): number => {
-      let g = groupOf.get(run);
-      if (g === undefined) {
-        g = groups.push({ name: run, stepCol: -1, epochCol: -1, ownStep: -1, ownEpoch: -1 }) - 1;
-        groupOf.set(run, g);
-      }
-      return g;
-    };
-    const metrics: MetricPlan[] = [];
-
-    header.forEach((name, col) => {
-      if (col === globalStep || col === globalEpoch || col === globalTime) return;
-      const parts = splitColumn(name);
-      if (parts === undefined) {
-        // A plain column next to the run columns: a metric of the file's own run, or another x.
-        if (xKind(name) !== undefined) return;
-        metrics.push({ col, group: group(defaultRun), name });
-        return;
-      }
-      // Bucket extremes of W&B's sampled export, not logged values.
-      if (EXTREME.test(parts.metric)) return;
-      const g = group(parts.run);
-      const kind = xKind(parts.metric);
-      if (kind === 'step') {
-        if (groups[g].ownStep < 0) groups[g].ownStep = col;
-        return;
-      }
-      if (kind === 'epoch') {
-        if (groups[g].ownEpoch < 0) groups[g].ownEpoch = col;
-        return;
-      }
-      metrics.push({ col, group: g, name: parts.metric });
-    });
-
-    for (const g of groups) {
-      g.stepCol = g.ownStep >= 0 ? g.ownStep : globalStep;
-      g.epochCol = g.ownEpoch >= 0 ? g.ownEpoch : globalEpoch;
-    }
-    if (groups.length === 0) groups.push({ name: defaultRun, stepCol: globalStep, epochCol: globalEpoch, ownStep: -1, ownEpoch: -1 });
-
-    const runs = collect(table, { groups, metrics });
+    const fast = collectFast(input, (header) => wandbPlan(header, defaultRun));
+    if (fast) return { format: 'wandb-csv', runs: fast };
+    const table = openTable(input);
+    const runs = collect(table, wandbPlan(table.header, defaultRun));
     return { format: 'wandb-csv', runs };
   },
 });

@@ -1,0 +1,140 @@
+import { EARLY_SHARE, findEarlyEpisodes, logCurve, trainSeries, VOLATILE_SHARE } from '../src/core/curve-signals.js';
+import { defineRule } from '../src/core/engine/define-rule.js';
+import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
+import { detectLrSchedule } from '../src/core/lr-schedule.js';
+
+export default defineRule({
+  meta: {
+    id: 'early-instability',
+    severity: 'warning',
+    tags: ['stability', 'warm-up'],
+    seed: ['§T2', '§T5', '§T7'],
+    title: { en: 'Unstable start', zh: '训练初期不稳定' },
+    description: {
+      en: `The training loss rises (or explodes) in the first ${EARLY_SHARE * 100}% of training, above the lowest level it had already reached, and then comes back down. On the log of the loss: a rise held over 2 of 3 consecutive logs of at least ×1.3 and 6 robust standard deviations, or a lone point at ×2 and 8 standard deviations; recovery means the smoothed loss returns to within a quarter of the rise (log scale) of the level before it. The learning-rate schedule, when logged, decides whether the warm-up is missing, too short, or its peak too high.`,
+      zh: `训练损失在前 ${EARLY_SHARE * 100}% 的训练中，在已经达到的最低水平之上回升（或暴涨），随后又降下来。在损失的对数上判断：连续 3 条记录中有 2 条保持上升，且至少 1.3 倍、6 个稳健标准差；或单个点达到 2 倍、8 个标准差；恢复指平滑后的损失回到上升前水平附近（对数尺度上不超过上升幅度的四分之一）。若日志中有学习率，就据此判断预热是缺失、太短还是峰值过高。`,
+    },
+    message: {
+      en: '{{series}} rose ×{{factor}} early in training ({{ref}} → {{peak}} at {{axis}} {{peakX}}, {{share}} into the run) and recovered to {{recovered}} by {{axis}} {{endX}}{{morePart}}{{lrPart}}.',
+      zh: '{{series}} 在训练初期上升到 {{factor}} 倍（{{ref}} → {{peak}}，位于 {{axis}} {{peakX}}，即全程的 {{share}} 处），到 {{axis}} {{endX}} 才恢复到 {{recovered}}{{morePart}}{{lrPart}}。',
+    },
+    causes: [
+      { id: 'warmup', seed: '§T5', text: { en: 'No learning-rate warm-up, or one too short: the first updates overshoot', zh: '没有学习率预热或预热太短：最初的更新步子过大' } },
+      { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high for the start of training', zh: '对于训练初期而言学习率过高' } },
+      { id: 'exploding-gradients', seed: '§T7', text: { en: 'Exploding gradients while the weights are still random (large initial gradients, unnormalised inputs)', zh: '权重仍是随机时梯度爆炸（初始梯度过大、输入未归一化）' } },
+      { id: 'init', seed: '§T2', text: { en: 'An initialisation that gives very large initial losses or activations', zh: '初始化导致初始损失或激活值过大' } },
+    ],
+    remedies: [
+      { id: 'warmup', seed: '§T5', text: { en: '{{warmupAdvice}}', zh: '{{warmupAdvice}}' } },
+      { id: 'lower-lr', seed: '§T5', text: { en: 'Lower the (peak) learning rate from {{lr}} to about {{lrLow}}', zh: '把（峰值）学习率从 {{lr}} 降到约 {{lrLow}}' } },
+      { id: 'clip', seed: '§T7', text: { en: 'Clip gradients (e.g. max norm 1.0)', zh: '做梯度裁剪（例如最大范数 1.0）' } },
+      { id: 'init', seed: '§T2', text: { en: 'Use a standard initialisation (He for ReLU, Glorot for tanh) and check input normalisation', zh: '使用标准初始化（ReLU 用 He，tanh 用 Glorot），并检查输入是否归一化' } },
+    ],
+  },
+  check(ctx) {
+    const series = trainSeries(ctx.run, ctx.series);
+    const curve = logCurve(series, 6);
+    if (!series || !curve) return undefined;
+    const episodes = findEarlyEpisodes(curve);
+    if (episodes.length === 0) return undefined;
+    const ep = episodes[0];
+    const lang = ctx.options.lang ?? 'en';
+    const zh = lang === 'zh';
+    const axis = series.axis;
+    const x0 = curve.x[0];
+    const span = curve.x[curve.x.length - 1] - x0 || 1;
+    const schedule = ctx.lr ? detectLrSchedule(ctx.lr) : undefined;
+    const warm = schedule?.warmup;
+    const lrAtPeak = lrAt(ctx.lr, ep.peakX);
+    let phase: 'in-warmup' | 'after-warmup' | 'no-warmup' | 'unknown' = 'unknown';
+    if (schedule && !schedule.constant && warm) {
+      phase = ep.peakX <= warm.to ? 'in-warmup' : ep.peakX <= warm.to + 0.1 * span ? 'after-warmup' : 'unknown';
+    } else if (schedule) phase = 'no-warmup';
+
+    let lrPart = '';
+    if (phase === 'in-warmup') lrPart = zh ? `；当时学习率还在预热中（${num(lrAtPeak ?? Number.NaN)}，预热到 ${axis} ${xval(warm!.to)}）` : `; the LR was still warming up (${num(lrAtPeak ?? Number.NaN)}, warm-up until ${axis} ${xval(warm!.to)})`;
+    else if (phase === 'after-warmup') lrPart = zh ? `；紧接在预热结束（${axis} ${xval(warm!.to)}，峰值 ${num(warm!.peakValue)}）之后` : `; right after the warm-up ended (${axis} ${xval(warm!.to)}, peak ${num(warm!.peakValue)})`;
+    else if (phase === 'no-warmup') lrPart = zh ? `；学习率没有预热（一开始就是 ${num(schedule!.first)}）` : `; the LR has no warm-up (it starts at ${num(schedule!.first)})`;
+
+    const lastEp = episodes[episodes.length - 1];
+    let morePart = '';
+    if (episodes.length > 1) {
+      const list = episodes.slice(1).map((e) => `×${num(e.factor)} @ ${xval(e.peakX)}`).join(', ');
+      morePart = zh ? `；之后又上升 ${episodes.length - 1} 次（${list}）` : `; it rose again ${episodes.length - 1} more time(s) (${list})`;
+    }
+    if (ep.kind === 'volatile-start') {
+      morePart += zh
+        ? `；前 ${pct(VOLATILE_SHARE)} 的训练比其余部分抖动大 ${num(ep.volatilityRatio)} 倍`
+        : `; the first ${pct(VOLATILE_SHARE)} of training is ${num(ep.volatilityRatio)}× as jumpy as the rest`;
+    }
+    if (curve.y[0] >= 10 * ep.ref && curve.y[0] >= 10 * Math.exp(curve.v[curve.v.length - 1])) {
+      morePart += zh ? `；第一条记录就高达 ${num(curve.y[0])}` : `; the very first log was already ${num(curve.y[0])}`;
+    }
+    const settle = Math.max(lastEp.endX - x0, 0.02 * span);
+    const suggest = Math.round(Math.max(settle, warm ? 2 * (warm.to - warm.from) : 0));
+    const warmupAdvice = warm
+      ? zh
+        ? `把预热从 ${xval(Math.round(warm.to - warm.from))} 延长到约 ${xval(suggest)} 个 ${axis}（损失到 ${axis} ${xval(lastEp.endX)} 才稳定下来）`
+        : `Lengthen the warm-up from ${xval(Math.round(warm.to - warm.from))} to about ${xval(suggest)} ${axis}s (the loss only settled by ${axis} ${xval(lastEp.endX)})`
+      : zh
+        ? `加入线性学习率预热，覆盖前 ${xval(suggest)} 个 ${axis}（约全程的 ${pct(suggest / span)}；损失到 ${axis} ${xval(lastEp.endX)} 才稳定下来）`
+        : `Add a linear learning-rate warm-up over the first ${xval(suggest)} ${axis}s (about ${pct(suggest / span)} of the run; the loss only settled by ${axis} ${xval(lastEp.endX)})`;
+
+    let causeOrder: string[];
+    if (phase === 'after-warmup') causeOrder = ['lr-too-high', 'warmup', 'exploding-gradients', 'init'];
+    else causeOrder = ['warmup', 'lr-too-high', 'exploding-gradients', 'init'];
+    const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
+    if (grad) {
+      let atPeak = Number.NaN;
+      const g: number[] = [];
+      for (let i = 0; i < grad.x.length; i++) {
+        if (!Number.isFinite(grad.y[i])) continue;
+        g.push(grad.y[i]);
+        if (grad.x[i] >= ep.startX && grad.x[i] <= ep.endX) atPeak = Number.isFinite(atPeak) ? Math.max(atPeak, grad.y[i]) : grad.y[i];
+      }
+      g.sort((a, b) => a - b);
+      if (g.length >= 5 && atPeak >= 3 * g[g.length >> 1]) causeOrder = ['exploding-gradients', ...causeOrder.filter((c) => c !== 'exploding-gradients')];
+    }
+    const remedyFor: Record<string, string> = { warmup: 'warmup', 'lr-too-high': 'lower-lr', 'exploding-gradients': 'clip', init: 'init' };
+
+    const size = Math.min(1, Math.log(Math.max(...episodes.map((e) => e.factor))) / Math.log(4));
+    const confidence = Math.min(0.9, 0.5 + 0.3 * size + (ep.single ? 0 : 0.05) + (episodes.length > 1 ? 0.05 : 0));
+    return {
+      confidence,
+      data: {
+        series: series.name,
+        factor: num(ep.factor),
+        ref: num(ep.ref),
+        peak: num(ep.peak),
+        recovered: num(ep.recovered),
+        axis,
+        peakX: xval(ep.peakX),
+        endX: xval(ep.endX),
+        share: pct((ep.peakX - x0) / span),
+        lrPart,
+        morePart,
+        warmupAdvice,
+        ...lrData(ctx, warm && phase !== 'unknown' ? warm.to : ep.peakX),
+      },
+      evidence: {
+        before: { x: ep.startX, value: ep.ref },
+        peak: { x: ep.peakX, value: ep.peak },
+        recovered: { x: ep.endX, value: ep.recovered },
+        factor: ep.factor,
+        zLog: ep.z,
+        lonePoint: ep.single,
+        test: ep.kind,
+        startVolatilityRatio: Number.isFinite(ep.volatilityRatio) ? ep.volatilityRatio : null,
+        episodes: episodes.map((e) => ({ from: e.startX, peakX: e.peakX, peak: e.peak, before: e.ref, factor: e.factor, recoveredAt: e.endX })),
+        firstValue: curve.y[0],
+        lrAtPeak: lrAtPeak ?? null,
+        warmup: warm ?? null,
+        phase,
+      },
+      series: [series.name],
+      range: { from: ep.startX, to: lastEp.endX, axis },
+      causeOrder,
+      remedyOrder: causeOrder.map((c) => remedyFor[c]),
+    };
+  },
+});

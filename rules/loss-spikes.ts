@@ -1,0 +1,193 @@
+import { findEarlyEpisodes, logCurve, medianOf, rollingLevel, trainSeries } from '../src/core/curve-signals.js';
+import { defineRule } from '../src/core/engine/define-rule.js';
+import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
+import { detectLrSchedule } from '../src/core/lr-schedule.js';
+import { finitePoints } from '../src/core/stats/decimate.js';
+import { mad, median } from '../src/core/stats/robust.js';
+
+/** A spike must be at least this many times the running level (LLM-Foundry: 2×). */
+export const SPIKE_RATIO = 2;
+/** ... and this many robust standard deviations above it (modified z-score). */
+export const SPIKE_Z = 7;
+/** A single one-point spike, with no other spike in the run, must reach this ratio. */
+export const LONE_RATIO = 2.5;
+/** Decay rate of the residual tail on the log scale (Student-t with ν ≈ 3 gives ~3; 2.5 is cautious). */
+const TAIL_RATE = 2.5;
+
+export interface Spike {
+  x: number;
+  /** x range of the elevated points. */
+  from: number;
+  to: number;
+  peak: number;
+  /** Running level before the spike, and after it. */
+  before: number;
+  after: number;
+  /** peak ÷ level before */
+  ratio: number;
+  z: number;
+  width: number;
+}
+
+/**
+ * Transient spikes of a positive loss: on ln(loss), residuals against a centred rolling median
+ * (window max(10, 5% of n)); a run of consecutive points at ≥ 2× the level and ≥ 7 robust σ
+ * above it, with a level before it and a level after it that is back near the level before.
+ * In heavy-tailed noise a spike must also stand out from the tail: the count of background
+ * residuals above half the threshold, extrapolated with an exponential tail (on the log scale a
+ * multiplicative power-law noise has one), must predict < 0.25 exceedances of the spike's size.
+ */
+export function findSpikes(x: Float64Array, v: Float64Array, skip: ReadonlyArray<{ from: number; to: number }> = []): { spikes: Spike[]; window: number; sigma: number } {
+  const n = v.length;
+  const window = Math.max(10, Math.round(0.05 * n));
+  const half = Math.ceil(window / 2);
+  const level = rollingLevel(v, window | 1);
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = v[i] - level[i];
+  const sigma = 1.4826 * mad(r) || 1e-12;
+  const threshold = Math.max(Math.log(SPIKE_RATIO), SPIKE_Z * sigma);
+  const flagged = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (r[i] >= threshold) flagged[i] = 1;
+  let background = 0;
+  for (let i = 0; i < n; i++) if (!flagged[i] && r[i] >= threshold / 2) background++;
+
+  const spikes: Spike[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!flagged[i]) continue;
+    let j = i;
+    while (j + 1 < n && (flagged[j + 1] || (j + 2 < n && flagged[j + 2]))) j++;
+    const a = i;
+    const b = j;
+    i = j;
+    if (a < Math.min(half, 5) || b + 3 >= n) continue;
+    if (b - a + 1 > Math.max(3, half)) continue;
+    if (skip.some((r) => x[b] >= r.from && x[a] <= r.to)) continue;
+    const before = medianOf(v, a - half, a);
+    const after = medianOf(v, b + 1, b + 1 + half);
+    let peakIndex = a;
+    for (let k = a; k <= b; k++) if (v[k] > v[peakIndex]) peakIndex = k;
+    const rise = v[peakIndex] - before;
+    if (rise < threshold) continue;
+    // Recovery: the level after is back near the level before.
+    if (after - before > Math.max(Math.log(1.25), 3 * sigma) || after - before > 0.5 * rise) continue;
+    // Multiplicative heavy-tailed noise has an exponential upper tail on the log scale.
+    const expected = background * Math.exp(-TAIL_RATE * (rise - threshold / 2));
+    if (expected >= 0.25) continue;
+    spikes.push({
+      x: x[peakIndex],
+      from: x[a],
+      to: x[b],
+      peak: Math.exp(v[peakIndex]),
+      before: Math.exp(before),
+      after: Math.exp(after),
+      ratio: Math.exp(rise),
+      z: rise / sigma,
+      width: b - a + 1,
+    });
+  }
+  // A lone one-point event is the weakest evidence (heavy-tailed noise makes one now and then):
+  // on its own it must reach ×2.5.
+  if (spikes.length === 1 && spikes[0].width === 1 && spikes[0].ratio < LONE_RATIO) spikes.length = 0;
+  return { spikes, window, sigma };
+}
+
+export default defineRule({
+  meta: {
+    id: 'loss-spikes',
+    severity: 'warning',
+    tags: ['stability'],
+    seed: ['§T5', '§T7', '§T10'],
+    title: { en: 'Loss spikes', zh: '损失尖峰' },
+    description: {
+      en: 'Transient jumps of the training loss well above its running level that come back down. On the log of the loss, each point is compared with a centred rolling median (window max(10, 5% of the points)): a spike is at least 2× the running level (LLM-Foundry uses 2×, Lightning rtol 2) and at least 7 robust standard deviations (modified z-score) above it, lasts at most half a window, and the level after it returns near the level before. In heavy-tailed noise a spike must also be larger than the tail of ordinary minibatch noise predicts, and a single one-point spike with no other spike in the run must reach 2.5×. The first 10% of training is left to early-instability.',
+      zh: '训练损失短暂跳到远高于当前水平、随后又回落的情况。在损失的对数上，把每个点与居中的滚动中位数（窗口为 max(10, 点数的 5%)）比较：尖峰至少是当前水平的 2 倍（LLM-Foundry 取 2 倍，Lightning 的 rtol 为 2），并高出至少 7 个稳健标准差（修正 z 分数），持续不超过半个窗口，且之后的水平回到尖峰之前附近。在重尾噪声中，尖峰还必须大于普通小批量噪声尾部所能解释的幅度；如果全程只有一个单点尖峰，它必须达到 2.5 倍。训练的前 10% 交给 early-instability 规则。',
+    },
+    message: {
+      en: '{{series}} spiked {{count}} time(s) and recovered each time: largest ×{{maxRatio}} the running level ({{maxPeak}} vs {{maxBefore}}) at {{axis}} {{maxX}}; spikes at {{axis}} {{xs}}.',
+      zh: '{{series}} 出现 {{count}} 次尖峰且每次都恢复：最大一次是当前水平的 {{maxRatio}} 倍（{{maxPeak}}，此前约 {{maxBefore}}），位于 {{axis}} {{maxX}}；尖峰位置：{{axis}} {{xs}}。',
+    },
+    causes: [
+      { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high: some updates overshoot', zh: '学习率过高：部分更新步子迈得太大' } },
+      { id: 'bad-batches', seed: '§T10', text: { en: 'Bad batches: corrupt or mislabelled samples, read errors, extreme inputs', zh: '坏批次：损坏或标错的样本、读取错误、极端输入' } },
+      { id: 'exploding-gradients', seed: '§T7', text: { en: 'Exploding gradients on rare batches', zh: '在个别批次上梯度爆炸' } },
+    ],
+    remedies: [
+      { id: 'clip', seed: '§T7', text: { en: 'Clip gradients (e.g. max norm 1.0) so one batch cannot move the weights ×{{maxRatio}} off course', zh: '做梯度裁剪（例如最大范数 1.0），避免单个批次把权重带偏（本次最大尖峰 {{maxRatio}} 倍）' } },
+      { id: 'lower-lr', seed: '§T5', text: { en: 'Lower the learning rate from {{lr}} (at the largest spike) to about {{lrLow}}, or add / lengthen the warm-up', zh: '把学习率从 {{lr}}（最大尖峰处）降到约 {{lrLow}}，或加入 / 延长预热' } },
+      { id: 'inspect-batches', seed: '§T10', text: { en: 'Inspect the batches fed at {{axis}} {{xs}}: if the same samples come back, clean or drop them', zh: '检查 {{axis}} {{xs}} 处输入的批次：如果总是同样的样本，清洗或剔除它们' } },
+    ],
+  },
+  check(ctx) {
+    const series = trainSeries(ctx.run, ctx.series);
+    const curve = logCurve(series, 20);
+    if (!series || !curve) return undefined;
+    const early = findEarlyEpisodes(curve).map((e) => ({ from: e.startX, to: e.endX }));
+    const { spikes, window, sigma } = findSpikes(curve.x, curve.v, early);
+    if (spikes.length === 0) return undefined;
+    const lang = ctx.options.lang ?? 'en';
+    const largest = spikes.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    const xs = spikes.slice(0, 8).map((s) => xval(s.x)).join(', ') + (spikes.length > 8 ? (lang === 'zh' ? ' 等' : ', ...') : '');
+
+    // Rank causes from what coincides with the spikes.
+    let gradCoSpikes = 0;
+    const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
+    if (grad) {
+      const g = finitePoints(grad.x, grad.y);
+      if (g.y.length >= 10) {
+        const typical = median(g.y);
+        for (const s of spikes) {
+          let maxNear = Number.NEGATIVE_INFINITY;
+          for (let i = 0; i < g.x.length; i++) if (g.x[i] >= s.from - 1e-9 && g.x[i] <= s.to + 1e-9) maxNear = Math.max(maxNear, g.y[i]);
+          if (maxNear >= 3 * typical) gradCoSpikes++;
+        }
+      }
+    }
+    const schedule = ctx.lr ? detectLrSchedule(ctx.lr) : undefined;
+    let nearPeakLr = 0;
+    if (schedule && !schedule.constant) {
+      for (const s of spikes) {
+        const w = schedule.warmup;
+        const afterWarmup = w && s.x >= w.from && s.x <= w.to + 0.1 * (schedule.span[1] - schedule.span[0]);
+        const afterRise = schedule.rises.some((r) => s.x >= r.prevX && s.x - r.x <= 0.05 * (schedule.span[1] - schedule.span[0]));
+        if (afterWarmup || afterRise) nearPeakLr++;
+      }
+    }
+    const single = spikes.every((s) => s.width === 1);
+    let causeOrder: string[];
+    if (gradCoSpikes > 0 && gradCoSpikes >= spikes.length / 2) causeOrder = ['exploding-gradients', 'lr-too-high', 'bad-batches'];
+    else if (nearPeakLr > 0 && nearPeakLr >= spikes.length / 2) causeOrder = ['lr-too-high', 'exploding-gradients', 'bad-batches'];
+    else if (spikes.length <= 2 && single) causeOrder = ['bad-batches', 'lr-too-high', 'exploding-gradients'];
+    else causeOrder = ['lr-too-high', 'bad-batches', 'exploding-gradients'];
+    const remedyFor: Record<string, string> = { 'lr-too-high': 'lower-lr', 'bad-batches': 'inspect-batches', 'exploding-gradients': 'clip' };
+    const remedyOrder = causeOrder.map((c) => remedyFor[c]);
+
+    const confidence = Math.min(0.95, 0.55 + 0.1 * Math.min(3, spikes.length) + (largest.ratio >= 4 ? 0.1 : 0));
+    return {
+      confidence,
+      data: {
+        series: series.name,
+        count: spikes.length,
+        maxRatio: num(largest.ratio),
+        maxPeak: num(largest.peak),
+        maxBefore: num(largest.before),
+        maxX: xval(largest.x),
+        axis: series.axis,
+        xs,
+        ...lrData(ctx, largest.x),
+      },
+      evidence: {
+        count: spikes.length,
+        spikes: spikes.map((s) => ({ x: s.x, from: s.from, to: s.to, peak: s.peak, levelBefore: s.before, levelAfter: s.after, ratio: s.ratio, z: s.z, width: s.width })),
+        window,
+        robustSigmaLog: sigma,
+        thresholds: { ratio: SPIKE_RATIO, z: SPIKE_Z },
+        gradNormCoSpikes: gradCoSpikes,
+        nearPeakLr,
+      },
+      series: [series.name],
+      range: { from: spikes[0].from, to: spikes[spikes.length - 1].to, axis: series.axis },
+      causeOrder,
+      remedyOrder,
+    };
+  },
+});

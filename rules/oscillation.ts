@@ -1,0 +1,238 @@
+import { trainSeries } from '../src/core/curve-signals.js';
+import { defineRule } from '../src/core/engine/define-rule.js';
+import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
+import { finitePoints } from '../src/core/stats/decimate.js';
+import { mad, median } from '../src/core/stats/robust.js';
+import { typicalLevel } from '../src/core/profile.js';
+
+/** Lag-1 autocorrelation (corrected for the detrending filter) below which the curve zig-zags. */
+export const ZIGZAG_ACF = -0.3;
+
+export interface ZigZag {
+  /** Raw and filter-corrected lag-1 autocorrelation of the detrended residuals. */
+  r1: number;
+  r1Corrected: number;
+  /** Lag-1 autocorrelation white noise shows after the same detrending. */
+  bias: number;
+  band: number;
+  /** Robust size of the residuals, and the net change of the trend over the window (working units). */
+  amplitude: number;
+  progress: number;
+  /** Share of consecutive differences that change sign (2/3 for white noise, 1 for a pure zig-zag). */
+  alternation: number;
+  /** Residual size in the second half of the window ÷ the first half. */
+  growth: number;
+  from: number;
+  to: number;
+  n: number;
+  k: number;
+}
+
+/**
+ * Zig-zag test on the last half of a curve (at least 12 points). Detrending must not create or
+ * hide a period-2 pattern: windows of 40+ points remove a centred 2×2k moving average (it passes
+ * linear trends and cancels a period-2 zig-zag exactly, so the residual keeps it); shorter ones
+ * remove a winsorised quadratic least-squares fit. Either way white noise looks slightly
+ * anti-correlated afterwards; that bias is computed exactly for the filter used, and the statistic
+ * is rescaled so that white noise reads 0 and a pure zig-zag −1.
+ */
+export function zigZag(x: Float64Array, w: Float64Array): ZigZag | undefined {
+  const total = w.length;
+  if (total < 12) return undefined;
+  const m = Math.max(12, Math.ceil(total / 2));
+  const xs = x.subarray(total - m);
+  const v = w.subarray(total - m);
+  const fit = m >= 40 ? movingAverageFit(v) : quadraticFit(xs, v);
+  const { e, trend, bias, k } = fit;
+  const len = e.length;
+  if (len < 8) return undefined;
+  const sd = 1.4826 * mad(e);
+  if (!(sd > 0)) return undefined;
+  const c = e.map((r) => Math.max(-4 * sd, Math.min(4 * sd, r)));
+  const mean = c.reduce((a, b) => a + b, 0) / len;
+  let c0 = 0;
+  let c1 = 0;
+  for (let i = 0; i < len; i++) c0 += (c[i] - mean) ** 2;
+  for (let i = 0; i + 1 < len; i++) c1 += (c[i] - mean) * (c[i + 1] - mean);
+  const r1 = c0 > 0 ? c1 / c0 : 0;
+  const r1Corrected = (r1 - bias) / (1 + bias);
+  let flips = 0;
+  for (let i = 2; i < m; i++) if ((v[i] - v[i - 1]) * (v[i - 1] - v[i - 2]) < 0) flips++;
+  const halfLen = len >> 1;
+  const firstSd = 1.4826 * mad(e.slice(0, halfLen)) || sd;
+  const secondSd = 1.4826 * mad(e.slice(halfLen)) || sd;
+  const q = Math.max(2, Math.floor(trend.length / 4));
+  const progress = median(trend.slice(trend.length - q)) - median(trend.slice(0, q));
+  return {
+    r1,
+    r1Corrected,
+    bias,
+    band: 1.96 / Math.sqrt(len),
+    amplitude: sd,
+    progress,
+    alternation: flips / Math.max(1, m - 2),
+    growth: secondSd / firstSd,
+    from: xs[0],
+    to: xs[m - 1],
+    n: len,
+    k,
+  };
+}
+
+interface Detrended {
+  e: number[];
+  trend: number[];
+  /** Lag-1 autocorrelation white noise shows after this detrending. */
+  bias: number;
+  /** Moving-average half width (0 for the quadratic fit). */
+  k: number;
+}
+
+function movingAverageFit(v: Float64Array): Detrended {
+  const m = v.length;
+  const k = Math.max(2, Math.min(10, Math.floor(m / 8)));
+  const weights: number[] = [];
+  for (let j = -k; j <= k; j++) weights.push((Math.abs(j) === k ? 0.5 : 1) / (2 * k));
+  const e: number[] = [];
+  const trend: number[] = [];
+  for (let i = k; i < m - k; i++) {
+    let t = 0;
+    for (let j = -k; j <= k; j++) t += weights[j + k] * v[i + j];
+    trend.push(t);
+    e.push(v[i] - t);
+  }
+  // White noise through h = δ − weights.
+  const h = weights.map((wt, j) => (j === k ? 1 : 0) - wt);
+  let hh = 0;
+  let h1 = 0;
+  for (let j = 0; j < h.length; j++) {
+    hh += h[j] * h[j];
+    if (j + 1 < h.length) h1 += h[j] * h[j + 1];
+  }
+  return { e, trend, bias: h1 / hh, k };
+}
+
+/** Quadratic least squares in x (centred, scaled), refitted once after winsorising at 4 robust SD. */
+function quadraticFit(xs: Float64Array, v: Float64Array): Detrended {
+  const m = v.length;
+  const x0 = (xs[0] + xs[m - 1]) / 2;
+  const sx = (xs[m - 1] - xs[0]) / 2 || 1;
+  const rows = Array.from(xs, (x) => {
+    const u = (x - x0) / sx;
+    return [1, u, u * u];
+  });
+  // (XᵀX)⁻¹ by the adjugate of the 3×3 matrix.
+  const a = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (const r of rows) for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) a[3 * i + j] += r[i] * r[j];
+  const det =
+    a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6]);
+  const inv = [
+    a[4] * a[8] - a[5] * a[7], a[2] * a[7] - a[1] * a[8], a[1] * a[5] - a[2] * a[4],
+    a[5] * a[6] - a[3] * a[8], a[0] * a[8] - a[2] * a[6], a[2] * a[3] - a[0] * a[5],
+    a[3] * a[7] - a[4] * a[6], a[1] * a[6] - a[0] * a[7], a[0] * a[4] - a[1] * a[3],
+  ].map((c) => c / det);
+  const solve = (y: ArrayLike<number>) => {
+    const b = [0, 0, 0];
+    rows.forEach((r, i) => {
+      for (let j = 0; j < 3; j++) b[j] += r[j] * y[i];
+    });
+    const beta = [0, 1, 2].map((i) => inv[3 * i] * b[0] + inv[3 * i + 1] * b[1] + inv[3 * i + 2] * b[2]);
+    return rows.map((r) => beta[0] * r[0] + beta[1] * r[1] + beta[2] * r[2]);
+  };
+  let trend = solve(v);
+  const sd = 1.4826 * mad(Array.from(v, (y, i) => y - trend[i]));
+  if (sd > 0) trend = solve(Array.from(v, (y, i) => Math.min(trend[i] + 4 * sd, Math.max(trend[i] - 4 * sd, y))));
+  const e = Array.from(v, (y, i) => y - trend[i]);
+  // Residual maker M = I − X(XᵀX)⁻¹Xᵀ: white noise gives E[lag-1] ≈ Σ M(i,i+1) ÷ trace M.
+  const hat = (i: number, j: number) => {
+    const ri = rows[i];
+    const rj = rows[j];
+    let sum = 0;
+    for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) sum += ri[p] * inv[3 * p + q] * rj[q];
+    return sum;
+  };
+  let off = 0;
+  for (let i = 0; i + 1 < m; i++) off -= hat(i, i + 1);
+  return { e, trend, bias: off / (m - 3), k: 0 };
+}
+
+export default defineRule({
+  meta: {
+    id: 'oscillation',
+    severity: 'warning',
+    tags: ['optimisation', 'stability'],
+    seed: ['§T5', '§T8', '§T11'],
+    title: { en: 'Oscillating loss', zh: '损失来回震荡' },
+    description: {
+      en: 'The training loss zig-zags (up, down, up, down) while making little net progress. On the last half of the curve (at least 12 points; log scale for a positive loss) the trend is removed — a centred 2×2k moving average on 40 points or more, a winsorised quadratic fit on fewer. The lag-1 autocorrelation of the winsorised residuals, rescaled so that white noise reads 0 after that detrending and a pure zig-zag −1, must be below −0.3 and beyond its ±1.96/√n band; the residuals must be at least 1% of the level and their swing (2 robust SD) at least as large as the net change of the trend over the window.',
+      zh: '训练损失来回锯齿震荡（升、降、升、降），净进展却很小。在曲线的后一半（至少 12 个点；正值损失取对数）上去掉趋势——40 个点以上用居中的 2×2k 移动平均，更少时用缩尾后的二次最小二乘拟合。缩尾后残差的滞后 1 自相关（经过换算，使白噪声在去趋势后为 0、纯锯齿为 −1）必须低于 −0.3 且超出 ±1.96/√n 的范围；残差至少是水平的 1%，且其摆幅（2 个稳健标准差）不小于窗口内趋势的净变化。',
+    },
+    message: {
+      en: '{{series}} zig-zags from {{axis}} {{from}} to {{to}}: consecutive changes alternate (lag-1 autocorrelation {{r1}}), swinging about ±{{amplitude}} while the net change over that stretch is {{progress}}.',
+      zh: '{{series}} 在 {{axis}} {{from}} 到 {{to}} 之间来回震荡：相邻变化交替出现（滞后 1 自相关 {{r1}}），摆动约 ±{{amplitude}}，而这一段的净变化只有 {{progress}}。',
+    },
+    causes: [
+      { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high: each step overshoots the minimum and the next one comes back', zh: '学习率过高：每一步都越过最小值，下一步又折返回来' } },
+      { id: 'batch-too-small', seed: '§T8', text: { en: 'Batch too small: late training wobbles and does not settle', zh: '批大小太小：训练后期摇摆不定，无法稳定' } },
+      { id: 'normalisation', seed: '§T11', text: { en: 'Features on very different scales make the optimiser zig-zag across a narrow valley', zh: '特征尺度差异很大，使优化器在狭窄的谷底来回折返' } },
+    ],
+    remedies: [
+      { id: 'lower-lr', seed: '§T5', text: { en: 'Lower the learning rate from {{lr}} to about {{lrLow}}, or decay it when the loss stops falling', zh: '把学习率从 {{lr}} 降到约 {{lrLow}}，或在损失不再下降时衰减学习率' } },
+      { id: 'larger-batch', seed: '§T8', text: { en: 'Use a larger batch (e.g. 4×) or gradient accumulation', zh: '使用更大的批（例如 4 倍）或梯度累积' } },
+      { id: 'normalise', seed: '§T11', text: { en: 'Normalise input features to similar scales', zh: '把输入特征归一化到相近的尺度' } },
+    ],
+  },
+  check(ctx) {
+    const series = trainSeries(ctx.run, ctx.series);
+    if (!series) return undefined;
+    const pts = finitePoints(series.x, series.y);
+    if (pts.y.length < 12) return undefined;
+    const positive = pts.y.every((y) => y > 0);
+    const scale = positive ? 1 : typicalLevel(pts.y);
+    const w = Float64Array.from(pts.y, (y) => (positive ? Math.log(y) : y / scale));
+    const z = zigZag(pts.x, w);
+    if (!z) return undefined;
+    const fires =
+      z.r1Corrected < ZIGZAG_ACF &&
+      z.r1 - z.bias < -z.band &&
+      z.amplitude >= 0.01 &&
+      2 * z.amplitude >= Math.abs(z.progress);
+    if (!fires) return undefined;
+    const rel = (u: number) => (positive ? Math.exp(u) - 1 : u);
+    let causeOrder: string[];
+    if (z.growth >= 1.5) causeOrder = ['lr-too-high', 'batch-too-small', 'normalisation'];
+    else if (series.axis === 'step' && z.amplitude < 0.03) causeOrder = ['batch-too-small', 'lr-too-high', 'normalisation'];
+    else causeOrder = ['lr-too-high', 'batch-too-small', 'normalisation'];
+    const remedyFor: Record<string, string> = { 'lr-too-high': 'lower-lr', 'batch-too-small': 'larger-batch', normalisation: 'normalise' };
+    const confidence = Math.min(0.9, 0.45 + 0.5 * Math.min(1, (-z.r1Corrected - 0.3) / 0.5) + (z.alternation > 0.8 ? 0.05 : 0));
+    return {
+      confidence,
+      data: {
+        series: series.name,
+        axis: series.axis,
+        from: xval(z.from),
+        to: xval(z.to),
+        r1: num(Math.round(z.r1Corrected * 100) / 100),
+        amplitude: positive ? pct(rel(z.amplitude)) : num(z.amplitude * scale),
+        progress: positive ? pct(rel(z.progress)) : num(z.progress * scale),
+        ...lrData(ctx, z.to),
+      },
+      evidence: {
+        window: { from: z.from, to: z.to, n: z.n },
+        lag1: z.r1,
+        lag1Corrected: z.r1Corrected,
+        whiteNoiseLag1: z.bias,
+        band: z.band,
+        amplitudeRel: rel(z.amplitude),
+        netChangeRel: rel(z.progress),
+        alternation: z.alternation,
+        amplitudeGrowth: z.growth,
+        movingAverageHalfWidth: z.k,
+      },
+      series: [series.name],
+      range: { from: z.from, to: z.to, axis: series.axis },
+      causeOrder,
+      remedyOrder: causeOrder.map((c) => remedyFor[c]),
+    };
+  },
+});

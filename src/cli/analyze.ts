@@ -1,0 +1,125 @@
+/** `lossdoc analyze` and `lossdoc compare`: read, analyze, optionally compare with a baseline, report, exit code. */
+import { writeFileSync } from 'node:fs';
+import { analyzeRuns, loadRuns, type AnalyzeOptions } from '../api.js';
+import type { Settings } from '../config/schema.js';
+import { buildReport } from '../core/analyze.js';
+import { compareRuns, pairRuns, REGRESSION_IDS, sortFindings, type AnalyzedRun } from '../core/compare.js';
+import { getExitCode } from '../core/exit-code.js';
+import type { Report } from '../core/report-schema.js';
+import type { Run } from '../core/types.js';
+import { InputError, UsageError, type LossdocError } from '../errors.js';
+import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
+import { readInputs } from '../io/read-inputs.js';
+import { rules } from '../../rules/index.js';
+import { VERSION } from '../version.js';
+import { messages } from './messages.js';
+import { analyzeOptions, resolveCommandSettings, scanOptions, useColor, type CommonFlags } from './options.js';
+import type { CliIo } from './run.js';
+
+export interface AnalyzeFlags extends CommonFlags {
+  baseline?: string;
+}
+
+/** `analyze` reports the analysis (plus regressions with --baseline); `compare` reports only the regressions. */
+export type AnalyzeMode = 'analyze' | 'compare';
+
+function printErrors(errors: readonly LossdocError[], io: CliIo, prefix = ''): void {
+  for (const error of errors) io.stderr(`lossdoc: ${prefix}${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+}
+
+function printWarnings(report: Report, io: CliIo, prefix = ''): void {
+  for (const run of report.runs) {
+    for (const w of run.warnings) io.stderr(`lossdoc: warning: ${prefix}${run.name}${w.line !== null ? `:${w.line}` : ''}: ${w.message}\n`);
+  }
+}
+
+/** Rule ids that ran, for the junit report (one testcase per rule per run). */
+function ruleIdsFor(settings: Settings, mode: AnalyzeMode, withBaseline: boolean): string[] {
+  const on = (id: string) => settings.ruleSeverity[id] !== 'off';
+  const analysis = mode === 'compare' ? [] : rules.map((r) => r.meta.id).filter(on);
+  const regression = withBaseline ? REGRESSION_IDS.filter((id) => id !== 'regression-not-comparable' && on(id)) : [];
+  return [...analysis, ...regression];
+}
+
+/** Write the report to --output-file or stdout. */
+export function emit(text: string, outputFile: string | undefined, io: CliIo): void {
+  if (!outputFile) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    writeFileSync(outputFile, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(outputFile, `cannot write the report (${code})`, { code: 'unwritable' });
+  }
+}
+
+interface Loaded {
+  runs: Run[];
+  report: Report;
+  /** Inputs that could not be used: the invocation exits 2. */
+  errors: LossdocError[];
+  /** Inputs left out without failing (files in a directory that are not logs). */
+  skipped: LossdocError[];
+}
+
+function load(paths: string[], options: AnalyzeOptions, io: CliIo, scan: ReturnType<typeof scanOptions>): Loaded {
+  const read = readInputs(paths, io.readStdin, scan);
+  const loaded = loadRuns(read.inputs, options);
+  const errors = [...read.errors, ...loaded.errors];
+  return { runs: loaded.runs, report: analyzeRuns(loaded.runs, options), errors, skipped: [...read.warnings, ...loaded.warnings] };
+}
+
+/** Add the baseline comparison to each run: regression findings (compare: only those). */
+function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mode: AnalyzeMode): Report {
+  const currentRuns: Array<AnalyzedRun & { name: string }> = current.runs.map((run, i) => ({ name: run.name, run, report: current.report.runs[i] }));
+  const baselineRuns: Array<AnalyzedRun & { name: string }> = baseline.runs.map((run, i) => ({ name: run.name, run, report: baseline.report.runs[i] }));
+  const pairs = pairRuns(currentRuns, baselineRuns);
+  const runs = currentRuns.map((c, i) => {
+    const regressions = compareRuns(c, pairs[i], { ...settings.compare, lang: settings.lang, ruleSeverity: settings.ruleSeverity });
+    return { ...c.report, findings: mode === 'compare' ? regressions : sortFindings([...c.report.findings, ...regressions]) };
+  });
+  return buildReport(runs, VERSION, settings.lang);
+}
+
+export function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo, mode: AnalyzeMode): number {
+  if (inputs.length === 0) throw new UsageError(messages.noInputs);
+  if (mode === 'compare' && !flags.baseline) throw new UsageError(messages.noBaseline);
+  const settings = resolveCommandSettings(flags, io);
+  const format = settings.format as FormatName;
+  const includeData = (flags.includeData ?? false) || formatsNeedingData.has(format);
+  const options = analyzeOptions(settings, flags, includeData);
+
+  const current = load(inputs, options, io, scanOptions(flags));
+  printErrors(current.errors, io);
+  if (!flags.quiet) printErrors(current.skipped, io, 'warning: ');
+  if (current.runs.length === 0) return 2;
+  let report = current.report;
+  let baselineErrors: LossdocError[] = [];
+  if (flags.baseline) {
+    // The baseline is read on the current run's x axis unless --x / config chose one.
+    const axis = settings.x ?? current.runs[0].axis;
+    const baseline = load([flags.baseline], { ...options, x: axis, includeData: false }, io, scanOptions(flags));
+    baselineErrors = baseline.errors;
+    printErrors(baseline.errors, io, 'baseline: ');
+    if (!flags.quiet) printErrors(baseline.skipped, io, 'warning: baseline: ');
+    if (baseline.runs.length === 0) return 2;
+    if (!flags.quiet) printWarnings(baseline.report, io, 'baseline ');
+    report = withBaseline(current, baseline, settings, mode);
+  }
+  if (!flags.quiet) printWarnings(current.report, io);
+
+  const text = formatters[format](report, {
+    color: flags.outputFile ? false : useColor(flags, io),
+    lang: settings.lang,
+    verbose: flags.verbose ?? false,
+    failOn: settings.failOn,
+    ...(settings.maxWarnings !== undefined ? { maxWarnings: settings.maxWarnings } : {}),
+    ruleIds: ruleIdsFor(settings, mode, flags.baseline !== undefined),
+  });
+  emit(text, flags.outputFile, io);
+  const code = getExitCode(report, { failOn: settings.failOn, ...(settings.maxWarnings !== undefined ? { maxWarnings: settings.maxWarnings } : {}) });
+  // Any unreadable input makes the whole invocation a failure to do the job.
+  return current.errors.length > 0 || baselineErrors.length > 0 ? 2 : code;
+}

@@ -1,0 +1,135 @@
+/** Flags shared by analyze, compare and watch, and how they become Settings (config file < flags). */
+import { Option, type Command } from 'commander';
+import type { AnalyzeOptions } from '../api.js';
+import { loadConfig } from '../config/load-config.js';
+import { FAIL_ON, mergeTolerances, parseRuleFlag, parseToleranceFlag, resolveSettings, type Overrides, type Settings } from '../config/schema.js';
+import type { FailOn } from '../core/exit-code.js';
+import type { Axis, FormatId, Lang } from '../core/types.js';
+import { UsageError } from '../errors.js';
+import { formatNames } from '../formatters/index.js';
+import { formatIds } from '../parsers/index.js';
+import type { CliIo } from './run.js';
+
+/** Flags as commander hands them over (undefined = not given, so the config file can decide). */
+export interface CommonFlags {
+  format?: string;
+  outputFile?: string;
+  inputFormat?: FormatId;
+  train?: string[];
+  val?: string[];
+  test?: string[];
+  x?: Axis;
+  failOn?: FailOn;
+  maxWarnings?: number;
+  lang?: Lang;
+  numClasses?: number;
+  color?: boolean;
+  verbose?: boolean;
+  includeData?: boolean;
+  quiet?: boolean;
+  /** A path, false for --no-config, undefined to search. */
+  config?: string | false;
+  rule?: string[];
+  tolerance?: string[];
+  maxDepth?: number;
+  include?: string[];
+  exclude?: string[];
+}
+
+export const collectList = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function wholeNumber(flag: string, min = 0) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} takes a whole number${min > 0 ? ` ≥ ${min}` : ''}, got "${value}"`);
+    return n;
+  };
+}
+
+export function positiveNumber(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+/** Flags that choose what is analysed and how it is judged (analyze, compare, watch). */
+export function addAnalysisOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--input-format <format>', 'skip detection: read inputs as this format').choices(formatIds))
+    .option('--train <columns>', 'column(s) to use as the train loss (repeatable, or comma list)', collectList)
+    .option('--val <columns>', 'column(s) to use as the validation loss', collectList)
+    .option('--test <columns>', 'column(s) to use as the test loss', collectList)
+    .addOption(new Option('--x <axis>', 'x axis to use (default: step when the log has steps)').choices(['step', 'epoch']))
+    .option('--num-classes <n>', 'number of classes of a classification loss (for chance-level checks)', wholeNumber('--num-classes', 2))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity (default: error)').choices(FAIL_ON))
+    .option('--rule <id=severity>', 'set a rule\u2019s severity: off, info, warning, error (repeatable)', collect)
+    .addOption(new Option('--lang <lang>', 'report language (default: en)').choices(['en', 'zh']))
+    .option('-c, --config <file>', 'read settings from this file instead of searching for lossdoc.config.json / package.json "lossdoc"')
+    .option('--no-config', 'ignore configuration files')
+    .option('-q, --quiet', 'do not print input warnings on stderr')
+    .option('--max-depth <n>', 'directory levels searched below a given directory (0 = only its own files)', wholeNumber('--max-depth'))
+    .option('--include <glob>', 'only read files whose path matches (repeatable; *, **, ?, [...])', collect)
+    .option('--exclude <glob>', 'skip files and folders whose path matches (repeatable)', collect);
+}
+
+/** Directory-scan options from the flags. */
+export function scanOptions(flags: CommonFlags): { maxDepth?: number; include?: string[]; exclude?: string[] } {
+  return {
+    ...(flags.maxDepth !== undefined ? { maxDepth: flags.maxDepth } : {}),
+    ...(flags.include ? { include: flags.include } : {}),
+    ...(flags.exclude ? { exclude: flags.exclude } : {}),
+  };
+}
+
+/** Flags that choose the report (analyze, compare; watch for its final report). */
+export function addReportOptions(cmd: Command, finalOnly = false): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', `${finalOnly ? 'format of the final report' : 'report format'} (default: text)`).choices(formatNames))
+    .option('-o, --output-file <path>', finalOnly ? 'write the final report to this file when the watch ends' : 'write the report to this file instead of stdout');
+}
+
+/** Load the config (unless --no-config) and apply the flags over it. */
+export function resolveCommandSettings(flags: CommonFlags, io: CliIo): Settings {
+  const loaded = loadConfig({ cwd: io.cwd ?? '.', ...(flags.config !== undefined ? { explicit: flags.config } : {}), formats: formatNames });
+  const overrides: Overrides = {
+    ...(flags.rule ? { rules: flags.rule.flatMap((r) => parseRuleFlag(r)) } : {}),
+    ...(flags.tolerance ? { compare: mergeTolerances(flags.tolerance.map(parseToleranceFlag)) } : {}),
+  };
+  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'lang', 'format'] as const) {
+    if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];
+  }
+  return resolveSettings(loaded?.config, overrides);
+}
+
+/** What the library needs from the settings. */
+export function analyzeOptions(settings: Settings, flags: CommonFlags, includeData: boolean): AnalyzeOptions {
+  return {
+    ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}),
+    ...(settings.train ? { train: settings.train } : {}),
+    ...(settings.val ? { val: settings.val } : {}),
+    ...(settings.test ? { test: settings.test } : {}),
+    ...(settings.x ? { x: settings.x } : {}),
+    ...(settings.numClasses !== undefined ? { numClasses: settings.numClasses } : {}),
+    ...(Object.keys(settings.ruleSeverity).length ? { ruleSeverity: settings.ruleSeverity } : {}),
+    ...(Object.keys(settings.ruleOptions).length ? { ruleOptions: settings.ruleOptions } : {}),
+    lang: settings.lang,
+    includeData,
+  };
+}
+
+export function useColor(flags: CommonFlags, io: CliIo): boolean {
+  if (flags.color === false) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdoutIsTTY;
+}

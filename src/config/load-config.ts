@@ -1,0 +1,101 @@
+/** Finds and reads the configuration file. The only config module that touches the file system. */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { parseConfig, type LossdocConfig } from './schema.js';
+
+export const CONFIG_FILE = 'lossdoc.config.json';
+export const PACKAGE_KEY = 'lossdoc';
+
+export interface LoadedConfig {
+  config: LossdocConfig;
+  /** The file it came from (`…/package.json#lossdoc` for the package.json key). */
+  source: string;
+}
+
+export interface LoadConfigOptions {
+  /** Directory to start the search from. */
+  cwd: string;
+  /** `--config FILE` (a path), or false for `--no-config`. */
+  explicit?: string | false;
+  /** Report formats the CLI knows, to check `format`. */
+  formats?: readonly string[];
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** JSON.parse with a message that names the line and column. */
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    let where = '';
+    if (at) {
+      const before = text.slice(0, Number(at[1]));
+      const line = before.split('\n').length;
+      where = ` at line ${line}, column ${Number(at[1]) - before.lastIndexOf('\n')}`;
+    }
+    throw new ConfigError(`${source}: invalid JSON${where} (${message.split('\n')[0]})`, 'JSON allows no comments or trailing commas; use "//" keys for comments');
+  }
+}
+
+function readText(path: string, shown: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${shown}: ${code === 'ENOENT' ? 'no such config file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`}`);
+  }
+}
+
+/** Read and validate one config file; `shown` is how messages name it. */
+function fromFile(path: string, shown: string, formats?: readonly string[]): LoadedConfig {
+  const text = readText(path, shown);
+  if (path.endsWith('package.json')) {
+    const pkg = parseJson(text, shown) as Record<string, unknown> | null;
+    const section = pkg && typeof pkg === 'object' ? pkg[PACKAGE_KEY] : undefined;
+    if (section === undefined) throw new ConfigError(`${shown}: has no "${PACKAGE_KEY}" key`);
+    const source = `${shown}#${PACKAGE_KEY}`;
+    return { config: parseConfig(section, { source, ...(formats ? { formats } : {}) }), source };
+  }
+  return { config: parseConfig(parseJson(text, shown), { source: shown, ...(formats ? { formats } : {}) }), source: shown };
+}
+
+/** The nearest lossdoc.config.json, or package.json with a "lossdoc" key, from `cwd` up to the root. */
+export function findConfigFile(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    const file = join(dir, CONFIG_FILE);
+    if (isFile(file)) return file;
+    const pkg = join(dir, 'package.json');
+    if (isFile(pkg)) {
+      try {
+        const parsed = JSON.parse(readFileSync(pkg, 'utf8')) as Record<string, unknown> | null;
+        if (parsed && typeof parsed === 'object' && PACKAGE_KEY in parsed) return pkg;
+      } catch {
+        // Not ours to judge: a broken package.json without our key is skipped.
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Load the configuration: `--config FILE`, else the nearest one found, else none (undefined). */
+export function loadConfig(options: LoadConfigOptions): LoadedConfig | undefined {
+  if (options.explicit === false) return undefined;
+  if (typeof options.explicit === 'string') {
+    return fromFile(resolve(options.cwd, options.explicit), options.explicit, options.formats);
+  }
+  const found = findConfigFile(options.cwd);
+  return found ? fromFile(found, relative(options.cwd, found) || found, options.formats) : undefined;
+}

@@ -1,0 +1,375 @@
+/**
+ * Signal helpers shared by the shape rules (spikes, staircase, sawtooth, early instability):
+ * a log working scale, a near-linear rolling level, epoch boundaries of a per-step log, and the
+ * staircase detector. Pure; every function is O(n·small) on raw per-step data.
+ */
+import { finitePoints, type XY } from './stats/decimate.js';
+import { mad, median, robustNoise, rollingMedian } from './stats/robust.js';
+import type { Run, Series } from './types.js';
+
+/**
+ * A curve on the scale its noise is homogeneous on: ln(loss) when every finite value is positive
+ * (minibatch noise is multiplicative, and ratios become differences), else undefined —
+ * the ratio-based rules need a positive loss.
+ */
+export interface LogCurve {
+  x: Float64Array;
+  /** ln(y) */
+  v: Float64Array;
+  /** The raw finite values. */
+  y: Float64Array;
+  /** Robust noise of v: 1.4826·MAD(Δv)/√2. */
+  noise: number;
+}
+
+export function logCurve(series: Series | undefined, minPoints = 8): LogCurve | undefined {
+  if (!series) return undefined;
+  const pts = finitePoints(series.x, series.y);
+  const n = pts.y.length;
+  if (n < minPoints) return undefined;
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!(pts.y[i] > 0)) return undefined;
+    v[i] = Math.log(pts.y[i]);
+  }
+  return { x: pts.x, v, y: pts.y, noise: robustNoise(v) };
+}
+
+/**
+ * Rolling median with a window of `window` points. Short windows are exact; long ones use the
+ * median of 9 neighbouring block medians (blocks of window/9 points), so the cost stays
+ * O(n log(window)) instead of O(n·window·log(window)).
+ */
+export function rollingLevel(v: Float64Array, window: number): Float64Array {
+  const n = v.length;
+  const w = Math.max(3, Math.min(window, n)) | 1;
+  if (w <= 41) return rollingMedian(v, w);
+  const block = Math.max(1, Math.floor(w / 9));
+  const nb = Math.ceil(n / block);
+  const bm = new Float64Array(nb);
+  const centre = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) {
+    const lo = b * block;
+    const hi = Math.min(n, lo + block);
+    bm[b] = median(v.subarray(lo, hi));
+    centre[b] = (lo + hi - 1) / 2;
+  }
+  const level = rollingMedian(bm, 9);
+  const out = new Float64Array(n);
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    while (b + 1 < nb && centre[b + 1] <= i) b++;
+    if (b + 1 >= nb || i <= centre[0]) out[i] = level[i <= centre[0] ? 0 : b];
+    else {
+      const t = (i - centre[b]) / (centre[b + 1] - centre[b]);
+      out[i] = level[b] + t * (level[b + 1] - level[b]);
+    }
+  }
+  return out;
+}
+
+/** Median of v over the index range [from, to), clamped to the array. */
+export function medianOf(v: Float64Array, from: number, to: number): number {
+  const lo = Math.max(0, from);
+  const hi = Math.min(v.length, to);
+  return hi > lo ? median(v.subarray(lo, hi)) : Number.NaN;
+}
+
+/** First index with x ≥ at (binary search). */
+export function indexAtOrAfter(x: Float64Array, at: number): number {
+  let lo = 0;
+  let hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface EpochGrid {
+  /** x where each new epoch begins, inside the requested range. */
+  boundaries: number[];
+  /** Median x distance between boundaries (or from the epoch/step slope). */
+  stepsPerEpoch: number;
+}
+
+/**
+ * Epoch boundaries of a per-step log, from the run's step→epoch mapping: the x where the epoch
+ * counter crosses each integer (fractional HF epochs and integer epoch labels alike).
+ * Undefined for per-epoch logs and logs without epochs.
+ */
+export function epochGrid(run: Run, from: number, to: number): EpochGrid | undefined {
+  if (run.axis !== 'step' || !run.epochAt) return undefined;
+  const { x, epoch } = run.epochAt;
+  const all: number[] = [];
+  let lastX = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i + 1 < x.length; i++) {
+    const e0 = epoch[i];
+    const e1 = epoch[i + 1];
+    if (!Number.isFinite(e0) || !Number.isFinite(e1) || e1 <= e0 || x[i + 1] <= x[i]) continue;
+    for (let k = Math.floor(e0 + 1e-9) + 1; k <= e1 + 1e-9; k++) {
+      const at = x[i] + ((k - e0) / (e1 - e0)) * (x[i + 1] - x[i]);
+      if (at > lastX) {
+        all.push(at);
+        lastX = at;
+      }
+    }
+  }
+  let stepsPerEpoch: number;
+  if (all.length >= 2) {
+    const gaps = all.slice(1).map((b, i) => b - all[i]);
+    stepsPerEpoch = median(gaps);
+  } else {
+    const n = x.length;
+    const de = epoch[n - 1] - epoch[0];
+    stepsPerEpoch = de > 0 ? (x[n - 1] - x[0]) / de : Number.NaN;
+  }
+  if (!(stepsPerEpoch > 0)) return undefined;
+  return { boundaries: all.filter((b) => b > from && b <= to), stepsPerEpoch };
+}
+
+export interface StairStep {
+  /** x of the boundary (first step of the new epoch). */
+  x: number;
+  /** Loss level (median) at the end of the epoch before and the start of the epoch after. */
+  before: number;
+  after: number;
+  /** Relative drop 1 − after/before. */
+  drop: number;
+  /** Drop in units of its standard error. */
+  z: number;
+  /** Relative fall inside the epoch that follows (its start vs its end). */
+  fallAfter: number;
+  /** An LR step decay at this boundary explains the drop. */
+  lrDrop: boolean;
+  qualifies: boolean;
+}
+
+export interface Staircase {
+  steps: StairStep[];
+  /** Median loss of each epoch (whole epochs and the partial ones at the edges). */
+  epochLevels: Array<{ from: number; to: number; level: number }>;
+  qualifying: number;
+  stepsPerEpoch: number;
+  fires: boolean;
+}
+
+/** Minimum logged points per epoch for within-epoch patterns. */
+export const MIN_POINTS_PER_EPOCH = 8;
+
+/**
+ * Abrupt drops at epoch boundaries with flat epochs in between: the signature of a model
+ * memorising the training set (each new pass over the same examples starts lower).
+ * A boundary qualifies when the drop is ≥ 5%, ≥ 4 standard errors, at least the whole fall inside
+ * the following epoch, and not explained by an LR step decay at that boundary.
+ * Fires with ≥ 2 qualifying boundaries making up ≥ 60% of the judged ones.
+ */
+export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: readonly number[] = []): Staircase | undefined {
+  const { x, v } = curve;
+  const cuts = grid.boundaries.map((b) => indexAtOrAfter(x, b));
+  const starts = [0, ...cuts];
+  const ends = [...cuts, x.length];
+  const perEpoch = grid.stepsPerEpoch;
+  const avgPoints = x.length / ((x[x.length - 1] - x[0]) / perEpoch || 1);
+  if (cuts.length < 1 || avgPoints < MIN_POINTS_PER_EPOCH) return undefined;
+  const sigma = curve.noise || 1e-12;
+  const epochLevels = starts
+    .map((s, k) => ({ from: x[s] ?? Number.NaN, to: x[Math.max(s, ends[k] - 1)] ?? Number.NaN, level: Math.exp(medianOf(v, s, ends[k])), points: ends[k] - s }))
+    .filter((e) => e.points >= MIN_POINTS_PER_EPOCH / 2)
+    .map(({ from, to, level }) => ({ from, to, level }));
+  const steps: StairStep[] = [];
+  for (let k = 0; k < cuts.length; k++) {
+    const prevLen = ends[k] - starts[k];
+    const nextLen = ends[k + 1] - starts[k + 1];
+    if (prevLen < MIN_POINTS_PER_EPOCH / 2 || nextLen < MIN_POINTS_PER_EPOCH / 2) continue;
+    const q = Math.max(3, Math.round(0.15 * Math.min(prevLen, nextLen, avgPoints)));
+    const before = medianOf(v, ends[k] - q, ends[k]);
+    const after = medianOf(v, starts[k + 1], starts[k + 1] + q);
+    const nextEnd = medianOf(v, ends[k + 1] - q, ends[k + 1]);
+    const drop = before - after;
+    const fall = after - nextEnd;
+    const se = 1.2533 * sigma * Math.sqrt(2 / q);
+    const z = drop / se;
+    const bx = x[cuts[k]];
+    const lrDrop = lrDropsAt.some((d) => Math.abs(d - bx) <= 0.2 * perEpoch);
+    const rel = 1 - Math.exp(-drop);
+    // Abrupt: at least the whole fall inside the next epoch happens across the boundary (a smooth
+    // curve drops only ~0.15 of an epoch's fall between these windows, ~0.85 inside the epoch).
+    const qualifies = !lrDrop && z >= 4 && rel >= 0.05 && drop >= Math.max(0, fall);
+    steps.push({
+      x: bx,
+      before: Math.exp(before),
+      after: Math.exp(after),
+      drop: rel,
+      z,
+      fallAfter: 1 - Math.exp(-fall),
+      lrDrop,
+      qualifies,
+    });
+  }
+  const judged = steps.filter((s) => !s.lrDrop).length;
+  const qualifying = steps.filter((s) => s.qualifies).length;
+  return {
+    steps,
+    epochLevels,
+    qualifying,
+    stepsPerEpoch: perEpoch,
+    fires: qualifying >= 2 && qualifying >= 0.6 * judged,
+  };
+}
+
+/** Share of the x span that counts as "the start of training" for early instability. */
+export const EARLY_SHARE = 0.1;
+/** A volatile start may show its rises over this share of the span. */
+export const VOLATILE_SHARE = 0.25;
+
+export interface EarlyEpisode {
+  /** Index range of the episode: last point at the pre-rise level → first point back near it. */
+  startIndex: number;
+  peakIndex: number;
+  endIndex: number;
+  startX: number;
+  peakX: number;
+  endX: number;
+  /** Raw loss before the rise (lowest level reached so far), at the peak, and after recovery. */
+  ref: number;
+  peak: number;
+  recovered: number;
+  /** peak ÷ ref */
+  factor: number;
+  /** Rise in noise units (log scale). */
+  z: number;
+  /** The peak is a lone point (not held for 2 of 3 consecutive logs). */
+  single: boolean;
+  /** Which test found it: a clear rise, or a rise inside a start far noisier than the rest. */
+  kind: 'rise' | 'volatile-start';
+  /** Short-term volatility of the first quarter ÷ that of the rest (log scale). */
+  volatilityRatio: number;
+}
+
+/** Short-term volatility of the first quarter of the x span against the rest: 1.4826·MAD of v − rolling median(5). */
+export function startVolatility(curve: LogCurve): number {
+  const { x, v } = curve;
+  const n = v.length;
+  if (n < 40) return Number.NaN;
+  const sm = rollingMedian(v, 5);
+  const cut = x[0] + 0.25 * (x[n - 1] - x[0]);
+  const early: number[] = [];
+  const late: number[] = [];
+  for (let i = 0; i < n; i++) (x[i] <= cut ? early : late).push(v[i] - sm[i]);
+  if (early.length < 10 || late.length < 10) return Number.NaN;
+  const e = 1.4826 * mad(early);
+  const l = 1.4826 * mad(late);
+  return l > 1e-6 ? e / l : Number.NaN;
+}
+
+/**
+ * A rise of the loss early in training, above the lowest level it had reached, that is abrupt
+ * (reached within 4 logs or 0.5% of the span) and later comes back down. Two tests:
+ * - a clear rise in the first 10% of the span: held over 2 of 3 consecutive logs by ×1.5 and 6σ,
+ *   or a lone point by ×2 and 8σ (heavy-tailed minibatch noise makes smaller lone points common);
+ * - a volatile start: the first quarter is ≥ 3× as jumpy as the rest (which inflates σ), and holds
+ *   a ×1.5 held or ×2 lone rise.
+ * Recovery: the smoothed curve returns within a quarter of the rise (log scale) of the level before.
+ */
+export function findEarlyInstability(curve: LogCurve): EarlyEpisode | undefined {
+  return findEarlyEpisodes(curve)[0];
+}
+
+/** Every early episode (see findEarlyInstability), in x order, non-overlapping. */
+export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
+  const { x, v } = curve;
+  const n = v.length;
+  if (n < 6) return [];
+  const s = rollingMedian(v, 3);
+  // Marginal noise: residuals against a rolling level keep slow (autocorrelated) wander that
+  // first differences cancel.
+  const level = rollingLevel(v, Math.max(5, Math.round(0.05 * n)) | 1);
+  const resid = new Float64Array(n);
+  for (let i = 0; i < n; i++) resid[i] = v[i] - level[i];
+  const sigma = Math.max(curve.noise, 1.4826 * mad(resid)) || 1e-12;
+  // The level reached so far: a rolling median whose window grows with n, so that the running
+  // minimum of many noisy points is not biased low; only windows that end before i count.
+  const refWindow = Math.max(3, Math.round(0.02 * n)) | 1;
+  const smooth = refWindow === 3 ? s : rollingMedian(v, refWindow);
+  const lag = (refWindow >> 1) + 1;
+  const span = x[n - 1] - x[0];
+  const volatilityRatio = startVolatility(curve);
+  const volatile = volatilityRatio >= 3;
+  const until = x[0] + (volatile ? VOLATILE_SHARE : EARLY_SHARE) * span;
+  const held = Math.max(Math.log(1.5), volatile ? 0 : 6 * sigma);
+  const lone = Math.max(Math.log(2), volatile ? 0 : 8 * sigma);
+  const episodes: EarlyEpisode[] = [];
+  // Start from the median of the first three logs: one low first point must not be the baseline.
+  let refIndex = 0;
+  let ref = median(v.subarray(0, 3));
+  let i = 1;
+  while (i < n && x[i] <= until) {
+    if (i - lag >= 0 && i - lag > refIndex && smooth[i - lag] < ref) {
+      ref = smooth[i - lag];
+      refIndex = i - lag;
+    }
+    const heldRise = s[i] - ref;
+    const loneRise = v[i] - ref;
+    const single = !(heldRise >= held) && loneRise >= lone;
+    if ((heldRise >= held || single) && abrupt(i, ref, single ? loneRise : heldRise)) {
+      // The episode's peak: highest raw point while the curve stays up.
+      let peakIndex = i;
+      let j = i;
+      while (j + 1 < n && s[j + 1] - ref >= 0.5 * (v[peakIndex] - ref)) {
+        j++;
+        if (v[j] > v[peakIndex]) peakIndex = j;
+      }
+      const rise = v[peakIndex] - ref;
+      let endIndex = -1;
+      for (let k = peakIndex + 1; k < n; k++) {
+        if (s[k] <= ref + 0.25 * rise) {
+          endIndex = k;
+          break;
+        }
+      }
+      if (endIndex >= 0 && x[endIndex] <= x[0] + 0.35 * span) {
+        episodes.push({
+          startIndex: refIndex,
+          peakIndex,
+          endIndex,
+          startX: x[refIndex],
+          peakX: x[peakIndex],
+          endX: x[endIndex],
+          ref: Math.exp(ref),
+          peak: Math.exp(v[peakIndex]),
+          recovered: Math.exp(s[endIndex]),
+          factor: Math.exp(rise),
+          z: rise / sigma,
+          single,
+          kind: volatile && !(rise >= 6 * sigma && x[peakIndex] <= x[0] + EARLY_SHARE * span) ? 'volatile-start' : 'rise',
+          volatilityRatio,
+        });
+        // Continue after the recovery, from the recovered level.
+        i = endIndex + 1;
+        ref = s[endIndex];
+        refIndex = endIndex;
+        continue;
+      }
+      i = j + 1;
+      continue;
+    }
+    i++;
+  }
+  return episodes;
+
+  /** The rise to point i happened within 4 logs or 0.5% of the span (an explosion, not a slow climb). */
+  function abrupt(at: number, base: number, size: number): boolean {
+    let j = at - 1;
+    while (j > 0 && Math.min(v[j], s[j]) > base + 0.25 * size) j--;
+    return at - j <= 4 || x[at] - x[j] <= 0.005 * span;
+  }
+}
+
+/** The primary train loss series of a run, when it has one. */
+export function trainSeries(run: Run, lookup: (name: string) => Series | undefined): Series | undefined {
+  return run.primary.train ? lookup(run.primary.train) : undefined;
+}
+
+export type { XY };

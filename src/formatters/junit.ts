@@ -1,0 +1,109 @@
+import type { FailOn } from '../core/exit-code.js';
+import type { Finding, RunReport } from '../core/report-schema.js';
+import type { Severity } from '../core/types.js';
+import type { Formatter } from './types.js';
+
+/**
+ * JUnit XML for CI test reports (GitLab `artifacts:reports:junit`, Jenkins, Azure DevOps): a
+ * testsuite per run, a testcase per rule (classname = run name, name = rule id). A finding at or
+ * above the fail level is a <failure>; a lower warning or error is <skipped> (counted and visible
+ * without failing); an info finding passes with its text as <system-out>; a rule that found
+ * nothing passes. No timestamps: the output is deterministic.
+ */
+
+const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
+
+/** Characters XML 1.0 does not allow at all (control characters except tab, LF, CR; lone surrogates). */
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Escape text or an attribute value; characters XML cannot hold become U+FFFD. */
+export function xml(text: string): string {
+  return text
+    .replace(INVALID_XML, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** Attribute values also keep their line breaks (they would be normalised to spaces). */
+function attr(text: string): string {
+  return xml(text).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+function fails(f: Finding, failOn: FailOn): boolean {
+  return failOn !== 'none' && RANK[f.severity] >= RANK[failOn];
+}
+
+function details(run: RunReport, f: Finding): string {
+  const lines = [`${f.severity}: ${f.title} [${f.id}] (confidence ${f.confidence})`, f.message];
+  if (f.series.length) lines.push(`series: ${f.series.join(', ')}`);
+  if (f.range) lines.push(`range: ${f.range.axis} ${f.range.from ?? '?'}–${f.range.to ?? '?'}`);
+  if (f.causes.length) lines.push('likely causes:', ...f.causes.map((c, i) => `  ${i + 1}. ${c.text}${c.seed ? ` (${c.seed})` : ''}`));
+  if (f.remedies.length) lines.push('what to do:', ...f.remedies.map((r) => `  - ${r.text}`));
+  lines.push(`verdict: ${run.verdict.title} (${run.verdict.id})`, `source: ${run.sources.join(', ')}`);
+  return lines.join('\n');
+}
+
+export const formatJunit: Formatter = (report, options) => {
+  const failOn = options.failOn ?? 'error';
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  let skipped = 0;
+  for (const run of report.runs) {
+    const byId = new Map<string, Finding[]>();
+    for (const f of run.findings) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+    const ids = [...new Set([...(options.ruleIds ?? []), ...byId.keys()])];
+    const cases: string[] = [];
+    let runFailures = 0;
+    let runSkipped = 0;
+    for (const id of ids) {
+      const found = byId.get(id) ?? [];
+      const open = `    <testcase classname="${attr(run.name)}" name="${attr(id)}" file="${attr(run.sources[0] ?? '')}" time="0"`;
+      if (found.length === 0) {
+        cases.push(`${open}/>`);
+        continue;
+      }
+      const failing = found.filter((f) => fails(f, failOn));
+      const body: string[] = [];
+      if (failing.length > 0) {
+        runFailures++;
+        const f = failing[0];
+        body.push(`      <failure message="${attr(`${f.title}: ${f.message}`)}" type="${f.severity}">${xml(failing.map((x) => details(run, x)).join('\n\n'))}</failure>`);
+      } else {
+        // Below the fail level: warnings (and errors with --fail-on none) are skipped, so they are
+        // counted and visible; info findings pass, with their text as output.
+        const f = found[0];
+        if (f.severity !== 'info') {
+          runSkipped++;
+          body.push(`      <skipped message="${attr(`${f.severity}: ${f.title}: ${f.message}`)}"/>`);
+        }
+        body.push(`      <system-out>${xml(found.map((x) => details(run, x)).join('\n\n'))}</system-out>`);
+      }
+      cases.push(`${open}>`, ...body, '    </testcase>');
+    }
+    tests += ids.length;
+    failures += runFailures;
+    skipped += runSkipped;
+    suites.push(
+      `  <testsuite name="${attr(run.name)}" tests="${ids.length}" failures="${runFailures}" errors="0" skipped="${runSkipped}" time="0">`,
+      `    <properties>`,
+      `      <property name="verdict" value="${attr(run.verdict.id)}"/>`,
+      `      <property name="format" value="${attr(run.format)}"/>`,
+      `      <property name="axis" value="${run.axis}"/>`,
+      `    </properties>`,
+      ...cases,
+      '  </testsuite>',
+    );
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="lossdoc" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+};

@@ -1,0 +1,315 @@
+/**
+ * Directory scanning: which files below a directory are training logs. Reads folder listings and,
+ * for files whose name does not settle it, the first 64 KB; never opens a file whose name marks it
+ * as a checkpoint, weights, media or an archive. The file system is passed in (tests wrap it).
+ */
+import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { InputError, type LossdocError } from '../errors.js';
+import { detectFormat } from '../parsers/index.js';
+import { PathFilter } from './glob.js';
+import { classifyFileName, isMlflowRunListing, isRoleDir, isSkippedDir, type NameClass } from './names.js';
+
+/** Options of a directory scan (`--max-depth`, `--include`, `--exclude`). */
+export interface ScanOptions {
+  /**
+   * How many folder levels below the given directory are searched: 0 = only the files directly
+   * in it, 1 = also its sub-folders, … Default: no limit (symlink loops are not followed twice).
+   * A run folder that is reached is read whole: an MLflow run's `metrics/`, a DVCLive folder's
+   * `plots/metrics/`, and the `train/` / `validation/` folders of a TensorBoard run.
+   */
+  maxDepth?: number;
+  /** Globs (`*`, `**`, `?`, `[…]`) over paths below the directory: read only files that match one (or are in a folder that does). */
+  include?: string[];
+  /** Globs over paths below the directory: skip files and folders that match. */
+  exclude?: string[];
+}
+
+/** The file-system calls a scan makes. */
+export interface ScanFs {
+  readdir(path: string): Array<{ name: string; isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }>;
+  stat(path: string): { isFile(): boolean; isDirectory(): boolean; size: number };
+  realpath(path: string): string;
+  readFile(path: string): Uint8Array;
+  /** The first `bytes` bytes (fewer when the file is shorter). */
+  readHead(path: string, bytes: number): Uint8Array;
+}
+
+export const nodeFs: ScanFs = {
+  readdir: (path) => readdirSync(path, { withFileTypes: true }),
+  stat: (path) => statSync(path),
+  realpath: (path) => realpathSync(path),
+  readFile: (path) => readFileSync(path),
+  readHead(path, bytes) {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(bytes);
+      let n = 0;
+      while (n < bytes) {
+        const got = readSync(fd, buf, n, bytes - n, n);
+        if (got === 0) break;
+        n += got;
+      }
+      return buf.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  },
+};
+
+/** Bytes read to decide whether a file is a log. */
+export const HEAD_BYTES = 64 * 1024;
+/** Sniff score an unknown-named file needs (a real text log scores 0.6 and more). */
+const SNIFF_MIN_SCORE = 0.5;
+/** Folder depth used when no --max-depth is given (a guard against absurd trees). */
+const DEFAULT_MAX_DEPTH = 64;
+
+/** How a found file is read: whole (its folder said what it is) or after sniffing its head. */
+export type FoundClass = 'mlflow' | 'dvclive' | Exclude<NameClass, 'skip'>;
+
+export interface FoundFile {
+  /** The path to open: the directory as given joined with `rel`. */
+  path: string;
+  /** `/`-separated path below the scanned directory. */
+  rel: string;
+  size: number;
+  cls: FoundClass;
+}
+
+export interface ScanResult {
+  files: FoundFile[];
+  /** Sub-folders or files that could not be listed or stat'ed (the scan went on). */
+  warnings: LossdocError[];
+}
+
+/** Natural order: `version_2` before `version_10`. */
+export function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    const nx = /^\d/.test(x);
+    const ny = /^\d/.test(y);
+    if (nx && ny) {
+      const d = Number(x) - Number(y);
+      if (d !== 0) return d;
+    }
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function joinPath(dir: string, name: string): string {
+  if (dir === '') return name;
+  return /[\\/]$/.test(dir) ? `${dir}${name}` : `${dir}/${name}`;
+}
+
+function joinRel(rel: string, name: string): string {
+  return rel === '' ? name : `${rel}/${name}`;
+}
+
+interface Entry {
+  name: string;
+  isDir: boolean;
+  isFile: boolean;
+}
+
+function errCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/**
+ * The candidate log files below `root`, in natural path order: MLflow run files, DVCLive TSVs,
+ * event files, and files with a log extension or an unknown name (to be sniffed). Skips hidden
+ * folders, node_modules, Python caches, and files whose name says they are not logs.
+ */
+export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanFs = nodeFs): ScanResult {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const filter = new PathFilter(options.include, options.exclude);
+  const files: FoundFile[] = [];
+  const warnings: LossdocError[] = [];
+  const visited = new Set<string>();
+
+  const list = (dir: string): Entry[] | undefined => {
+    let raw;
+    try {
+      raw = fs.readdir(dir);
+    } catch (error) {
+      warnings.push(new InputError(dir, `folder cannot be read (${errCode(error)}); skipped`, { code: 'unreadable' }));
+      return undefined;
+    }
+    const entries: Entry[] = [];
+    for (const d of raw) {
+      let isDir = d.isDirectory();
+      let isFile = d.isFile();
+      if (d.isSymbolicLink()) {
+        try {
+          const s = fs.stat(joinPath(dir, d.name));
+          isDir = s.isDirectory();
+          isFile = s.isFile();
+        } catch {
+          // A dangling symlink: not a log.
+          continue;
+        }
+      }
+      entries.push({ name: d.name, isDir, isFile });
+    }
+    return entries;
+  };
+
+  /** Natural order, applied after name filtering (a folder of a million images sorts nothing). */
+  const sorted = (entries: Entry[]) => entries.sort((a, b) => naturalCompare(a.name, b.name));
+
+  const firstVisit = (dir: string): boolean => {
+    let real = dir;
+    try {
+      real = fs.realpath(dir);
+    } catch {
+      // keep the path as given
+    }
+    if (visited.has(real)) return false;
+    visited.add(real);
+    return true;
+  };
+
+  /** Files are stat'ed only once chosen by name (a folder of a million images costs one listing). */
+  const addFile = (dir: string, rel: string, e: Entry, cls: FoundClass) => {
+    const path = joinPath(dir, e.name);
+    let size: number;
+    try {
+      size = fs.stat(path).size;
+    } catch (error) {
+      warnings.push(new InputError(path, `cannot be read (${errCode(error)}); skipped`, { code: 'unreadable' }));
+      return;
+    }
+    files.push({ path, rel: joinRel(rel, e.name), size, cls });
+  };
+
+  /** Every file below `dir` (MLflow metrics, DVCLive plots), whatever the depth. */
+  const collectTree = (dir: string, rel: string, cls: FoundClass, accept: (name: string) => boolean, guard = 0) => {
+    if (guard > 32 || !firstVisit(dir)) return;
+    const entries = list(dir);
+    if (!entries) return;
+    for (const e of sorted(entries.filter((x) => !x.name.startsWith('.') && (x.isDir || (x.isFile && accept(x.name)))))) {
+      const childRel = joinRel(rel, e.name);
+      if (e.isDir) {
+        if (filter.enterDir(childRel)) collectTree(joinPath(dir, e.name), childRel, cls, accept, guard + 1);
+      } else if (filter.takeFile(childRel)) {
+        addFile(dir, rel, e, cls);
+      }
+    }
+  };
+
+  const walk = (dir: string, rel: string, depth: number, roleExtension: boolean) => {
+    if (!firstVisit(dir)) return;
+    const entries = list(dir);
+    if (!entries) return;
+
+    // An MLflow run folder: its metrics (any depth), meta.yaml and run name; artifacts are searched as usual.
+    if (isMlflowRunListing(entries)) {
+      const before = files.length;
+      collectTree(joinPath(dir, 'metrics'), joinRel(rel, 'metrics'), 'mlflow', (n) => classifyFileName(n) !== 'skip');
+      if (files.length > before) {
+        const meta = entries.find((e) => e.isFile && e.name === 'meta.yaml');
+        if (meta) addFile(dir, rel, meta, 'mlflow');
+        if (entries.some((e) => e.isDir && e.name === 'tags')) {
+          collectTree(joinPath(dir, 'tags'), joinRel(rel, 'tags'), 'mlflow', (n) => n === 'mlflow.runName');
+        }
+      }
+      const artifacts = entries.find((e) => e.isDir && e.name === 'artifacts');
+      const artifactsRel = joinRel(rel, 'artifacts');
+      if (artifacts && depth + 1 <= maxDepth && filter.enterDir(artifactsRel)) walk(joinPath(dir, 'artifacts'), artifactsRel, depth + 1, false);
+      return;
+    }
+
+    // A DVCLive folder: the TSVs under plots/metrics/ are one run; its summary files are not logs.
+    let dvclive = false;
+    if (entries.some((e) => e.isDir && e.name === 'plots')) {
+      const plots = list(joinPath(dir, 'plots'));
+      if (plots?.some((e) => e.isDir && e.name === 'metrics')) {
+        dvclive = true;
+        const metricsRel = joinRel(rel, 'plots/metrics');
+        if (filter.enterDir(joinRel(rel, 'plots')) && filter.enterDir(metricsRel)) {
+          collectTree(joinPath(joinPath(dir, 'plots'), 'metrics'), metricsRel, 'dvclive', (n) => /\.tsv$/i.test(n));
+        }
+      }
+    }
+
+    const candidates = entries.filter((e) => (e.isDir ? !isSkippedDir(e.name) : e.isFile && classifyFileName(e.name) !== 'skip'));
+    for (const e of sorted(candidates)) {
+      const childRel = joinRel(rel, e.name);
+      if (e.isDir) {
+        if ((dvclive && e.name === 'plots') || roleExtension) continue;
+        if (!filter.enterDir(childRel)) continue;
+        if (depth + 1 <= maxDepth) walk(joinPath(dir, e.name), childRel, depth + 1, false);
+        // The train/ and validation/ folders of a run at the depth limit still belong to it.
+        else if (isRoleDir(e.name)) walk(joinPath(dir, e.name), childRel, depth + 1, true);
+        continue;
+      }
+      if (dvclive && (e.name === 'metrics.json' || e.name === 'report.html' || e.name === 'report.md')) continue;
+      if (!filter.takeFile(childRel)) continue;
+      addFile(dir, rel, e, classifyFileName(e.name) as FoundClass);
+    }
+  };
+
+  walk(root, '', 0, false);
+  return { files, warnings };
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+export interface SelectedFile extends FoundFile {
+  /** The whole file, gzip undone (only when `read` was asked for). */
+  bytes?: Uint8Array;
+}
+
+export interface Selection {
+  files: SelectedFile[];
+  /** Files with a log extension whose head no parser recognised (not read further). */
+  unrecognised: FoundFile[];
+  warnings: LossdocError[];
+}
+
+/**
+ * Scan `root` and decide, by sniffing the head of every file whose name does not settle it,
+ * which files are logs. With `read`, the chosen files are read whole (gzip undone).
+ */
+export function selectLogFiles(root: string, options: ScanOptions = {}, fs: ScanFs = nodeFs, read = true): Selection {
+  const scan = scanDirectory(root, options, fs);
+  const out: SelectedFile[] = [];
+  const unrecognised: FoundFile[] = [];
+  const warnings = [...scan.warnings];
+  for (const f of scan.files) {
+    try {
+      if (f.cls === 'mlflow' || f.cls === 'dvclive' || f.cls === 'event') {
+        out.push(read ? { ...f, bytes: fs.readFile(f.path) } : f);
+        continue;
+      }
+      if (f.size === 0) {
+        // An empty log is reported by the parser ("empty file"); an empty unknown file is nothing.
+        if (f.cls === 'log') out.push(read ? { ...f, bytes: new Uint8Array(0) } : f);
+        continue;
+      }
+      const gz = /\.gz$/i.test(f.rel);
+      let head = gz ? fs.readFile(f.path) : fs.readHead(f.path, Math.min(f.size, HEAD_BYTES));
+      if (gz && isGzip(head)) head = gunzipSync(head);
+      const name = gz ? f.path.replace(/\.gz$/i, '') : f.path;
+      const found = detectFormat({ name, bytes: head.subarray(0, HEAD_BYTES) });
+      const ok = found !== undefined && (f.cls === 'log' || found.format === 'tfevents' || found.score >= SNIFF_MIN_SCORE);
+      if (!ok) {
+        if (f.cls === 'log') unrecognised.push(f);
+        continue;
+      }
+      if (!read) out.push(f);
+      else out.push({ ...f, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
+    } catch (error) {
+      warnings.push(new InputError(f.path, `cannot be read (${errCode(error)}); skipped`, { code: 'unreadable' }));
+    }
+  }
+  return { files: out, unrecognised, warnings };
+}

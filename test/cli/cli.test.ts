@@ -1,0 +1,181 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/schema.js';
+import { DEMO, ensureBuilt, lossdoc, tempDir } from './cli-helper.js';
+
+const overfit = join(DEMO, 'overfitting.csv');
+const nan = join(DEMO, 'diverging-nan.csv');
+const healthy = join(DEMO, 'still-learning.csv');
+
+/** One line on stderr, no stack trace. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return lines[0];
+}
+
+beforeAll(ensureBuilt);
+
+describe('exit codes', () => {
+  it('0 for a healthy run, 1 for a pathological one, 0 with --fail-on none', () => {
+    expect(lossdoc(['analyze', healthy]).code).toBe(0);
+    expect(lossdoc(['analyze', nan]).code).toBe(1);
+    expect(lossdoc(['analyze', nan, '--fail-on', 'none']).code).toBe(0);
+  });
+
+  it('warnings fail with --fail-on warning or --max-warnings', () => {
+    expect(lossdoc(['analyze', overfit]).code).toBe(0);
+    expect(lossdoc(['analyze', overfit, '--fail-on', 'warning']).code).toBe(1);
+    const warnings = JSON.parse(lossdoc(['analyze', overfit, '-f', 'json']).stdout).summary.warnings as number;
+    expect(warnings).toBeGreaterThanOrEqual(1);
+    expect(lossdoc(['analyze', overfit, '--max-warnings', String(warnings - 1)]).code).toBe(1);
+    expect(lossdoc(['analyze', overfit, '--max-warnings', String(warnings)]).code).toBe(0);
+  });
+
+  it('2 for a bad flag (commander message, no stack)', () => {
+    const r = lossdoc(['analyze', healthy, '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--bogus'");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(lossdoc(['analyze', healthy, '--format', 'pdf']).code).toBe(2);
+    expect(lossdoc(['analyze', healthy, '--fail-on', 'sometimes']).code).toBe(2);
+  });
+
+  it('2 for bad flag values, one line', () => {
+    for (const args of [
+      ['--max-warnings', 'many'],
+      ['--rule', 'overfit=error'],
+      ['--rule', 'overfitting'],
+      ['--tolerance', 'final=lots'],
+      ['--num-classes', '1'],
+    ]) {
+      const r = lossdoc(['analyze', healthy, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(oneLine(r.stderr)).toMatch(/^lossdoc: /);
+    }
+  });
+
+  it('2 for a missing file, with one line naming it', () => {
+    const r = lossdoc(['analyze', 'no/such/run.csv']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toBe('lossdoc: no/such/run.csv: no such file');
+    expect(r.stdout).toBe('');
+  });
+
+  it('2 when the report cannot be written', () => {
+    const r = lossdoc(['analyze', healthy, '-o', '/nonexistent-dir/report.md']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^lossdoc: \/nonexistent-dir\/report\.md: cannot write the report \(ENOENT\)$/);
+  });
+
+  it('2 for compare without --baseline', () => {
+    const r = lossdoc(['compare', healthy]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("required option '--baseline <run>'");
+  });
+
+  it('json on stdout is valid JSON; warnings stay on stderr', () => {
+    const r = lossdoc(['analyze', join(DEMO, '..', 'logs/json/live_partial.jsonl'), overfit, '-f', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).runs).toHaveLength(2);
+    expect(r.stderr).toContain('lossdoc: warning: ');
+  });
+
+  it('--help and --version exit 0', () => {
+    expect(lossdoc(['--help']).code).toBe(0);
+    expect(lossdoc(['watch', '--help']).stdout).toContain('--idle-exit <seconds>');
+    expect(lossdoc(['--version']).code).toBe(0);
+  });
+});
+
+describe('configuration file < flags', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir('lossdoc-cli-config-')));
+  afterEach(() => cleanup());
+  const config = (value: unknown, name = 'lossdoc.config.json') => writeFileSync(join(dir, name), JSON.stringify(value));
+
+  it('failOn from the file; --fail-on wins', () => {
+    config({ failOn: 'warning' });
+    expect(lossdoc(['analyze', overfit], { cwd: dir }).code).toBe(1);
+    expect(lossdoc(['analyze', overfit, '--fail-on', 'error'], { cwd: dir }).code).toBe(0);
+    expect(lossdoc(['analyze', overfit, '--no-config'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('rule severities from the file; --rule wins per rule', () => {
+    config({ rules: { overfitting: 'error' } });
+    const fromFile = lossdoc(['analyze', overfit, '-f', 'json'], { cwd: dir });
+    expect(fromFile.code).toBe(1);
+    expect(JSON.parse(fromFile.stdout).runs[0].findings[0]).toMatchObject({ id: 'overfitting', severity: 'error' });
+    const off = lossdoc(['analyze', overfit, '-f', 'json', '--rule', 'overfitting=off'], { cwd: dir });
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout).runs[0].findings.map((f: { id: string }) => f.id)).not.toContain('overfitting');
+  });
+
+  it('format and maxWarnings from the file; flags win', () => {
+    config({ format: 'json', maxWarnings: 0 });
+    const r = lossdoc(['analyze', overfit], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).summary.warnings).toBeGreaterThanOrEqual(1);
+    const text = lossdoc(['analyze', overfit, '-f', 'text', '--max-warnings', '50'], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^.*overfitting\.csv {2}\(keras-csv, epoch axis\)/);
+  });
+
+  it('column roles from the file', () => {
+    config({ train: ['val_loss'], val: ['loss'] });
+    const r = lossdoc(['analyze', overfit, '-f', 'json'], { cwd: dir });
+    const primary = JSON.parse(r.stdout).runs[0].series.filter((s: { primary: string | null }) => s.primary).map((s: { name: string; primary: string }) => `${s.primary}=${s.name}`);
+    expect(primary.sort()).toEqual(['train=val_loss', 'val=loss']);
+  });
+
+  it('is found from a subdirectory, and in package.json', () => {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'p', lossdoc: { failOn: 'warning' } }));
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    expect(lossdoc(['analyze', overfit], { cwd: sub }).code).toBe(1);
+  });
+
+  it('--config FILE instead of searching', () => {
+    config({ failOn: 'warning' });
+    config({ failOn: 'none' }, 'ci.json');
+    expect(lossdoc(['analyze', nan, '--config', 'ci.json'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('an invalid file exits 2 with one line naming the key', () => {
+    config({ rules: { overfiting: 'error' } });
+    const r = lossdoc(['analyze', overfit], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toBe('lossdoc: lossdoc.config.json: rules.overfiting: unknown rule "overfiting" (did you mean "overfitting"?)');
+    const missing = lossdoc(['analyze', overfit, '--config', 'nope.json'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(oneLine(missing.stderr)).toBe('lossdoc: nope.json: no such config file');
+  });
+});
+
+describe('lossdoc init', () => {
+  it('writes a starter config that lossdoc accepts, and refuses to overwrite it', () => {
+    const { dir, cleanup } = tempDir('lossdoc-init-');
+    try {
+      const first = lossdoc(['init'], { cwd: dir });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain('wrote lossdoc.config.json');
+      const file = join(dir, 'lossdoc.config.json');
+      expect(existsSync(file)).toBe(true);
+      const text = readFileSync(file, 'utf8');
+      expect(() => parseConfig(JSON.parse(text), { source: file })).not.toThrow();
+      expect(text).toContain('"// failOn"');
+      expect(lossdoc(['analyze', healthy], { cwd: dir }).code).toBe(0);
+
+      writeFileSync(file, '{"failOn":"info"}');
+      const again = lossdoc(['init'], { cwd: dir });
+      expect(again.code).toBe(2);
+      expect(oneLine(again.stderr)).toMatch(/^lossdoc: lossdoc\.config\.json already exists; not overwriting it/);
+      expect(readFileSync(file, 'utf8')).toBe('{"failOn":"info"}');
+    } finally {
+      cleanup();
+    }
+  });
+});

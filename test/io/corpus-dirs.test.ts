@@ -1,0 +1,167 @@
+/**
+ * Pointing lossdoc at the corpus folders (../shared/corpus, see SOURCES.md): every file and folder
+ * of the tfevents, mlflow, dvclive_tsv and plain_text kinds is read through the directory path,
+ * with the expected run count and names. Skipped with a note when the corpus is absent.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadRuns } from '../../src/api.js';
+import { readInputs } from '../../src/io/read-inputs.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const corpus = path.resolve(repoRoot, '../shared/corpus');
+const have = existsSync(path.join(corpus, 'SOURCES.md'));
+if (!have) console.warn(`corpus not found, skipping corpus directory tests (${corpus})`);
+const describeCorpus = have ? describe : describe.skip;
+
+function load(...paths: string[]) {
+  const read = readInputs(paths.map((p) => path.join(corpus, p)));
+  const loaded = loadRuns(read.inputs);
+  return {
+    read,
+    loaded,
+    names: loaded.runs.map((r) => r.name),
+    errors: [...read.errors, ...loaded.errors],
+    warnings: [...read.warnings, ...loaded.warnings],
+  };
+}
+
+/** Every file below a folder, as paths relative to the corpus. */
+function filesBelow(rel: string): string[] {
+  const out: string[] = [];
+  const walk = (r: string) => {
+    for (const name of readdirSync(path.join(corpus, r))) {
+      const child = `${r}/${name}`;
+      if (statSync(path.join(corpus, child)).isDirectory()) walk(child);
+      else out.push(child);
+    }
+  };
+  walk(rel);
+  return out.sort();
+}
+
+const EMPTY = 'y786359174__radar_detection_yolov5__exp_empty';
+const HP_ONLY = 'CooperBigFoot__CAMELS-CH__version_122_hp_metric_only';
+
+describeCorpus('corpus folders read as directories', () => {
+  it('tfevents/: one run per event-file folder; the two folders without scalars give a clear warning', () => {
+    const { names, errors, warnings, loaded } = load('tfevents');
+    expect(errors).toEqual([]);
+    expect(names).toEqual([
+      '10-Academy-Batch-4-Week-4__Swahili-Speech-To-Text__keras_tf2',
+      'Aaryan004__Pothole_Detection_Model_RCNNs__detectron2',
+      'BozzoloLu__GAN__20221120-124645',
+      'BozzoloLu__GAN__20221120-125007',
+      'CooperBigFoot__CAMELS-CH__version_125',
+      'CooperBigFoot__CAMELS-CH__version_130',
+      'y786359174__radar_detection_yolov5__exp22',
+    ]);
+    expect(loaded.runs.every((r) => r.format === 'tfevents')).toBe(true);
+    expect(warnings.map((w) => [w.code, w.message])).toEqual([
+      ['no-scalars', `${path.join(corpus, 'tfevents', HP_ONLY)}: no scalar series: the event file holds only hp_metric, which is not a training curve`],
+      ['no-scalars', `${path.join(corpus, 'tfevents', EMPTY)}: no scalar series: the event file holds no scalar summaries`],
+    ]);
+    // Every event file is either a source of a run or one of the two without scalars.
+    const sources = loaded.runs.flatMap((r) => r.sources.map((s) => path.relative(corpus, s)));
+    const rest = filesBelow('tfevents').filter((f) => !f.includes(EMPTY) && !f.includes(HP_ONLY));
+    expect(sources.sort()).toEqual(rest);
+  });
+
+  it('tfevents/<each folder>: one run named by the folder; the no-scalar folders alone fail with the message', () => {
+    for (const dir of readdirSync(path.join(corpus, 'tfevents')).sort()) {
+      const r = load(`tfevents/${dir}`);
+      if (dir === EMPTY || dir === HP_ONLY) {
+        expect(r.names, dir).toEqual([]);
+        expect(r.errors.map((e) => e.code), dir).toEqual(['no-scalars']);
+        expect(r.errors[0].message, dir).toMatch(/: no scalar series: the event file holds (no scalar summaries|only hp_metric, which is not a training curve)$/);
+        continue;
+      }
+      expect([r.names, r.errors], dir).toEqual([[dir], []]);
+      // The event file itself, given directly, is the same run under its file name.
+      const file = readdirSync(path.join(corpus, 'tfevents', dir))[0];
+      const direct = load(`tfevents/${dir}/${file}`);
+      expect(direct.names, dir).toEqual([path.join(corpus, 'tfevents', dir, file)]);
+      expect(direct.loaded.runs[0].series.map((s) => s.name), dir).toEqual(r.loaded.runs[0].series.map((s) => s.name));
+    }
+  });
+
+  it('mlflow/: each run folder (with or without meta.yaml) is one run, named by its folder and MLflow run name', () => {
+    const { names, errors, warnings, loaded } = load('mlflow');
+    expect([errors, warnings]).toEqual([[], []]);
+    expect(names).toEqual([
+      '10-Academy-Batch-4-Week-4__Swahili-Speech-To-Text__run_ed05f9cd',
+      'BozzoloLu__GAN__run_71597c39 (Run_0)',
+      'BozzoloLu__GAN__run_e53963d9 (Run_0)',
+      'CHRISTIANDAGATTI__Deep_Learning_Diplo__run_5b864efd',
+      'GhadeerElmkaiel__SegFormer__run_3c7adce7',
+    ]);
+    expect(loaded.runs.every((r) => r.format === 'mlflow')).toBe(true);
+    expect(loaded.runs.map((r) => r.series.map((s) => `${s.name}:${s.x.length}`).sort())).toEqual([
+      ['loss:10'],
+      ['Discriminator loss:270', 'Generator loss:270'],
+      ['Discriminator loss:26', 'Generator loss:26'],
+      ['test_loss:3', 'train_loss:3'],
+      ['learning_rate:6', 'train/loss:6'],
+    ]);
+    expect(loaded.runs.map((r) => r.warnings.map((w) => w.code))).toEqual([[], ['run-failed'], ['run-failed'], [], []]);
+    // Every metric file is a source; params/ and the other tags are not needed.
+    const sources = loaded.runs.flatMap((r) => r.sources.map((s) => path.relative(corpus, s)));
+    expect(sources.filter((s) => s.includes('/metrics/')).sort()).toEqual(filesBelow('mlflow').filter((f) => f.includes('/metrics/')));
+  });
+
+  it('mlflow/<each run folder>: one run', () => {
+    for (const dir of readdirSync(path.join(corpus, 'mlflow')).sort()) {
+      const r = load(`mlflow/${dir}`);
+      expect(r.errors, dir).toEqual([]);
+      expect(r.names, dir).toEqual([dir.startsWith('BozzoloLu') ? `${dir} (Run_0)` : dir]);
+    }
+  });
+
+  it('dvclive_tsv/: the loose DVCLive TSVs of the folder are one run', () => {
+    const dir = 'BeckResearchLab__learn2thermML__ogt_protein_regressor';
+    for (const p of ['dvclive_tsv', `dvclive_tsv/${dir}`]) {
+      const { names, errors, warnings, loaded } = load(p);
+      expect([errors, warnings], p).toEqual([[], []]);
+      expect(names, p).toEqual([dir]);
+      const run = loaded.runs[0];
+      expect(run.format).toBe('dvclive');
+      expect(run.primary).toEqual({ train: 'loss', val: 'eval_loss' });
+      expect(run.sources.map((s) => path.relative(corpus, s))).toEqual(filesBelow(`dvclive_tsv/${dir}`).sort());
+    }
+  });
+
+  it('plain_text/: every log, whatever its extension (.log, .rb), is one run', () => {
+    const files = readdirSync(path.join(corpus, 'plain_text')).sort();
+    const { names, errors, loaded } = load('plain_text');
+    expect(errors).toEqual([]);
+    expect(names).toEqual(files);
+    expect(loaded.runs.every((r) => r.format === 'text-log')).toBe(true);
+    for (const f of files) expect(load(`plain_text/${f}`).names, f).toEqual([path.join(corpus, 'plain_text', f)]);
+  });
+
+  it('the four folders together, and the whole corpus: names relative to each given folder', () => {
+    const four = load('tfevents', 'mlflow', 'dvclive_tsv', 'plain_text');
+    expect(four.errors).toEqual([]);
+    expect(four.names).toHaveLength(7 + 5 + 1 + 4);
+    const all = load('.');
+    expect(all.errors).toEqual([]);
+    // 16 folders; tb_export_csv holds the exports of two different runs (the W&B exports hold 4 and 14).
+    expect(all.names).toHaveLength(71);
+    expect(all.names.filter((n) => n.startsWith('tfevents/'))).toEqual(four.names.slice(0, 7).map((n) => `tfevents/${n}`));
+    expect(all.names).toContain('mlflow/BozzoloLu__GAN__run_71597c39 (Run_0)');
+    expect(all.names).toContain('lightning_csv/CooperBigFoot__CAMELS-CH__version_107.csv');
+    expect(all.names.filter((n) => n.startsWith('tb_export'))).toEqual([
+      'tb_export_csv/Brunogomes97__Imdb__run-.',
+      'tb_export_csv/ShahariarRabby__Attention-Based-Ocr__run-.-tag-loss.csv',
+      'tb_export_json/ShahariarRabby__Attention-Based-Ocr__run-.-tag-loss.json',
+    ]);
+    // The trainer_log.jsonl without any loss, and the two event files without scalars.
+    expect(all.warnings.map((w) => [w.code, path.relative(corpus, (w as { source?: string }).source ?? '')])).toEqual([
+      ['no-metrics', 'jsonl_logs/gi7014__SunXiaochuan-V1__trainer_log_no_loss.jsonl'],
+      ['no-scalars', `tfevents/${HP_ONLY}`],
+      ['no-scalars', `tfevents/${EMPTY}`],
+    ]);
+  });
+});
