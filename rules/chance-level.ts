@@ -1,7 +1,8 @@
+import { rollingLevel } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
+import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
-import { rollingMedian } from '../src/core/stats/robust.js';
 import type { SeriesProfile } from '../src/core/types.js';
 
 /** Largest number of classes tried when C is inferred from the level. */
@@ -78,12 +79,14 @@ export default defineRule({
     let found: AtChance | undefined;
     for (const p of candidates) {
       const hit = atChance(p, ctx.series(p.name), given);
-      if (hit && (!found || hit.share > found.share)) found = hit;
+      // The longest stretch at ln C wins; on a tie, the curve closest to it (a pinned eval loss).
+      if (hit && (!found || hit.share > found.share + 1e-9 || (Math.abs(hit.share - found.share) <= 1e-9 && hit.distance < found.distance))) found = hit;
     }
     if (!found) return undefined;
     const { p, classes } = found;
     const ln = Math.log(classes);
     const lr = lrAt(ctx.lr, p.last.x);
+    const schedule = ctx.lr ? detectLrSchedule(ctx.lr) : undefined;
     const lrZero = ctx.lr !== undefined && lr !== undefined && lr === 0;
     let causeOrder: string[];
     if (lrZero) causeOrder = ['lr', 'dead-units', 'init', 'labels', 'double-softmax'];
@@ -116,7 +119,8 @@ export default defineRule({
         classes,
         lnC: num(ln),
         inferred,
-        ...lrData(ctx, p.last.x),
+        // Under a schedule, the learning rate worth sweeping is its peak, not its decayed tail.
+        ...lrData(ctx, schedule && !schedule.constant ? schedule.peak.x : p.last.x),
       },
       evidence: {
         classes,
@@ -152,7 +156,7 @@ function atChance(p: SeriesProfile, series: { x: Float64Array; y: Float64Array }
   // How long has the (smoothed) curve been at that level? Walk back from the end.
   const pts = finitePoints(series.x, series.y);
   const n = pts.y.length;
-  const smooth = rollingMedian(pts.y, Math.max(3, Math.round(n / 20)) | 1);
+  const smooth = rollingLevel(pts.y, Math.max(3, Math.round(n / 20)) | 1);
   const band = Math.max(given ? GIVEN_TOLERANCE : 0.03, 2 * p.relNoise / Math.sqrt(Math.max(3, Math.round(n / 20)))) * ln;
   let i = n - 1;
   while (i > 0 && Math.abs(smooth[i - 1] - ln) <= band) i--;

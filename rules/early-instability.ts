@@ -11,8 +11,8 @@ export default defineRule({
     seed: ['§T2', '§T5', '§T7'],
     title: { en: 'Unstable start', zh: '训练初期不稳定' },
     description: {
-      en: `The training loss rises (or explodes) in the first ${EARLY_SHARE * 100}% of training, above the lowest level it had already reached, and then comes back down. On the log of the loss: a rise held over 2 of 3 consecutive logs of at least ×1.3 and 6 robust standard deviations, or a lone point at ×2 and 8 standard deviations; recovery means the smoothed loss returns to within a quarter of the rise (log scale) of the level before it. The learning-rate schedule, when logged, decides whether the warm-up is missing, too short, or its peak too high.`,
-      zh: `训练损失在前 ${EARLY_SHARE * 100}% 的训练中，在已经达到的最低水平之上回升（或暴涨），随后又降下来。在损失的对数上判断：连续 3 条记录中有 2 条保持上升，且至少 1.3 倍、6 个稳健标准差；或单个点达到 2 倍、8 个标准差；恢复指平滑后的损失回到上升前水平附近（对数尺度上不超过上升幅度的四分之一）。若日志中有学习率，就据此判断预热是缺失、太短还是峰值过高。`,
+      en: `The training loss rises (or explodes) early in training, above the lowest level it had already reached, and comes back down. On the log of the loss, against the level reached so far (a rolling median whose window grows with the log, so that noise does not drag it down): a rise held over 2 of 3 consecutive logs of ×1.5 and 6 robust standard deviations, or a lone point of ×2 and 8 that the tail of the background noise does not explain (×2.5 when it is the only episode) — within the first ${EARLY_SHARE * 100}% of the run. When the first ${VOLATILE_SHARE * 100}% of training is at least 3× as jumpy as the rest (which inflates the noise estimate), ×1.5 held / ×2 lone rises anywhere in that first quarter count. The rise must be abrupt (within 4 logs or 0.5% of the run: a slow climb is not an explosion) and the smoothed loss must return within a quarter of the rise (log scale) of the level before it, within the first 35% of the run. The learning-rate schedule, when logged, tells whether the warm-up is missing, too short, or its peak too high.`,
+      zh: `训练损失在训练初期（高于它已达到的最低水平）上升或暴涨，随后又降下来。在损失的对数上，与迄今达到的水平（窗口随日志长度增大的滚动中位数，以免被噪声拉低）比较：在全程前 ${EARLY_SHARE * 100}% 内，连续 3 条记录中有 2 条保持上升至少 1.5 倍且 6 个稳健标准差，或单个点达到 2 倍且 8 个标准差、且不能由背景噪声的尾部解释（若只有这一次则需 2.5 倍）。若前 ${VOLATILE_SHARE * 100}% 的训练比其余部分抖动大 3 倍以上（这会抬高噪声估计），则前四分之一内任何保持 1.5 倍 / 单点 2 倍的上升都计入。上升必须是突然的（在 4 条记录或全程 0.5% 之内；缓慢爬升不算暴涨），并且平滑后的损失要在全程前 35% 内回到上升前水平附近（对数尺度上不超过上升幅度的四分之一）。若日志中有学习率，就据此判断预热是缺失、太短还是峰值过高。`,
     },
     message: {
       en: '{{series}} rose ×{{factor}} early in training ({{ref}} → {{peak}} at {{axis}} {{peakX}}, {{share}} into the run) and recovered to {{recovered}} by {{axis}} {{endX}}{{morePart}}{{lrPart}}.',
@@ -25,7 +25,7 @@ export default defineRule({
       { id: 'init', seed: '§T2', text: { en: 'An initialisation that gives very large initial losses or activations', zh: '初始化导致初始损失或激活值过大' } },
     ],
     remedies: [
-      { id: 'warmup', seed: '§T5', text: { en: '{{warmupAdvice}}', zh: '{{warmupAdvice}}' } },
+      { id: 'warmup', seed: '§T5', text: { en: 'Add or lengthen the learning-rate warm-up: {{warmupAdvice}}', zh: '加入或延长学习率预热：{{warmupAdvice}}' } },
       { id: 'lower-lr', seed: '§T5', text: { en: 'Lower the (peak) learning rate from {{lr}} to about {{lrLow}}', zh: '把（峰值）学习率从 {{lr}} 降到约 {{lrLow}}' } },
       { id: 'clip', seed: '§T7', text: { en: 'Clip gradients (e.g. max norm 1.0)', zh: '做梯度裁剪（例如最大范数 1.0）' } },
       { id: 'init', seed: '§T2', text: { en: 'Use a standard initialisation (He for ReLU, Glorot for tanh) and check input normalisation', zh: '使用标准初始化（ReLU 用 He，tanh 用 Glorot），并检查输入是否归一化' } },
@@ -62,7 +62,7 @@ export default defineRule({
       const list = episodes.slice(1).map((e) => `×${num(e.factor)} @ ${xval(e.peakX)}`).join(', ');
       morePart = zh ? `；之后又上升 ${episodes.length - 1} 次（${list}）` : `; it rose again ${episodes.length - 1} more time(s) (${list})`;
     }
-    if (ep.kind === 'volatile-start') {
+    if (ep.volatilityRatio >= 3) {
       morePart += zh
         ? `；前 ${pct(VOLATILE_SHARE)} 的训练比其余部分抖动大 ${num(ep.volatilityRatio)} 倍`
         : `; the first ${pct(VOLATILE_SHARE)} of training is ${num(ep.volatilityRatio)}× as jumpy as the rest`;
@@ -71,14 +71,15 @@ export default defineRule({
       morePart += zh ? `；第一条记录就高达 ${num(curve.y[0])}` : `; the very first log was already ${num(curve.y[0])}`;
     }
     const settle = Math.max(lastEp.endX - x0, 0.02 * span);
-    const suggest = Math.round(Math.max(settle, warm ? 2 * (warm.to - warm.from) : 0));
+    // Long enough to cover the unstable start, but warm-ups beyond ~10% of a run are unusual.
+    const suggest = Math.round(warm ? Math.max(Math.min(settle, 0.1 * span), 2 * (warm.to - warm.from)) : Math.min(settle, 0.1 * span));
     const warmupAdvice = warm
       ? zh
-        ? `把预热从 ${xval(Math.round(warm.to - warm.from))} 延长到约 ${xval(suggest)} 个 ${axis}（损失到 ${axis} ${xval(lastEp.endX)} 才稳定下来）`
-        : `Lengthen the warm-up from ${xval(Math.round(warm.to - warm.from))} to about ${xval(suggest)} ${axis}s (the loss only settled by ${axis} ${xval(lastEp.endX)})`
+        ? `从 ${xval(Math.round(warm.to - warm.from))} 延长到约 ${xval(suggest)} 个 ${axis}（损失到 ${axis} ${xval(lastEp.endX)} 才稳定下来）`
+        : `from ${xval(Math.round(warm.to - warm.from))} to about ${xval(suggest)} ${axis}s (the loss only settled by ${axis} ${xval(lastEp.endX)})`
       : zh
-        ? `加入线性学习率预热，覆盖前 ${xval(suggest)} 个 ${axis}（约全程的 ${pct(suggest / span)}；损失到 ${axis} ${xval(lastEp.endX)} 才稳定下来）`
-        : `Add a linear learning-rate warm-up over the first ${xval(suggest)} ${axis}s (about ${pct(suggest / span)} of the run; the loss only settled by ${axis} ${xval(lastEp.endX)})`;
+        ? `线性预热前 ${xval(suggest)} 个 ${axis}（约全程的 ${pct(suggest / span)}；损失到 ${axis} ${xval(lastEp.endX)} 才稳定下来）`
+        : `linear over the first ${xval(suggest)} ${axis}s (about ${pct(suggest / span)} of the run; the loss only settled by ${axis} ${xval(lastEp.endX)})`;
 
     let causeOrder: string[];
     if (phase === 'after-warmup') causeOrder = ['lr-too-high', 'warmup', 'exploding-gradients', 'init'];

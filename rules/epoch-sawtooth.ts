@@ -73,7 +73,6 @@ export function phaseProfile(x: Float64Array, v: Float64Array, grid: EpochGrid):
     if (Number.isFinite(trend[i]) && Number.isFinite(trend[i - 1]) && x[i] > x[i - 1]) slopes.push((trend[i] - trend[i - 1]) / (x[i] - x[i - 1]));
   }
   if (!Number.isFinite(minEpoch)) return undefined;
-  const epochs = maxEpoch - minEpoch + 1;
   const grid2: number[][] = [];
   let counted = 0;
   for (let e = minEpoch; e <= maxEpoch; e++) {

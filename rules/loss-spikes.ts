@@ -1,4 +1,4 @@
-import { findEarlyEpisodes, logCurve, medianOf, rollingLevel, trainSeries } from '../src/core/curve-signals.js';
+import { findEarlyEpisodes, indexAtOrAfter, logCurve, medianOf, rollingLevel, trainSeries } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
@@ -99,12 +99,12 @@ export default defineRule({
     seed: ['§T5', '§T7', '§T10'],
     title: { en: 'Loss spikes', zh: '损失尖峰' },
     description: {
-      en: 'Transient jumps of the training loss well above its running level that come back down. On the log of the loss, each point is compared with a centred rolling median (window max(10, 5% of the points)): a spike is at least 2× the running level (LLM-Foundry uses 2×, Lightning rtol 2) and at least 7 robust standard deviations (modified z-score) above it, lasts at most half a window, and the level after it returns near the level before. In heavy-tailed noise a spike must also be larger than the tail of ordinary minibatch noise predicts, and a single one-point spike with no other spike in the run must reach 2.5×. The first 10% of training is left to early-instability.',
-      zh: '训练损失短暂跳到远高于当前水平、随后又回落的情况。在损失的对数上，把每个点与居中的滚动中位数（窗口为 max(10, 点数的 5%)）比较：尖峰至少是当前水平的 2 倍（LLM-Foundry 取 2 倍，Lightning 的 rtol 为 2），并高出至少 7 个稳健标准差（修正 z 分数），持续不超过半个窗口，且之后的水平回到尖峰之前附近。在重尾噪声中，尖峰还必须大于普通小批量噪声尾部所能解释的幅度；如果全程只有一个单点尖峰，它必须达到 2.5 倍。训练的前 10% 交给 early-instability 规则。',
+      en: 'Transient jumps of the training loss well above its running level that come back down. On the log of the loss, each point is compared with a centred rolling median (window max(10, 5% of the points)): a spike is at least 2× the running level (LLM-Foundry uses 2×, Lightning rtol 2) and at least 7 robust standard deviations (modified z-score) above it, lasts at most half a window, and the level after it returns near the level before. In heavy-tailed noise a spike must also be larger than the tail of ordinary minibatch noise predicts, and a single one-point spike with no other spike in the run must reach 2.5×. Rises that early-instability reports (at the start of training) are left to that rule.',
+      zh: '训练损失短暂跳到远高于当前水平、随后又回落的情况。在损失的对数上，把每个点与居中的滚动中位数（窗口为 max(10, 点数的 5%)）比较：尖峰至少是当前水平的 2 倍（LLM-Foundry 取 2 倍，Lightning 的 rtol 为 2），并高出至少 7 个稳健标准差（修正 z 分数），持续不超过半个窗口，且之后的水平回到尖峰之前附近。在重尾噪声中，尖峰还必须大于普通小批量噪声尾部所能解释的幅度；如果全程只有一个单点尖峰，它必须达到 2.5 倍。early-instability 规则报告的训练初期上升交给该规则。',
     },
     message: {
-      en: '{{series}} spiked {{count}} time(s) and recovered each time: largest ×{{maxRatio}} the running level ({{maxPeak}} vs {{maxBefore}}) at {{axis}} {{maxX}}; spikes at {{axis}} {{xs}}.',
-      zh: '{{series}} 出现 {{count}} 次尖峰且每次都恢复：最大一次是当前水平的 {{maxRatio}} 倍（{{maxPeak}}，此前约 {{maxBefore}}），位于 {{axis}} {{maxX}}；尖峰位置：{{axis}} {{xs}}。',
+      en: '{{series}} {{spiked}}: largest ×{{maxRatio}} the running level ({{maxPeak}} vs {{maxBefore}}) at {{axis}} {{maxX}}; spikes at {{axis}} {{xs}}.',
+      zh: '{{series}} {{spiked}}：最大一次是当前水平的 {{maxRatio}} 倍（{{maxPeak}}，此前约 {{maxBefore}}），位于 {{axis}} {{maxX}}；尖峰位置：{{axis}} {{xs}}。',
     },
     causes: [
       { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high: some updates overshoot', zh: '学习率过高：部分更新步子迈得太大' } },
@@ -137,7 +137,7 @@ export default defineRule({
         const typical = median(g.y);
         for (const s of spikes) {
           let maxNear = Number.NEGATIVE_INFINITY;
-          for (let i = 0; i < g.x.length; i++) if (g.x[i] >= s.from - 1e-9 && g.x[i] <= s.to + 1e-9) maxNear = Math.max(maxNear, g.y[i]);
+          for (let i = indexAtOrAfter(g.x, s.from - 1e-9); i < g.x.length && g.x[i] <= s.to + 1e-9; i++) maxNear = Math.max(maxNear, g.y[i]);
           if (maxNear >= 3 * typical) gradCoSpikes++;
         }
       }
@@ -167,6 +167,12 @@ export default defineRule({
       data: {
         series: series.name,
         count: spikes.length,
+        spiked:
+          lang === 'zh'
+            ? `出现 ${spikes.length} 次尖峰，${spikes.length === 1 ? '随后' : '每次都'}恢复`
+            : spikes.length === 1
+              ? 'spiked once and recovered'
+              : `spiked ${spikes.length} times and recovered each time`,
         maxRatio: num(largest.ratio),
         maxPeak: num(largest.peak),
         maxBefore: num(largest.before),

@@ -75,8 +75,8 @@ export default defineRule({
     seed: ['§T5'],
     title: { en: 'Learning-rate schedule', zh: '学习率调度' },
     description: {
-      en: 'Reads the learning-rate series, when the log has one: warm-up (a monotone rise to the peak), step decays (drops by a factor ≥ 2 between consecutive logged values that stand out from their neighbours), restarts and cyclic schedules (two or more rises by ≥ 2× after a decay), and the shape of a smooth decay (linear, cosine, exponential). Then relates it to the training loss: a plateau that only ended when the LR was cut says the decay could have come earlier; a blow-up right after the LR went up (end of warm-up, a restart) says the peak LR is too high.',
-      zh: '当日志中有学习率序列时读取其调度：预热（单调上升到峰值）、阶梯衰减（相邻两次记录之间下降至少 2 倍，且明显区别于前后变化）、重启与周期性调度（衰减后两次以上回升至少 2 倍），以及平滑衰减的形状（线性、余弦、指数）。再与训练损失对照：平台期直到学习率下调才结束，说明衰减本可以更早；学习率上调（预热结束、重启）后损失立刻暴涨，说明峰值学习率过高。',
+      en: 'Reads the learning-rate series, when the log has one: warm-up (a monotone rise to the peak), step decays (drops by a factor ≥ 2 between consecutive logged values that stand out from their neighbours), restarts and cyclic schedules (two or more rises by ≥ 2× after a decay), and the shape of a smooth decay (linear, cosine, exponential). Then relates it to the training loss: a plateau that only ended when the LR was cut says the decay could have come earlier; a blow-up right after the LR went up (from the last quarter of the warm-up to half a warm-up / 1% of the run after it, or right after a restart; ×1.5 held over 2 of 3 logs and 6σ, or a lone ×2 and 8σ, on the log of the loss) says the peak LR is too high. A plateau counts when the loss stayed within ~2% of its pre-drop level for at least 10% of the run and stepped down ≥ 3% after the drop.',
+      zh: '当日志中有学习率序列时读取其调度：预热（单调上升到峰值）、阶梯衰减（相邻两次记录之间下降至少 2 倍，且明显区别于前后变化）、重启与周期性调度（衰减后两次以上回升至少 2 倍），以及平滑衰减的形状（线性、余弦、指数）。再与训练损失对照：平台期直到学习率下调才结束，说明衰减本可以更早；学习率上调（从预热最后四分之一到其后半个预热长度 / 全程 1% 之内，或重启之后）损失立刻暴涨（对数尺度上连续 3 条中 2 条上升 1.5 倍且 6σ，或单点 2 倍且 8σ），说明峰值学习率过高。平台期指损失在下调前至少 10% 的全程内保持在下调前水平约 2% 以内，且下调后至少下降 3%。',
     },
     message: {
       en: '{{lrName}}: {{schedule}}.{{interactions}}',
@@ -154,13 +154,13 @@ export default defineRule({
         if (k < 3) continue;
         const before = medianOf(v, i0 - k, i0);
         const end = indexAtOrAfter(x, e.until);
-        // Held rise (2 of 3 logs) ≥ ×1.3 and 6σ, or a lone point ≥ ×2 and 8σ; report the larger.
+        // Held rise (2 of 3 logs) ≥ ×1.5 and 6σ, or a lone point ≥ ×2 and 8σ; report the larger.
         let best = 0;
         let bestX = e.x;
         for (let i = i0; i <= Math.min(n - 1, end); i++) {
           const held = smooth[i] - before;
           const lone = v[i] - before;
-          const rise = lone >= Math.max(Math.log(2), 8 * sigma) ? lone : held >= Math.max(Math.log(1.3), 6 * sigma) ? held : 0;
+          const rise = lone >= Math.max(Math.log(2), 8 * sigma) ? lone : held >= Math.max(Math.log(1.5), 6 * sigma) ? held : 0;
           if (rise > best) {
             best = rise;
             bestX = x[i];
@@ -174,7 +174,7 @@ export default defineRule({
     for (const p of late.slice(0, 3)) {
       parts.push(
         zh
-          ? ` 损失从 ${axis} ${xval(p.from)} 起停在约 ${num(p.level)}，直到 ${axis} ${xval(p.dropX)} 学习率从 ${num(p.lrFrom)} 降到 ${num(p.lrTo)} 后才再下降 ${pct(p.stepDown)}。`
+          ? `损失从 ${axis} ${xval(p.from)} 起停在约 ${num(p.level)}，直到 ${axis} ${xval(p.dropX)} 学习率从 ${num(p.lrFrom)} 降到 ${num(p.lrTo)} 后才再下降 ${pct(p.stepDown)}。`
           : ` The loss sat at about ${num(p.level)} from ${axis} ${xval(p.from)} and only fell again (${pct(p.stepDown)}) after the LR drop ${num(p.lrFrom)} → ${num(p.lrTo)} at ${axis} ${xval(p.dropX)}.`,
       );
     }
@@ -182,7 +182,7 @@ export default defineRule({
       const when = b.after === 'warmup-end' ? (zh ? '预热结束时' : 'at the end of warm-up') : zh ? '学习率重启后' : 'right after the LR was raised';
       parts.push(
         zh
-          ? ` 损失${when}上升到 ${num(b.factor)} 倍（${axis} ${xval(b.x)}）。`
+          ? `损失${when}上升到 ${num(b.factor)} 倍（${axis} ${xval(b.x)}）。`
           : ` The loss rose ×${num(b.factor)} ${when} (${axis} ${xval(b.x)}).`,
       );
     }

@@ -33,9 +33,11 @@ export function valNoise(x: Float64Array, y: Float64Array): ValNoise | undefined
   const sigma = (1.4826 * mad(d2)) / Math.sqrt(6);
   const jumps: Array<{ x: number; size: number }> = [];
   const floor = positive ? Math.log(JUMP_FACTOR) : JUMP_FACTOR - 1;
+  const off = (i: number) => (i >= 1 && i + 1 < n ? Math.abs(w[i] - (w[i - 1] + w[i + 1]) / 2) : 0);
   for (let i = 1; i + 1 < n; i++) {
-    const off = Math.abs(w[i] - (w[i - 1] + w[i + 1]) / 2);
-    if (off >= Math.max(floor, 4 * sigma * Math.sqrt(1.5))) jumps.push({ x: pts.x[i], size: off });
+    // A jump makes each neighbour look half as far off: count only the local maxima.
+    const o = off(i);
+    if (o >= Math.max(floor, 4 * sigma * Math.sqrt(1.5)) && o >= off(i - 1) && o > off(i + 1)) jumps.push({ x: pts.x[i], size: o });
   }
   const jumpXs = [...jumps].sort((a, b) => b.size - a.size).slice(0, 5).map((j) => j.x).sort((a, b) => a - b);
   return { rel: positive ? Math.exp(sigma) - 1 : sigma, jumps: jumps.length, jumpXs, n };
@@ -46,7 +48,7 @@ export default defineRule({
     id: 'noisy-validation',
     severity: 'info',
     tags: ['validation', 'reliability'],
-    seed: ['§C', '§T3', '§T5'],
+    seed: ['§C2', '§C4', '§T3', '§T5', '§V3'],
     title: { en: 'Noisy validation curve', zh: '验证曲线噪声大' },
     description: {
       en: 'The held-out (validation, else test) loss jumps so much from one evaluation to the next that its trend, and any verdict built on it (overfitting, plateau, still improving), is unreliable. Noise is measured on the log of the loss from second differences (1.4826·MAD(Δ²)/√6, which ignores smooth trends and single outliers). It fires, with 8 or more evaluations, when that noise is at least 5% of the level and the signal a verdict hinges on — the change over the last third, or the rise since the best value — is within 3 noise units; or when at least 3 evaluations (and 5% of them) jump ×1.5 off their neighbours.',
@@ -54,17 +56,17 @@ export default defineRule({
     },
     message: {
       en: '{{series}} {{what}} ({{n}} evaluations): {{consequence}}',
-      zh: '{{series}}{{what}}（共 {{n}} 次评估）：{{consequence}}',
+      zh: '{{series}} {{what}}（共 {{n}} 次评估）：{{consequence}}',
     },
     causes: [
-      { id: 'small-val-set', seed: '§C', text: { en: 'Validation set too small (or evaluated on few batches): the loss estimate itself is noisy', zh: '验证集太小（或只在少数批次上评估）：损失的估计本身就有噪声' } },
-      { id: 'random-subset', seed: '§C', text: { en: 'A different random subset of the validation data is used at each evaluation', zh: '每次评估使用验证数据的不同随机子集' } },
+      { id: 'small-val-set', seed: '§V3', text: { en: 'Validation set too small (or evaluated on few batches): the loss estimate itself is noisy', zh: '验证集太小（或只在少数批次上评估）：损失的估计本身就有噪声' } },
+      { id: 'random-subset', seed: '§C4', text: { en: 'A different random subset of the validation data is used at each evaluation', zh: '每次评估使用验证数据的不同随机子集' } },
       { id: 'unstable-training', seed: '§T5', text: { en: 'The weights themselves jump between evaluations (learning rate too high)', zh: '权重本身在两次评估之间剧烈变化（学习率过高）' } },
       { id: 'eval-mode', seed: '§T3', text: { en: 'Dropout or batch-norm left in training mode during evaluation', zh: '评估时 dropout 或 batch-norm 仍处于训练模式' } },
     ],
     remedies: [
-      { id: 'bigger-val', seed: '§C', text: { en: 'Evaluate on more examples: the noise (±{{noise}}) shrinks with the square root of the size, so 4× the examples halves it', zh: '在更多样本上评估：噪声（±{{noise}}）随样本数的平方根减小，样本增加到 4 倍噪声减半' } },
-      { id: 'fixed-subset', seed: '§C', text: { en: 'Evaluate on the same fixed subset every time', zh: '每次都在同一个固定子集上评估' } },
+      { id: 'bigger-val', seed: '§V3', text: { en: 'Evaluate on more examples: the noise (±{{noise}}) shrinks with the square root of the size, so 4× the examples halves it', zh: '在更多样本上评估：噪声（±{{noise}}）随样本数的平方根减小，样本增加到 4 倍噪声减半' } },
+      { id: 'fixed-subset', text: { en: 'Evaluate on the same fixed subset every time', zh: '每次都在同一个固定子集上评估' } },
       { id: 'smooth', text: { en: 'Judge the trend over several evaluations (a moving average, or early-stopping patience of a few evaluations)', zh: '综合多次评估判断趋势（移动平均，或早停时设置几次评估的耐心值）' } },
       { id: 'lower-lr', seed: '§T5', text: { en: 'If the training loss is noisy too, lower the learning rate from {{lr}} to {{lrLow}}', zh: '如果训练损失也很嘈杂，把学习率从 {{lr}} 降到 {{lrLow}}' } },
       { id: 'eval-mode', seed: '§T3', text: { en: 'Make sure the model is in evaluation mode (model.eval()) while validating', zh: '确认验证时模型处于评估模式（model.eval()）' } },

@@ -1,3 +1,4 @@
+import { epochGrid, rollingLevel } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
@@ -8,7 +9,7 @@ import { theilSen } from '../src/core/stats/trend-tests.js';
 import { staircaseOf } from './epoch-staircase.js';
 
 /** Share of the current level the remaining fall (projected from the tail) must reach. */
-export const PROJECTED_SHARE = 0.3;
+export const PROJECTED_SHARE = 0.4;
 
 export default defineRule({
   meta: {
@@ -18,8 +19,8 @@ export default defineRule({
     seed: ['§T5', '§T6', '§T8'],
     title: { en: 'Slow convergence', zh: '收敛缓慢' },
     description: {
-      en: 'The training loss is still falling steadily when the log ends, with a long way to go (24 points or more). Theil–Sen slopes in four windows over the last two-thirds give the pace, and both windows of the last third must fall. The remaining fall is projected as an exponential approach to a floor when the pace slows (the decay rate is fitted to the log of the slopes; what is left is the slope at the end ÷ that rate), or linearly over one more run of the same length when it does not; it fires when that is at least 30% of the current level. Only on a "still learning" verdict, and not when the fall is an epoch staircase (memorisation). Causes are ranked from the shape: a curve that falls at nearly the same rate from start to end points to a learning rate that is too low (or a batch that is too large); a normal fast-then-slow curve, or a schedule that has decayed to near zero, to a run that is too short.',
-      zh: '日志结束时训练损失仍在稳定下降，而且离收敛还远（至少 24 个点）。用后三分之二上四个窗口的 Theil–Sen 斜率衡量速度，且最后三分之一的两个窗口都必须在下降。若速度在变慢，就按指数逼近下限来估计剩余降幅（用斜率的对数拟合衰减率，剩余降幅为末端斜率 ÷ 衰减率）；若没有变慢，就按再训练一个同样长度线性外推；剩余降幅至少为当前水平的 30% 时触发。仅在“仍在学习”的结论下触发；如果下降是按轮次的阶梯（记忆训练集）则不触发。原因按曲线形状排序：从头到尾以几乎相同速度下降，说明学习率太低（或批太大）；先快后慢的正常曲线、或学习率已衰减到接近 0，则说明训练时间太短。',
+      en: 'The training loss is still falling steadily when the log ends, with a long way to go (24 points or more). Theil–Sen slopes in four windows over the last two-thirds give the pace, and both windows of the last third must fall. The remaining fall is projected as an exponential approach to a floor when the pace slows (the decay rate is the larger of a fit to the log of the four slopes and the middle-third/last-third ratio; what is left is the slope at the end ÷ that rate), or linearly over one more run of the same length when it does not; it fires when that is at least 40% of the current level. Only on a "still learning" verdict, and not when the fall is an epoch staircase (memorisation) or follows an LR step decay in the last third (the schedule at work). Causes are ranked from the shape: a curve that falls at nearly the same rate from start to end points to a learning rate that is too low (or a batch that is too large); a normal fast-then-slow curve, or a schedule that has decayed to near zero, to a run that is too short.',
+      zh: '日志结束时训练损失仍在稳定下降，而且离收敛还远（至少 24 个点）。用后三分之二上四个窗口的 Theil–Sen 斜率衡量速度，且最后三分之一的两个窗口都必须在下降。若速度在变慢，就按指数逼近下限来估计剩余降幅（衰减率取四个斜率对数拟合值与中段/末段斜率比两者中的较大者，剩余降幅为末端斜率 ÷ 衰减率）；若没有变慢，就按再训练一个同样长度线性外推；剩余降幅至少为当前水平的 40% 时触发。仅在“仍在学习”的结论下触发；如果下降是按轮次的阶梯（记忆训练集），或紧随最后三分之一内的学习率阶梯衰减（调度在起作用），则不触发。原因按曲线形状排序：从头到尾以几乎相同速度下降，说明学习率太低（或批太大）；先快后慢的正常曲线、或学习率已衰减到接近 0，则说明训练时间太短。',
     },
     message: {
       en: '{{series}} is still falling steadily at the end ({{midChange}} over the middle third, {{tailChange}} over the last third, now {{end}}): at this pace it has about {{projected}} of its current value left to lose.',
@@ -49,7 +50,11 @@ export default defineRule({
     // their size against x gives the decay rate k of an exponential approach to a floor, and
     // the fall still to come is |slope at the end| ÷ k. A pace that does not slow is
     // extrapolated linearly over one more run length.
-    const pts = finitePoints(series.x, series.y);
+    const raw = finitePoints(series.x, series.y);
+    // A pattern that repeats every epoch would alias with the windows: smooth over one epoch first.
+    const grid = epochGrid(ctx.run, raw.x[0], raw.x[raw.x.length - 1]);
+    const perEpoch = grid ? Math.round((raw.x.length * grid.stepsPerEpoch) / (raw.x[raw.x.length - 1] - raw.x[0] || 1)) : 0;
+    const pts = perEpoch >= 4 && perEpoch < raw.x.length / 4 ? { x: raw.x, y: rollingLevel(raw.y, perEpoch | 1) } : raw;
     const wx: number[] = [];
     const ws: number[] = [];
     for (let k = 0; k < 4; k++) {

@@ -35,7 +35,7 @@ export default defineRule({
       { id: 'missing-activation', seed: '§T4', text: { en: 'Missing output activation: an unconstrained output (e.g. a variance or probability without softplus/sigmoid/softmax) lets a likelihood loss run to −∞', zh: '缺少输出激活：输出不受约束（例如方差或概率没有经过 softplus/sigmoid/softmax），使似然类损失可以趋向负无穷' } },
     ],
     remedies: [
-      { id: 'check-targets', seed: '§T4', text: { en: 'Print a batch of targets and model outputs next to the loss formula: label range, dtype, one-hot vs index; the loss at step 0 was already {{start}}', zh: '把一批目标值和模型输出与损失公式放在一起检查：标签范围、数据类型、one-hot 还是索引；第 0 步的损失已经是 {{start}}' } },
+      { id: 'check-targets', seed: '§T4', text: { en: 'Print a batch of targets and model outputs next to the loss formula: label range, dtype, one-hot vs index; at {{axis}} {{firstX}} the loss was already {{start}}', zh: '把一批目标值和模型输出与损失公式放在一起检查：标签范围、数据类型、one-hot 还是索引；在 {{axis}} {{firstX}} 时损失已经是 {{start}}' } },
       { id: 'check-sign', seed: '§T4', text: { en: 'Check the sign of the objective: minimise the negative log-likelihood, not the log-likelihood', zh: '检查目标函数的符号：应最小化负对数似然，而不是对数似然' } },
       { id: 'add-activation', seed: '§T4', text: { en: 'Constrain the output the loss expects: softmax/sigmoid for probabilities, softplus or exp for a variance, and prefer the fused loss on logits', zh: '约束损失所需的输出：概率用 softmax/sigmoid，方差用 softplus 或 exp，并优先使用基于 logits 的融合损失' } },
     ],
@@ -67,6 +67,8 @@ export default defineRule({
         end: num(p.endLevel),
         orders: num(Math.round(orders * 10) / 10),
         when,
+        axis: p.axis,
+        firstX: xval(p.first.x),
       },
       evidence: {
         startLevel: p.startLevel,

@@ -9,6 +9,7 @@ import type { Report } from '../core/report-schema.js';
 import type { Run } from '../core/types.js';
 import { InputError, UsageError, type LossdocError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
+import { plainText } from '../formatters/plain-text.js';
 import { readInputs } from '../io/read-inputs.js';
 import { rules } from '../../rules/index.js';
 import { VERSION } from '../version.js';
@@ -24,12 +25,13 @@ export interface AnalyzeFlags extends CommonFlags {
 export type AnalyzeMode = 'analyze' | 'compare';
 
 function printErrors(errors: readonly LossdocError[], io: CliIo, prefix = ''): void {
-  for (const error of errors) io.stderr(`lossdoc: ${prefix}${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+  // Messages quote file and column names from the logs: printed as inert text.
+  for (const error of errors) io.stderr(`lossdoc: ${plainText(`${prefix}${error.message}${error.hint ? ` (${error.hint})` : ''}`)}\n`);
 }
 
 function printWarnings(report: Report, io: CliIo, prefix = ''): void {
   for (const run of report.runs) {
-    for (const w of run.warnings) io.stderr(`lossdoc: warning: ${prefix}${run.name}${w.line !== null ? `:${w.line}` : ''}: ${w.message}\n`);
+    for (const w of run.warnings) io.stderr(`lossdoc: warning: ${plainText(`${prefix}${run.name}${w.line !== null ? `:${w.line}` : ''}: ${w.message}`)}\n`);
   }
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { reportSchema } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { LossdocError, UsageError } from '../errors.js';
+import { plainText } from '../formatters/plain-text.js';
 import { formatIds } from '../parsers/index.js';
 import { findRule, rules } from '../../rules/index.js';
 import { VERSION } from '../version.js';
@@ -135,11 +136,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof LossdocError) {
-      io.stderr(`lossdoc: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+      io.stderr(`lossdoc: ${plainText(`${error.message}${error.hint ? ` (${error.hint})` : ''}`)}\n`);
       return 2;
     }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr(`${messages.crashed(VERSION, detail.split('\n').slice(0, 4).join('\n'))}\n`);
+    // A short banner, never a stack trace (LOSSDOC_DEBUG=1 prints it for a bug report).
+    const debug = Boolean(io.env.LOSSDOC_DEBUG);
+    const detail = error instanceof Error ? (debug ? (error.stack ?? error.message) : `${error.name}: ${error.message}`) : String(error);
+    io.stderr(`${messages.crashed(VERSION, debug ? detail : plainText(detail))}\n`);
     return 2;
   }
 }

@@ -12,6 +12,7 @@ import type { Finding, Report, RunReport } from '../core/report-schema.js';
 import type { Severity } from '../core/types.js';
 import { LossdocError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
+import { plainText } from '../formatters/plain-text.js';
 import { discoverLogFiles, readInputs } from '../io/read-inputs.js';
 import { rules } from '../../rules/index.js';
 import { emit } from './analyze.js';
@@ -179,7 +180,7 @@ export async function watchCommand(target: string, flags: WatchFlags, io: CliIo)
     cost = now() - t0;
     const errorText = result.errors.map((e) => e.message).join('\n');
     if (errorText && errorText !== lastErrors) {
-      for (const e of result.errors) io.stderr(`lossdoc: waiting: ${e.message}\n`);
+      for (const e of result.errors) io.stderr(`lossdoc: waiting: ${plainText(e.message)}\n`);
     }
     lastErrors = errorText;
     if (!result.report) return false;
@@ -187,7 +188,7 @@ export async function watchCommand(target: string, flags: WatchFlags, io: CliIo)
     for (const line of changes(report, seen)) io.stdout(`${line}\n`);
     const fatal = fatalFinding(report, settings, flags.minPoints);
     if (!fatal) return false;
-    io.stderr(`lossdoc: stopping: ${fatal.finding.severity} ${fatal.finding.id} in ${fatal.run.name} (exit 1)\n`);
+    io.stderr(`lossdoc: stopping: ${fatal.finding.severity} ${fatal.finding.id} in ${plainText(fatal.run.name)} (exit 1)\n`);
     return true;
   };
 
@@ -205,7 +206,7 @@ export async function watchCommand(target: string, flags: WatchFlags, io: CliIo)
     }
     if (!flags.quiet) {
       for (const run of report.runs) {
-        for (const w of run.warnings) io.stderr(`lossdoc: warning: ${run.name}${w.line !== null ? `:${w.line}` : ''}: ${w.message}\n`);
+        for (const w of run.warnings) io.stderr(`lossdoc: warning: ${plainText(`${run.name}${w.line !== null ? `:${w.line}` : ''}: ${w.message}`)}\n`);
       }
     }
     if (reason) {

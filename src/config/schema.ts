@@ -196,10 +196,16 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LossdocC
   };
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(`expected an object, got ${describe(raw)}`);
   const input = stripComments(raw);
+  const known = options.ruleIds ?? KNOWN_RULE_IDS;
+  // Rule ids are checked on the parsed JSON itself: a `"__proto__"` key is an own property there,
+  // but would vanish (into the prototype) once copied into the validated object.
+  const rawRules = (input as Record<string, unknown>).rules;
+  if (rawRules && typeof rawRules === 'object' && !Array.isArray(rawRules)) {
+    for (const id of Object.keys(rawRules)) if (!known.includes(id)) fail(`rules.${id}: ${unknownRuleMessage(id, known)}`);
+  }
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) fail(issueMessage(parsed.error.issues[0], input));
   const data = parsed.data!;
-  const known = options.ruleIds ?? KNOWN_RULE_IDS;
   const config: LossdocConfig = {};
   if (data.rules) {
     config.rules = {};

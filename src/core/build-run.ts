@@ -21,14 +21,21 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
   const series: Series[] = [];
   let missingAxis = 0;
 
-  for (const metric of raw.metrics) {
-    const xs = axisValues(metric, axis, raw.metrics);
+  const axes = raw.metrics.map((metric) => axisValues(metric, axis, raw.metrics));
+  // x going back with no x ever logged twice is a log written out of order (rows sorted some
+  // other way, async loggers), not a restart: nothing is there to replace, so sort instead.
+  const unordered = axes.some((xs) => xs !== undefined && firstBackward(xs) >= 0) && axes.every((xs) => xs === undefined || !hasRepeatedX(xs));
+  let unorderedAt: { metric: RawMetric; index: number } | undefined;
+
+  raw.metrics.forEach((metric, m) => {
+    const xs = axes[m];
     if (!xs) {
       missingAxis++;
-      continue;
+      return;
     }
-    const cleaned = resolveRestarts(xs, metric, restartLines);
-    if (cleaned.x.length === 0) continue;
+    if (unordered && !unorderedAt && firstBackward(xs) >= 0) unorderedAt = { metric, index: firstBackward(xs) };
+    const cleaned = unordered ? sortByX(xs, metric.value) : resolveRestarts(xs, metric, restartLines);
+    if (cleaned.x.length === 0) return;
     const overridden = overrides.get(metric.name);
     series.push({
       name: metric.name,
@@ -38,8 +45,17 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
       x: cleaned.x,
       y: cleaned.y,
     });
-  }
+  });
 
+  if (unorderedAt) {
+    const { metric, index } = unorderedAt;
+    const line = metric.line ? metric.line[index] : undefined;
+    warnings.push({
+      code: 'unordered',
+      ...(line !== undefined ? { line } : {}),
+      message: `${axis} is out of order (no ${axis} appears twice, so this is not a restart): the points are read in ${axis} order`,
+    });
+  }
   if (missingAxis > 0) {
     warnings.push({
       code: 'no-axis',
@@ -113,6 +129,33 @@ function axisValues(metric: RawMetric, axis: Axis, all: RawMetric[]): Float64Arr
   if (anyHasAxis) return undefined;
   if (metric.line) return Float64Array.from(metric.line, (l) => l);
   return Float64Array.from(metric.value, (_, i) => i);
+}
+
+/** Index of the first finite x below the largest finite x before it, or -1 when x never goes back. */
+function firstBackward(xs: Float64Array): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (!Number.isFinite(x)) continue;
+    if (x < max) return i;
+    max = x;
+  }
+  return -1;
+}
+
+/** True when some finite x occurs more than once. */
+function hasRepeatedX(xs: Float64Array): boolean {
+  const finite = Float64Array.from(xs).filter(Number.isFinite).sort();
+  for (let i = 1; i < finite.length; i++) if (finite[i] === finite[i - 1]) return true;
+  return false;
+}
+
+/** The points with a finite x, in x order (x all distinct). */
+function sortByX(xs: Float64Array, ys: Float64Array): { x: Float64Array; y: Float64Array } {
+  const idx: number[] = [];
+  for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i])) idx.push(i);
+  idx.sort((a, b) => xs[a] - xs[b]);
+  return { x: Float64Array.from(idx, (i) => xs[i]), y: Float64Array.from(idx, (i) => ys[i]) };
 }
 
 /**

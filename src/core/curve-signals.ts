@@ -3,7 +3,7 @@
  * a log working scale, a near-linear rolling level, epoch boundaries of a per-step log, and the
  * staircase detector. Pure; every function is O(n·small) on raw per-step data.
  */
-import { finitePoints, type XY } from './stats/decimate.js';
+import { finitePoints } from './stats/decimate.js';
 import { mad, median, robustNoise, rollingMedian } from './stats/robust.js';
 import type { Run, Series } from './types.js';
 
@@ -162,7 +162,8 @@ export const MIN_POINTS_PER_EPOCH = 8;
  * Abrupt drops at epoch boundaries with flat epochs in between: the signature of a model
  * memorising the training set (each new pass over the same examples starts lower).
  * A boundary qualifies when the drop is ≥ 5%, ≥ 4 standard errors, at least the whole fall inside
- * the following epoch, and not explained by an LR step decay at that boundary.
+ * the following epoch, that epoch does not climb back more than half of it, and no LR step decay
+ * explains it.
  * Fires with ≥ 2 qualifying boundaries making up ≥ 60% of the judged ones.
  */
 export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: readonly number[] = []): Staircase | undefined {
@@ -183,7 +184,9 @@ export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: rea
     const prevLen = ends[k] - starts[k];
     const nextLen = ends[k + 1] - starts[k + 1];
     if (prevLen < MIN_POINTS_PER_EPOCH / 2 || nextLen < MIN_POINTS_PER_EPOCH / 2) continue;
-    const q = Math.max(3, Math.round(0.15 * Math.min(prevLen, nextLen, avgPoints)));
+    // An even number of points: on a per-step zig-zag an odd window's median flips between the
+    // high and the low points, an even one averages the two middle values.
+    const q = 2 * Math.max(2, Math.round(0.075 * Math.min(prevLen, nextLen, avgPoints)));
     const before = medianOf(v, ends[k] - q, ends[k]);
     const after = medianOf(v, starts[k + 1], starts[k + 1] + q);
     const nextEnd = medianOf(v, ends[k + 1] - q, ends[k + 1]);
@@ -196,7 +199,8 @@ export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: rea
     const rel = 1 - Math.exp(-drop);
     // Abrupt: at least the whole fall inside the next epoch happens across the boundary (a smooth
     // curve drops only ~0.15 of an epoch's fall between these windows, ~0.85 inside the epoch).
-    const qualifies = !lrDrop && z >= 4 && rel >= 0.05 && drop >= Math.max(0, fall);
+    // ... and the next epoch stays down (does not climb back more than half the drop).
+    const qualifies = !lrDrop && z >= 4 && rel >= 0.05 && drop >= Math.max(0, fall) && fall >= -0.5 * drop;
     steps.push({
       x: bx,
       before: Math.exp(before),
@@ -221,6 +225,8 @@ export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: rea
 
 /** Share of the x span that counts as "the start of training" for early instability. */
 export const EARLY_SHARE = 0.1;
+/** A lone one-point early rise, with no other episode, must reach this factor. */
+export const LONE_EARLY_FACTOR = 2.5;
 /** A volatile start may show its rises over this share of the span. */
 export const VOLATILE_SHARE = 0.25;
 
@@ -268,7 +274,8 @@ export function startVolatility(curve: LogCurve): number {
  * A rise of the loss early in training, above the lowest level it had reached, that is abrupt
  * (reached within 4 logs or 0.5% of the span) and later comes back down. Two tests:
  * - a clear rise in the first 10% of the span: held over 2 of 3 consecutive logs by ×1.5 and 6σ,
- *   or a lone point by ×2 and 8σ (heavy-tailed minibatch noise makes smaller lone points common);
+ *   or a lone point by ×2 and 8σ that the tail of the background noise does not explain (and
+ *   ×2.5 when it is the only episode: heavy-tailed minibatch noise makes lone points now and then);
  * - a volatile start: the first quarter is ≥ 3× as jumpy as the rest (which inflates σ), and holds
  *   a ×1.5 held or ×2 lone rise.
  * Recovery: the smoothed curve returns within a quarter of the rise (log scale) of the level before.
@@ -292,7 +299,7 @@ export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
   // The level reached so far: a rolling median whose window grows with n, so that the running
   // minimum of many noisy points is not biased low; only windows that end before i count.
   const refWindow = Math.max(3, Math.round(0.02 * n)) | 1;
-  const smooth = refWindow === 3 ? s : rollingMedian(v, refWindow);
+  const smooth = refWindow === 3 ? s : rollingLevel(v, refWindow);
   const lag = (refWindow >> 1) + 1;
   const span = x[n - 1] - x[0];
   const volatilityRatio = startVolatility(curve);
@@ -300,10 +307,17 @@ export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
   const until = x[0] + (volatile ? VOLATILE_SHARE : EARLY_SHARE) * span;
   const held = Math.max(Math.log(1.5), volatile ? 0 : 6 * sigma);
   const lone = Math.max(Math.log(2), volatile ? 0 : 8 * sigma);
+  // Heavy-tailed noise makes lone high points now and then: count the background residuals above
+  // half the lone threshold; with an exponential tail (log scale) they predict how many reach a rise.
+  let background = 0;
+  for (let i = 0; i < n; i++) if (resid[i] >= lone / 2) background++;
+  // (Not on a volatile start, where that jitter is the symptom itself.)
+  const tailExpected = (rise: number) => (volatile ? 0 : Math.max(0, background - 1) * Math.exp(-2.5 * (rise - lone / 2)));
   const episodes: EarlyEpisode[] = [];
   // Start from the median of the first three logs: one low first point must not be the baseline.
   let refIndex = 0;
   let ref = median(v.subarray(0, 3));
+  let failures = 0;
   let i = 1;
   while (i < n && x[i] <= until) {
     if (i - lag >= 0 && i - lag > refIndex && smooth[i - lag] < ref) {
@@ -312,24 +326,33 @@ export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
     }
     const heldRise = s[i] - ref;
     const loneRise = v[i] - ref;
-    const single = !(heldRise >= held) && loneRise >= lone;
+    const single = !(heldRise >= held) && loneRise >= lone && tailExpected(loneRise) < 0.25;
     if ((heldRise >= held || single) && abrupt(i, ref, single ? loneRise : heldRise)) {
-      // The episode's peak: highest raw point while the curve stays up.
+      // The episode's peak: highest raw point while the curve stays up (a held median may owe its
+      // height to the neighbours, so start from the highest of the three).
       let peakIndex = i;
-      let j = i;
+      if (!single) for (let k = i - 1; k <= i + 1; k++) if (k > refIndex && k < n && v[k] > v[peakIndex]) peakIndex = k;
+      let j = Math.max(i, peakIndex);
       while (j + 1 < n && s[j + 1] - ref >= 0.5 * (v[peakIndex] - ref)) {
         j++;
         if (v[j] > v[peakIndex]) peakIndex = j;
       }
       const rise = v[peakIndex] - ref;
+      if (rise < (single ? lone : held)) {
+        i = j + 1;
+        continue;
+      }
+      // Recovery must come within the first 35% of the run: scan no further (keeps this linear).
+      const recoverBy = x[0] + 0.35 * span;
       let endIndex = -1;
-      for (let k = peakIndex + 1; k < n; k++) {
+      for (let k = peakIndex + 1; k < n && x[k] <= recoverBy; k++) {
         if (s[k] <= ref + 0.25 * rise) {
           endIndex = k;
           break;
         }
       }
-      if (endIndex >= 0 && x[endIndex] <= x[0] + 0.35 * span) {
+      if (endIndex < 0 && ++failures >= 20) break;
+      if (endIndex >= 0) {
         episodes.push({
           startIndex: refIndex,
           peakIndex,
@@ -357,13 +380,18 @@ export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
     }
     i++;
   }
+  // A single one-point episode is the weakest evidence: on its own it must reach ×2.5.
+  if (episodes.length === 1 && episodes[0].single && episodes[0].factor < LONE_EARLY_FACTOR) return [];
   return episodes;
 
   /** The rise to point i happened within 4 logs or 0.5% of the span (an explosion, not a slow climb). */
   function abrupt(at: number, base: number, size: number): boolean {
-    let j = at - 1;
-    while (j > 0 && Math.min(v[j], s[j]) > base + 0.25 * size) j--;
-    return at - j <= 4 || x[at] - x[j] <= 0.005 * span;
+    for (let j = at - 1; j >= 0; j--) {
+      const within = at - j <= 4 || x[at] - x[j] <= 0.005 * span;
+      if (!within) return false;
+      if (j === 0 || Math.min(v[j], s[j]) <= base + 0.25 * size) return true;
+    }
+    return true;
   }
 }
 
@@ -372,4 +400,3 @@ export function trainSeries(run: Run, lookup: (name: string) => Series | undefin
   return run.primary.train ? lookup(run.primary.train) : undefined;
 }
 
-export type { XY };

@@ -241,9 +241,3 @@ export function stepNear(steps: readonly LrStep[], x: number, tolerance: number)
   }
   return best;
 }
-
-/** True when the learning rate rises between x0 and x1 (inside a warm-up, or a restart). */
-export function lrRisingAt(schedule: LrSchedule, x: number): boolean {
-  if (schedule.warmup && x >= schedule.warmup.from && x <= schedule.warmup.to) return true;
-  return false;
-}

@@ -1,6 +1,7 @@
 import type { FailOn } from '../core/exit-code.js';
 import type { Finding, RunReport } from '../core/report-schema.js';
 import type { Severity } from '../core/types.js';
+import { defuseCommandLines } from './plain-text.js';
 import type { Formatter } from './types.js';
 
 /**
@@ -13,9 +14,12 @@ import type { Formatter } from './types.js';
 
 const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
-/** Characters XML 1.0 does not allow at all (control characters except tab, LF, CR; lone surrogates). */
+/**
+ * Characters XML 1.0 does not allow at all (control characters except tab, LF, CR; lone
+ * surrogates), and the DEL and C1 controls it only discourages (a terminal may act on them).
+ */
 // eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Escape text or an attribute value; characters XML cannot hold become U+FFFD. */
 export function xml(text: string): string {
@@ -99,11 +103,12 @@ export const formatJunit: Formatter = (report, options) => {
       '  </testsuite>',
     );
   }
-  return [
+  // Messages keep their line breaks in element text: no such line may read as a CI command.
+  return defuseCommandLines([
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="lossdoc" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">`,
     ...suites,
     '</testsuites>',
     '',
-  ].join('\n');
+  ].join('\n'));
 };

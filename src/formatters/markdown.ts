@@ -1,6 +1,7 @@
 import { getExitCode } from '../core/exit-code.js';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
+import { defuseCommandLines, plainText } from './plain-text.js';
 import type { Formatter } from './types.js';
 
 /**
@@ -73,11 +74,13 @@ const VERDICT_LEVEL: Record<string, keyof typeof MARK> = {
 /**
  * Markdown-safe inline text: HTML special characters as entities, Markdown punctuation
  * backslash-escaped (so `|` cannot end a table cell nor backticks open code), line breaks folded,
- * and `@` defused so a column called `@team` cannot mention anyone.
+ * other control characters shown as escapes, and `@` defused so a column called `@team` cannot
+ * mention anyone.
  */
 export function md(text: string): string {
-  return text
-    .replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ')
+  // Other control characters (ESC sequences, bidi overrides) become visible escapes, then the
+  // backslash of those escapes is itself escaped below.
+  return plainText(text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -123,7 +126,7 @@ export const formatMarkdown: Formatter = (report, options) => {
     `${s.runs} ${t.runs} · ${s.errors} ${t.errors} · ${s.warnings} ${t.warnings} · ${s.infos} ${t.infos} · ${t.failsAt} ${options.failOn ?? 'error'}`,
   ];
   for (const run of report.runs) out.push('', ...runSection(run, t, options.verbose ?? false));
-  return `${out.join('\n')}\n`;
+  return defuseCommandLines(`${out.join('\n')}\n`);
 };
 
 function runSection(run: RunReport, t: Labels, verbose: boolean): string[] {

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
+import { defuseCommandLines, plainStrings } from './plain-text.js';
 import type { Formatter } from './types.js';
 
 const LABELS = {
@@ -70,7 +71,9 @@ function pad(s: string, width: number): string {
 }
 
 /** Human report: verdict headline, one line per curve, ranked findings with causes and remedies. */
-export const formatText: Formatter = (report, options) => {
+export const formatText: Formatter = (input, options) => {
+  // Names and messages come from the logs: no control character or CI command may reach the terminal.
+  const report = plainStrings(input, new Set(['data']));
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const t = LABELS[options.lang];
   const out: string[] = [];
@@ -82,7 +85,7 @@ export const formatText: Formatter = (report, options) => {
     `${s.infos} info`,
   ];
   out.push(c.bold(`${report.runs.length} ${t.runs}: `) + counts.join(', '));
-  return `${out.join('\n')}\n`;
+  return defuseCommandLines(`${out.join('\n')}\n`);
 };
 
 function runLines(run: RunReport, c: ChalkInstance, t: (typeof LABELS)['en'], verbose: boolean): string[] {

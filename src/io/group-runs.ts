@@ -515,7 +515,8 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
         );
         if (raw.metrics.length === 0) {
           const why = raw.warnings[0];
-          fail(new InputError(fullPath(g.key), `no DVCLive metric could be read${why ? ` (${why.message})` : ''}`, { code: 'bad-dvclive' }));
+          const where = g.members.length === 1 && !scanned ? g.members[0].input.name : fullPath(g.key);
+          fail(new InputError(where, `no DVCLive metric could be read${why ? ` (${why.message})` : ''}`, { code: 'bad-dvclive' }));
           break;
         }
         push(g, raw, 'dvclive', name);

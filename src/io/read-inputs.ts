@@ -27,6 +27,15 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** Undo gzip, or fail with an InputError naming the input. */
+function gunzip(bytes: Uint8Array, name: string): Uint8Array {
+  try {
+    return gunzipSync(bytes);
+  } catch {
+    throw new InputError(name, 'is not a valid gzip file', { code: 'bad-gzip' });
+  }
+}
+
 /** Read one file; gzip is undone transparently (the name loses its `.gz`). */
 export function readLogFile(path: string, fs: ScanFs = nodeFs): LogInput {
   let bytes: Uint8Array;
@@ -34,17 +43,19 @@ export function readLogFile(path: string, fs: ScanFs = nodeFs): LogInput {
     bytes = fs.readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'ENOTDIR'
+          ? 'no such file (a part of the path is a file, not a folder)'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'is a directory'
+              : `cannot be read (${code ?? (error as Error).message})`;
     throw new InputError(path, why, { code: 'unreadable' });
   }
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch {
-      throw new InputError(path, 'is not a valid gzip file', { code: 'bad-gzip' });
-    }
-    return { name: path.replace(/\.gz$/i, ''), bytes };
-  }
+  if (isGzip(bytes)) return { name: path.replace(/\.gz$/i, ''), bytes: gunzip(bytes, path) };
   return { name: path, bytes };
 }
 
@@ -117,8 +128,13 @@ export function readInputs(paths: readonly string[], stdin?: () => Uint8Array, o
     try {
       if (path === '-') {
         if (!stdin) throw new InputError('-', 'standard input is not available', { code: 'unreadable' });
-        const bytes = stdin();
-        inputs.push({ name: '-', bytes: isGzip(bytes) ? gunzipSync(bytes) : bytes });
+        let bytes: Uint8Array;
+        try {
+          bytes = stdin();
+        } catch (error) {
+          throw new InputError('-', `standard input cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { code: 'unreadable' });
+        }
+        inputs.push({ name: '-', bytes: isGzip(bytes) ? gunzip(bytes, '-') : bytes });
         continue;
       }
       let isDir = false;

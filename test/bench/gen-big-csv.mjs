@@ -2,7 +2,7 @@
 /**
  * Deterministic large per-step training log: `step,epoch,train_loss,lr`, one row per step.
  *
- *   node test/bench/gen-big-csv.mjs [--rows 2000000] [--out FILE]
+ *   node test/bench/gen-big-csv.mjs [--rows 2000000] [--shape decay|early-rise] [--out FILE]
  *
  * Without --out the file goes to os.tmpdir()/lossdoc-bench/big-<rows>.csv and is reused when it
  * already exists with the expected size. Prints the path on stdout. The default (2 M rows) is
@@ -27,12 +27,23 @@ function rng(seed) {
   };
 }
 
-export function bigCsvPath(rows) {
-  return path.join(os.tmpdir(), 'lossdoc-bench', `big-${rows}.csv`);
+export function bigCsvPath(rows, shape = 'decay') {
+  return path.join(os.tmpdir(), 'lossdoc-bench', shape === 'decay' ? `big-${rows}.csv` : `big-${shape}-${rows}.csv`);
+}
+
+/**
+ * `early-rise`: the loss climbs slowly over the first 10% of the steps, then decays. It drives the
+ * early-instability search through its longest path (every early point is a candidate), which
+ * is where a per-point look-back over a share of the span would make the analysis O(n²).
+ */
+function lossAt(shape, i, rows, noise) {
+  const t = i / rows;
+  if (shape === 'early-rise') return (t < 0.1 ? 1 + 2 * (t / 0.1) : 3 * Math.exp(-(t - 0.1) * 5) + 0.3) * (1 + noise * 0.1);
+  return 0.9 + 2.6 * Math.exp(-t * 6) + noise * (0.3 + Math.exp(-t * 3));
 }
 
 /** Write the file (atomically, via a temp name); returns { file, bytes, rows }. */
-export function writeBigCsv(rows, file = bigCsvPath(rows)) {
+export function writeBigCsv(rows, file = bigCsvPath(rows), shape = 'decay') {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
@@ -45,11 +56,10 @@ export function writeBigCsv(rows, file = bigCsvPath(rows)) {
   for (let i = 0; i < rows; i++) {
     const step = i + 1;
     const epoch = Math.floor(i / stepsPerEpoch);
-    const t = i / rows;
     const lr = i < warmup ? (peakLr * (i + 1)) / warmup : peakLr * 0.5 * (1 + Math.cos(Math.PI * ((i - warmup) / (rows - warmup))));
     // Gaussian-ish noise from the sum of three uniforms.
     const noise = (random() + random() + random() - 1.5) * 0.08;
-    const loss = 0.9 + 2.6 * Math.exp(-t * 6) + noise * (0.3 + Math.exp(-t * 3));
+    const loss = lossAt(shape, i, rows, noise);
     chunk += `${step},${epoch},${loss.toPrecision(6)},${lr.toPrecision(3)}\n`;
     if (chunk.length > 1 << 20) {
       bytes += writeSync(fd, chunk);
@@ -63,10 +73,10 @@ export function writeBigCsv(rows, file = bigCsvPath(rows)) {
 }
 
 /** Path of the file for `rows`, generated unless it already exists. */
-export function ensureBigCsv(rows) {
-  const file = bigCsvPath(rows);
+export function ensureBigCsv(rows, shape = 'decay') {
+  const file = bigCsvPath(rows, shape);
   if (existsSync(file) && statSync(file).size > rows * 10) return { file, bytes: statSync(file).size, rows };
-  return writeBigCsv(rows, file);
+  return writeBigCsv(rows, file, shape);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -76,8 +86,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     return i >= 0 ? args[i + 1] : dflt;
   };
   const rows = Number(arg('rows', '2000000'));
+  const shape = arg('shape', 'decay');
   const out = arg('out', undefined);
-  const result = out ? writeBigCsv(rows, out) : ensureBigCsv(rows);
+  const result = out ? writeBigCsv(rows, out, shape) : ensureBigCsv(rows, shape);
   process.stderr.write(`${result.rows} rows, ${(result.bytes / 1e6).toFixed(1)} MB\n`);
   process.stdout.write(`${result.file}\n`);
 }

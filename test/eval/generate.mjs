@@ -110,8 +110,13 @@ function add(name, log, expect, allow = [], healthy = false) {
   cases.push({ file: `${name}.csv`, expect, allow: [...new Set([...INFO, ...allow])], healthy, log });
 }
 
+/**
+ * Two splits with disjoint seeds: `dev` (seen while the rules were tuned) and `holdout` (fresh
+ * seeds drawn afterwards, to tell whether the figures generalise).
+ */
+for (const [prefix, seedBase] of [['', 1], ['holdout-', 50_000]]) {
 // 1. The verdict table: every train × held-out combination under every noise model.
-let seed = 1;
+let seed = seedBase;
 for (const train of Object.keys(TRAIN)) {
   for (const held of ['falling', 'flat', 'rising', 'none']) {
     for (const model of MODELS) {
@@ -122,7 +127,7 @@ for (const train of Object.keys(TRAIN)) {
         const log = makeLog({ train: TRAIN[train], val: held === 'none' ? undefined : HELD[held], perStep, model, seed, scale, irregular: seed % 2 === 0 });
         const healthy = verdict === 'still-learning' || verdict === 'converged';
         const allow = verdict === 'diverging' ? ['loss-spikes', 'early-instability'] : verdict === 'not-learning' ? ['chance-level', 'oscillation'] : [];
-        add(`table-${train}-${held}-${model}-${perStep ? 'step' : 'epoch'}`, log, [verdict], allow, healthy);
+        add(`${prefix}table-${train}-${held}-${model}-${perStep ? 'step' : 'epoch'}`, log, [verdict], allow, healthy);
       }
     }
   }
@@ -138,42 +143,44 @@ for (const model of MODELS) {
     const tag = `${model}-${variant}`;
 
     // NaN from mid-run on, after a blow-up: the run broke.
-    add(`nan-midrun-${tag}`, makeLog({ ...base, train: (t) => (t < 0.6 ? decay(t, 2.3, 0.5, 4) * (t > 0.5 ? Math.exp((t - 0.5) * 40) : 1) : NaN), lr: () => 0.1 }), ['non-finite', 'diverging'], ['loss-spikes']);
+    add(`${prefix}nan-midrun-${tag}`, makeLog({ ...base, train: (t) => (t < 0.6 ? decay(t, 2.3, 0.5, 4) * (t > 0.5 ? Math.exp((t - 0.5) * 40) : 1) : NaN), lr: () => 0.1 }), ['non-finite', 'diverging'], ['loss-spikes']);
     // One NaN batch that the run survives.
-    add(`nan-once-${tag}`, makeLog({ ...base, train: (t, i) => (i === 300 ? NaN : TRAIN.falling(t)) }), ['non-finite', 'still-learning']);
+    add(`${prefix}nan-once-${tag}`, makeLog({ ...base, train: (t, i) => (i === 300 ? NaN : TRAIN.falling(t)) }), ['non-finite', 'still-learning']);
     // Transient spikes that recover.
-    add(`spikes-${tag}`, makeLog({ ...base, train: (t, i) => TRAIN.falling(t) * ([150, 320, 470].includes(i) ? 6 : 1) }), ['loss-spikes', 'still-learning']);
+    add(`${prefix}spikes-${tag}`, makeLog({ ...base, train: (t, i) => TRAIN.falling(t) * ([150, 320, 470].includes(i) ? 6 : 1) }), ['loss-spikes', 'still-learning']);
     // Zig-zag with no progress: lr too high.
-    add(`oscillation-${tag}`, makeLog({ ...base, train: (t, i) => 1.2 * (1 + 0.25 * (i % 2 ? 1 : -1)), trainNoise: 0.02, lr: () => 0.5 }), ['oscillation'], ['not-learning', 'converged']);
+    add(`${prefix}oscillation-${tag}`, makeLog({ ...base, train: (t, i) => 1.2 * (1 + 0.25 * (i % 2 ? 1 : -1)), trainNoise: 0.02, lr: () => 0.5 }), ['oscillation'], ['not-learning', 'converged']);
     // A per-epoch repeating pattern in per-step loss: data not shuffled.
-    add(`sawtooth-${tag}`, makeLog({ ...base, train: (t, i) => TRAIN.flat(t) * (1 + 0.35 * Math.sin((2 * Math.PI * (i % 60)) / 60)), stepsPerEpoch: 60, trainNoise: 0.03 }), ['epoch-sawtooth'], ['converged', 'still-learning', 'oscillation']);
+    add(`${prefix}sawtooth-${tag}`, makeLog({ ...base, train: (t, i) => TRAIN.flat(t) * (1 + 0.35 * Math.sin((2 * Math.PI * (i % 60)) / 60)), stepsPerEpoch: 60, trainNoise: 0.03 }), ['epoch-sawtooth'], ['converged', 'still-learning', 'oscillation']);
     // The same period coming from a cyclic learning rate is expected, not a symptom.
     add(
-      `cyclic-lr-${tag}`,
+      `${prefix}cyclic-lr-${tag}`,
       makeLog({ ...base, train: (t, i) => TRAIN.flat(t) * (1 + 0.2 * Math.sin((2 * Math.PI * (i % 60)) / 60)), stepsPerEpoch: 60, trainNoise: 0.03, lr: (t, i) => 1e-3 * (1.5 + Math.sin((2 * Math.PI * (i % 60)) / 60)) }),
       ['converged'],
       ['still-learning', 'oscillation'],
       true,
     );
     // Stuck at ln(10): uniform guess over 10 classes.
-    add(`chance-${tag}`, makeLog({ ...base, scale: 1, train: () => Math.log(10), trainNoise: 0.004 }), ['chance-level', 'not-learning']);
+    add(`${prefix}chance-${tag}`, makeLog({ ...base, scale: 1, train: () => Math.log(10), trainNoise: 0.004 }), ['chance-level', 'not-learning']);
     // Drops at each epoch boundary, flat within epochs: memorising.
-    add(`staircase-${tag}`, makeLog({ ...base, train: (t, i, epoch) => 0.6 * 0.55 ** epoch + 0.05, stepsPerEpoch: 150, trainNoise: 0.04 }), ['epoch-staircase'], ['still-learning', 'converged']);
+    add(`${prefix}staircase-${tag}`, makeLog({ ...base, train: (t, i, epoch) => 0.6 * 0.55 ** epoch + 0.05, stepsPerEpoch: 150, trainNoise: 0.04 }), ['epoch-staircase'], ['still-learning', 'converged']);
     // A loss that should be bounded below runs off to large negative values.
-    add(`unbounded-${tag}`, makeLog({ ...base, train: (t) => -3.4 * Math.exp(t * 7), trainNoise: 0.02 }), ['unbounded-loss', 'diverging']);
+    add(`${prefix}unbounded-${tag}`, makeLog({ ...base, train: (t) => -3.4 * Math.exp(t * 7), trainNoise: 0.02 }), ['unbounded-loss', 'diverging']);
     // Blows up in the first few percent (warm-up too short), then recovers.
-    add(`early-instability-${tag}`, makeLog({ ...base, train: (t) => TRAIN.falling(t) * (t < 0.04 ? 1 + 12 * Math.sin((Math.PI * t) / 0.04) : 1) }), ['early-instability', 'still-learning'], ['loss-spikes']);
+    add(`${prefix}early-instability-${tag}`, makeLog({ ...base, train: (t) => TRAIN.falling(t) * (t < 0.04 ? 1 + 12 * Math.sin((Math.PI * t) / 0.04) : 1) }), ['early-instability', 'still-learning'], ['loss-spikes']);
     // Still falling steadily with a long way to go.
-    add(`slow-${tag}`, makeLog({ ...base, train: (t) => 2.0 - 1.0 * t, val: (t) => 2.2 - 1.0 * t }), ['slow-convergence', 'still-learning']);
+    add(`${prefix}slow-${tag}`, makeLog({ ...base, train: (t) => 2.0 - 1.0 * t, val: (t) => 2.2 - 1.0 * t }), ['slow-convergence', 'still-learning']);
     // A validation curve too noisy to judge.
-    add(`noisy-val-${tag}`, makeLog({ ...base, train: TRAIN.falling, val: HELD.falling, valNoise: 0.35 }), ['noisy-validation'], ['still-learning', 'converged', 'overfitting', 'data-problem']);
+    add(`${prefix}noisy-val-${tag}`, makeLog({ ...base, train: TRAIN.falling, val: HELD.falling, valNoise: 0.35 }), ['noisy-validation'], ['still-learning', 'converged', 'overfitting', 'data-problem']);
     // Train and val fine, test much worse.
-    add(`test-shift-${tag}`, makeLog({ ...base, train: TRAIN.falling, val: HELD.falling, test: (t) => 1.8 * HELD.falling(t) }), ['test-shift', 'still-learning']);
+    add(`${prefix}test-shift-${tag}`, makeLog({ ...base, train: TRAIN.falling, val: HELD.falling, test: (t) => 1.8 * HELD.falling(t) }), ['test-shift', 'still-learning']);
     // Healthy run with a step-decay schedule: must stay clean.
-    add(`healthy-step-decay-${tag}`, makeLog({ ...base, train: (t) => (t < 0.5 ? decay(t, 2, 0.6, 6) : t < 0.8 ? 0.45 - 0.1 * (t - 0.5) : 0.35 - 0.05 * (t - 0.8)), val: (t) => (t < 0.5 ? decay(t, 2.2, 0.7, 6) : t < 0.8 ? 0.55 - 0.1 * (t - 0.5) : 0.46 - 0.04 * (t - 0.8)), lr: (t) => (t < 0.5 ? 0.1 : t < 0.8 ? 0.01 : 0.001) }), ['still-learning'], ['converged'], true);
+    add(`${prefix}healthy-step-decay-${tag}`, makeLog({ ...base, train: (t) => (t < 0.5 ? decay(t, 2, 0.6, 6) : t < 0.8 ? 0.45 - 0.1 * (t - 0.5) : 0.35 - 0.05 * (t - 0.8)), val: (t) => (t < 0.5 ? decay(t, 2.2, 0.7, 6) : t < 0.8 ? 0.55 - 0.1 * (t - 0.5) : 0.46 - 0.04 * (t - 0.8)), lr: (t) => (t < 0.5 ? 0.1 : t < 0.8 ? 0.01 : 0.001) }), ['still-learning'], ['converged'], true);
     // Too short to judge.
-    add(`short-${tag}`, makeLog({ ...base, n: 3, train: TRAIN.falling }), ['insufficient-data']);
+    add(`${prefix}short-${tag}`, makeLog({ ...base, n: 3, train: TRAIN.falling }), ['insufficient-data']);
   }
+}
+
 }
 
 rmSync(out, { recursive: true, force: true });

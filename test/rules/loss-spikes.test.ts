@@ -44,7 +44,7 @@ runRuleTests('loss-spikes', {
         const largest = Math.max(...(f.evidence.spikes as Array<{ ratio: number }>).map((s) => s.ratio));
         expect(largest).toBeGreaterThan(3.5);
         expect(largest).toBeLessThan(5);
-        expect(f.message).toContain('spiked 3 time(s)');
+        expect(f.message).toContain('spiked 3 times and recovered each time');
         expect(f.message).toContain(`step ${g1.x[1500]}`);
       },
     },
@@ -66,6 +66,7 @@ runRuleTests('loss-spikes', {
       expect: (f) => {
         expect(f.evidence.count).toBe(1);
         expect(spikeXs(f)).toEqual([1200]);
+        expect(f.message).toContain('spiked once and recovered');
         expect(f.causes.map((c) => c.id)).toEqual(['bad-batches', 'lr-too-high', 'exploding-gradients']);
         expect(f.remedies[0].text).toContain('step 1200');
       },

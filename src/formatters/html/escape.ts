@@ -1,10 +1,14 @@
 /** Escaping for the HTML report: every value that comes from a log (run and tag names, messages) goes through here. */
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\n': '&#10;', '\r': '&#13;' };
 
-/** Text or attribute value → safe HTML (quotes escaped too, so it may go inside either quote style). */
+/**
+ * Text or attribute value → safe HTML (quotes escaped too, so it may go inside either quote
+ * style). Line breaks become character references: the same text, but no value from a log starts
+ * a line of the page (where a CI log would read `::error::…` as a command).
+ */
 export function escapeHtml(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  return String(value).replace(/[&<>"'\n\r]/g, (c) => HTML_ESCAPES[c]);
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { FormatId, ParsedLog } from '../../core/types.js';
 import { baseName } from '../text.js';
 import { defineParser, type LogParser, type ParserInput } from '../types.js';
-import { collect, singleRunPlan, type CollectOptions } from './collect.js';
+import { collect, singleRunPlan, xKind, type CollectOptions } from './collect.js';
 import { collectFast } from './fast.js';
 import { numericShare, openTable, sniffTable, type HeadTable } from './table.js';
 
@@ -49,6 +49,13 @@ function parseTabular(
 
 const lower = (t: HeadTable): string[] => t.header.map((h) => h.toLowerCase());
 
+/** Column names only (short, no `key: value` text), one of them a step/epoch or loss column. */
+function looksLikeBareHeader(header: string[]): boolean {
+  if (numericShare(header) > 0) return false;
+  if (header.some((h) => h.length > 64 || /[:=]\s/.test(h))) return false;
+  return header.some((h) => xKind(h) !== undefined || /(^|[\/_.\- ])loss$/i.test(h.trim()));
+}
+
 /** First data row of the preview, if any. */
 const firstRow = (t: HeadTable): string[] | undefined => t.rows[0];
 
@@ -65,7 +72,9 @@ export const genericCsvParser: LogParser = defineParser({
     if (numericShare(t.header) === 1) return 0;
     if (t.header.some((h) => h.length > 200)) return 0;
     const row = firstRow(t);
-    if (!row) return 0;
+    // A header alone (a run that has not logged yet): claim it weakly, so that it is reported as
+    // "no data rows" instead of "not a training log".
+    if (!row) return looksLikeBareHeader(t.header) ? 0.05 : 0;
     if (numericShare(row, t.delimiter !== ',') < 0.5) return 0;
     return t.consistent ? 0.3 : 0.2;
   },

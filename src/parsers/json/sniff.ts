@@ -1,4 +1,5 @@
 /** Cheap shape tests on a bounded head of text, shared by the JSON-family sniffers. */
+import { splitLines } from '../text.js';
 
 export function stripBom(head: string): string {
   return head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
@@ -12,7 +13,7 @@ export const FAIRSEQ_JSON_LINE = /\|\s*[A-Za-z][\w.-]*\s*\|\s*\{.*\}\s*$/;
  * trimmed, without empty lines, at most `max`.
  */
 export function headLines(head: string, max = 20): string[] {
-  const all = head.split(/\r*\n|\r/);
+  const all = splitLines(head);
   if (!/[\r\n]$/.test(head)) all.pop();
   const out: string[] = [];
   for (const l of all) {

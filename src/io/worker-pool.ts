@@ -1,0 +1,149 @@
+/**
+ * Analysis of many runs on every core: the runs (already loaded: parsing, grouping and naming
+ * stay sequential in loadRuns) are sent in small batches to worker threads running
+ * analyze-worker.ts, and the Report is assembled in input order, so it is identical to
+ * `analyzeRuns(runs, options)` (api.ts). Worth it for sweeps: analysis is most of the time of a
+ * run, while a worker costs ~50–100 ms to start.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeOptions } from '../api.js';
+import { analyzeRun, buildReport, type AnalyzeRunOptions } from '../core/analyze.js';
+import type { Report, RunReport } from '../core/report-schema.js';
+import type { Run } from '../core/types.js';
+import { rules as builtinRules } from '../../rules/index.js';
+import { VERSION } from '../version.js';
+import type { FromWorker, ToWorker } from './analyze-worker.js';
+
+export interface PoolOptions {
+  /** Worker threads (default: the number of cores, os.availableParallelism()). */
+  threads?: number;
+  /** Called after each batch: runs analyzed so far, of `total`. */
+  onProgress?: (done: number, total: number) => void;
+  /** The worker entry (default: see defaultWorkerUrl). */
+  workerUrl?: URL;
+}
+
+/**
+ * analyze-worker.js next to this module (tsc output: dist/src/io/), or one folder up (the esbuild
+ * bundle puts it next to dist/lossdoc.js, and this module may land in dist/chunks/).
+ */
+export function defaultWorkerUrl(): URL {
+  const candidates = [new URL('./analyze-worker.js', import.meta.url), new URL('../analyze-worker.js', import.meta.url)];
+  return candidates.find((url) => url.protocol !== 'file:' || existsSync(fileURLToPath(url))) ?? candidates[0];
+}
+
+/** Runs below this many points in total and this many runs are analyzed faster in-thread. */
+const MIN_RUNS = 16;
+const MIN_POINTS = 500_000;
+
+function totalPoints(runs: readonly Run[]): number {
+  let n = 0;
+  for (const run of runs) for (const s of run.series) n += s.x.length;
+  return n;
+}
+
+/** Options a worker can be sent, or undefined when they hold something that cannot (custom rules). */
+function workerOptions(options: AnalyzeOptions): AnalyzeRunOptions | undefined {
+  const { rules, ...rest } = options;
+  if (rules !== undefined && rules !== builtinRules) return undefined;
+  try {
+    return structuredClone(rest);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the pool is likely faster than analyzeRuns for these runs (and can run them). */
+export function parallelWorthIt(runs: readonly Run[], options: AnalyzeOptions = {}, threads = availableParallelism()): boolean {
+  if (threads < 2 || runs.length < 2) return false;
+  if (workerOptions(options) === undefined) return false;
+  return runs.length >= MIN_RUNS || totalPoints(runs) >= MIN_POINTS;
+}
+
+/**
+ * `analyzeRuns(runs, options)` on worker threads: the same Report (runs in input order). Falls
+ * back to the calling thread for custom rules (functions cannot be sent to a worker).
+ */
+export async function analyzeRunsParallel(runs: readonly Run[], options: AnalyzeOptions = {}, pool: PoolOptions = {}): Promise<Report> {
+  const lang = options.lang ?? 'en';
+  const sendable = workerOptions(options);
+  const threads = Math.max(1, Math.min(pool.threads ?? availableParallelism(), runs.length));
+  if (sendable === undefined || runs.length === 0) {
+    const rules = options.rules ?? builtinRules;
+    const reports = runs.map((run, i) => {
+      const r = analyzeRun(run, rules, options);
+      pool.onProgress?.(i + 1, runs.length);
+      return r;
+    });
+    return buildReport(reports, VERSION, lang);
+  }
+  const reports = await runPool(runs, sendable, threads, pool);
+  return buildReport(reports, VERSION, lang);
+}
+
+function runPool(runs: readonly Run[], options: AnalyzeRunOptions, threads: number, pool: PoolOptions): Promise<RunReport[]> {
+  const total = runs.length;
+  // Batches small enough to balance the load, large enough to keep messages few.
+  const batch = Math.max(1, Math.min(8, Math.floor(total / (threads * 8))));
+  const batches: Array<{ first: number; count: number }> = [];
+  for (let first = 0; first < total; first += batch) batches.push({ first, count: Math.min(batch, total - first) });
+  const reports = new Array<RunReport>(total);
+  const url = pool.workerUrl ?? defaultWorkerUrl();
+
+  return new Promise<RunReport[]>((resolve, reject) => {
+    const workers: Worker[] = [];
+    let next = 0;
+    let done = 0;
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) void w.terminate();
+      if (error) reject(error);
+      else resolve(reports);
+    };
+    const send = (worker: Worker) => {
+      if (next >= batches.length) return;
+      const id = next++;
+      const b = batches[id];
+      worker.postMessage({ type: 'task', id, runs: runs.slice(b.first, b.first + b.count), options } satisfies ToWorker);
+    };
+    for (let t = 0; t < threads; t++) {
+      const worker = new Worker(url);
+      workers.push(worker);
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.type === 'error') {
+          const error = new Error(`analysis failed in a worker: ${msg.message}`);
+          if (msg.stack) error.stack = msg.stack;
+          finish(error);
+          return;
+        }
+        const b = batches[msg.id];
+        for (let k = 0; k < b.count; k++) reports[b.first + k] = msg.reports[k];
+        done += b.count;
+        pool.onProgress?.(done, total);
+        if (done === total) finish();
+        else send(worker);
+      });
+      worker.on('error', (error) => finish(error));
+      worker.on('exit', (code) => {
+        if (!settled) finish(new Error(`an analysis worker stopped (exit code ${code})`));
+      });
+      // Two batches in flight per worker, so it never waits for the next one.
+      send(worker);
+      send(worker);
+    }
+  });
+}
+
+/**
+ * Progress line for a terminal's stderr: `\r`-rewritten while running, cleared at the end.
+ * Example: `onProgress: (d, t) => io.stderr(progressLine(d, t))` when stderr is a TTY.
+ */
+export function progressLine(done: number, total: number): string {
+  if (done >= total) return '\r\u001b[2K';
+  return `\rlossdoc: analyzing ${done}/${total} runs (${Math.floor((100 * done) / total)}%)`;
+}

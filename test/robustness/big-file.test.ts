@@ -1,0 +1,103 @@
+/**
+ * Big logs. lossdoc must read a big file in bounded time and memory. The streaming path
+ * (src/io/read-chunks.ts + the fast CSV scanner) exists but is not wired into readInputs yet:
+ * today a file is read, decoded and analysed whole, so memory grows with the file (measured on a
+ * 2-CPU machine: 200 MB CSV → 89 s, 1.5 GB peak RSS). Until it is wired, the 1 GB test is a todo
+ * here and runs only on demand (LOSSDOC_BIG_FILE_MB=1024 npx vitest run test/robustness/big-file).
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ensureBuilt, tempDir } from '../cli/cli-helper.js';
+
+let dir: string;
+let cleanup: () => void;
+let peakHook: string;
+
+beforeAll(() => {
+  ensureBuilt();
+  ({ dir, cleanup } = tempDir('lossdoc-big-'));
+  // Preloaded into the CLI process: its peak resident set size, printed when it exits.
+  peakHook = join(dir, 'peak.cjs');
+  writeFileSync(peakHook, "process.on('exit', () => process.stderr.write(`lossdoc-peak-rss-kb=${process.resourceUsage().maxRSS}\\n`));\n");
+});
+afterAll(() => cleanup());
+
+/** A per-step CSV of about `mb` MB: step, loss every row, val_loss every 1000th. */
+function writeBigCsv(path: string, mb: number): number {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, 'step,loss,val_loss\n');
+    const target = mb * 1024 * 1024;
+    let written = 0;
+    let step = 0;
+    const total = Math.ceil(target / 17);
+    while (written < target) {
+      let chunk = '';
+      for (let k = 0; k < 20_000; k++, step++) {
+        const t = step / total;
+        const loss = 2 * Math.exp(-4 * t) + 0.3 + 0.01 * Math.sin(step);
+        chunk += step % 1000 === 0 ? `${step},${loss.toFixed(5)},${(loss * 1.1).toFixed(5)}\n` : `${step},${loss.toFixed(5)},\n`;
+      }
+      written += writeSync(fd, chunk);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return statSync(path).size;
+}
+
+function analyzeMeasured(path: string, timeoutMs: number) {
+  const start = Date.now();
+  const r = spawnSync(process.execPath, ['-r', peakHook, BIN, 'analyze', path, '-f', 'json'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const peak = /lossdoc-peak-rss-kb=(\d+)/.exec(r.stderr);
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr.replace(/lossdoc-peak-rss-kb=\d+\n/, ''),
+    seconds: (Date.now() - start) / 1000,
+    peakMb: peak ? Number(peak[1]) / 1024 : Number.NaN,
+  };
+}
+
+describe('big files', () => {
+  it('a 17 MB per-step CSV (past the 16 MB streaming threshold) gives its report, within bounded time and memory', () => {
+    const path = join(dir, 'big.csv');
+    const size = writeBigCsv(path, 17);
+    const r = analyzeMeasured(path, 120_000);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.runs[0].series.find((s: { name: string }) => s.name === 'loss').points).toBeGreaterThan(900_000);
+    expect(report.runs[0].verdict.id).toBe('still-learning');
+    // Whole-file reading today costs ~20× the file; a regression past 60× fails.
+    expect(r.peakMb).toBeLessThan((60 * size) / 1024 / 1024);
+    console.info(`17 MB CSV: ${r.seconds.toFixed(1)} s, peak RSS ${r.peakMb.toFixed(0)} MB`);
+  }, 150_000);
+
+  it.todo('a 1 GB CSV streams with bounded memory (peak RSS < 512 MB): blocked until readInputs uses openStreamingInput (src/io/read-chunks.ts)');
+
+  const bigMb = Number(process.env.LOSSDOC_BIG_FILE_MB ?? 0);
+  it.runIf(bigMb > 0)(`on demand: a ${bigMb || 1024} MB CSV in os.tmpdir() streams with peak RSS < 512 MB`, () => {
+    const path = join(tmpdir(), `lossdoc-big-${process.pid}.csv`);
+    try {
+      const started = Date.now();
+      writeBigCsv(path, bigMb);
+      console.info(`generated ${bigMb} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const r = analyzeMeasured(path, 20 * 60_000);
+      console.info(`${bigMb} MB CSV: ${r.seconds.toFixed(1)} s, peak RSS ${r.peakMb.toFixed(0)} MB, exit ${r.code}`);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.peakMb).toBeLessThan(512);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  }, 25 * 60_000);
+});
