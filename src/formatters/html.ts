@@ -14,22 +14,11 @@ import { HTML_LABELS, type HtmlLabels } from './html/labels.js';
 import { prepareRun, type ChartModel, type MarkKind, type RunModel } from './html/prepare.js';
 import { REPORT_CSS } from './html/styles.js';
 import { UPLOT_CSS, UPLOT_JS, UPLOT_VERSION } from './html/uplot-assets.js';
+import { VERDICT_TONE, type Tone } from './shared.js';
 import type { Formatter } from './types.js';
 
 /** TensorBoard's default smoothing weight. */
 export const DEFAULT_SMOOTHING = 0.6;
-
-type Tone = 'error' | 'warning' | 'info' | 'ok';
-
-const VERDICT_TONE: Record<RunReport['verdict']['id'], Tone> = {
-  'still-learning': 'ok',
-  converged: 'ok',
-  overfitting: 'warning',
-  'data-problem': 'warning',
-  'not-learning': 'error',
-  diverging: 'error',
-  'insufficient-data': 'info',
-};
 
 const TONE_ICON: Record<Tone, string> = { error: '✖', warning: '▲', info: 'i', ok: '✔' };
 

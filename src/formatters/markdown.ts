@@ -2,6 +2,7 @@ import { getExitCode } from '../core/exit-code.js';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainText } from './plain-text.js';
+import { num, signedPct } from './shared.js';
 import type { Formatter } from './types.js';
 
 /**
@@ -91,20 +92,6 @@ export function md(text: string): string {
 /** A code span for plain identifiers; anything else as escaped text (escapes do not work inside code spans). */
 function code(text: string): string {
   return /^[\w.\-/:]+$/.test(text) ? `\`${text}\`` : md(text);
-}
-
-function num(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (v === 0) return '0';
-  const abs = Math.abs(v);
-  if (abs >= 1e5 || abs < 1e-3) return v.toExponential(2).replace('e+', 'e');
-  return String(Number(v.toPrecision(4)));
-}
-
-function signedPct(v: number | null): string {
-  if (v === null) return '';
-  const p = Number((v * 100).toPrecision(2));
-  return `${p > 0 ? '+' : ''}${p}%`;
 }
 
 function clip(text: string, max: number): string {

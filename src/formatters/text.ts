@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
+import { num, signedPct, VERDICT_TONE } from './shared.js';
 import type { Formatter } from './types.js';
 
 const LABELS = {
@@ -41,30 +42,6 @@ const LABELS = {
   },
 } satisfies Record<Lang, Record<string, string>>;
 
-const VERDICT_SEVERITY: Record<string, 'error' | 'warning' | 'info' | 'ok'> = {
-  'still-learning': 'ok',
-  converged: 'ok',
-  overfitting: 'warning',
-  'data-problem': 'warning',
-  'not-learning': 'error',
-  diverging: 'error',
-  'insufficient-data': 'info',
-};
-
-function num(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (v === 0) return '0';
-  const abs = Math.abs(v);
-  if (abs >= 1e5 || abs < 1e-3) return v.toExponential(2).replace('e+', 'e');
-  return String(Number(v.toPrecision(4)));
-}
-
-function signedPct(v: number | null): string {
-  if (v === null) return '';
-  const p = Number((v * 100).toPrecision(2));
-  return `${p > 0 ? '+' : ''}${p}%`;
-}
-
 function pad(s: string, width: number): string {
   const len = [...s].length;
   return len >= width ? s : s + ' '.repeat(width - len);
@@ -91,7 +68,7 @@ export const formatText: Formatter = (input, options) => {
 function runLines(run: RunReport, c: ChalkInstance, t: (typeof LABELS)['en'], verbose: boolean): string[] {
   const lines: string[] = [];
   const v = run.verdict;
-  const mark = { error: c.red('✖'), warning: c.yellow('▲'), info: c.blue('ℹ'), ok: c.green('✔') }[VERDICT_SEVERITY[v.id]];
+  const mark = { error: c.red('✖'), warning: c.yellow('▲'), info: c.blue('ℹ'), ok: c.green('✔') }[VERDICT_TONE[v.id]];
   lines.push(c.underline(run.name) + c.dim(`  (${run.format}, ${run.axis} axis)`));
   const row = v.seedRow ? ` · ${t.tableRow} ${v.seedRow}` : '';
   lines.push(`  ${mark} ${c.bold(v.title)}${c.dim(`  ${t.confidence} ${num(v.confidence)}${row}`)}`);
