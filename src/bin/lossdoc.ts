@@ -20,5 +20,6 @@ process.exitCode = await run(process.argv.slice(2), {
   readStdin: () => readFileSync(0),
   env: process.env,
   stdoutIsTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
   cwd: process.cwd(),
 });

@@ -11,6 +11,7 @@ import { InputError, UsageError, type LossdocError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
 import { plainText } from '../formatters/plain-text.js';
 import { readInputs } from '../io/read-inputs.js';
+import { analyzeRunsParallel, parallelWorthIt, progressLine } from '../io/worker-pool.js';
 import { rules } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import { messages } from './messages.js';
@@ -66,11 +67,16 @@ interface Loaded {
   skipped: LossdocError[];
 }
 
-function load(paths: string[], options: AnalyzeOptions, io: CliIo, scan: ReturnType<typeof scanOptions>): Loaded {
+async function load(paths: string[], options: AnalyzeOptions, io: CliIo, scan: ReturnType<typeof scanOptions>): Promise<Loaded> {
   const read = readInputs(paths, io.readStdin, scan);
   const loaded = loadRuns(read.inputs, options);
   const errors = [...read.errors, ...loaded.errors];
-  return { runs: loaded.runs, report: analyzeRuns(loaded.runs, options), errors, skipped: [...read.warnings, ...loaded.warnings] };
+  const runs = loaded.runs;
+  // Sweeps are analyzed on every core (worker-pool.ts); the Report is the same as analyzeRuns'.
+  const report = parallelWorthIt(runs, options)
+    ? await analyzeRunsParallel(runs, options, { onProgress: io.stderrIsTTY ? (d, t) => io.stderr(progressLine(d, t)) : undefined })
+    : analyzeRuns(runs, options);
+  return { runs, report, errors, skipped: [...read.warnings, ...loaded.warnings] };
 }
 
 /** Add the baseline comparison to each run: regression findings (compare: only those). */
@@ -85,7 +91,7 @@ function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mod
   return buildReport(runs, VERSION, settings.lang);
 }
 
-export function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo, mode: AnalyzeMode): number {
+export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo, mode: AnalyzeMode): Promise<number> {
   if (inputs.length === 0) throw new UsageError(messages.noInputs);
   if (mode === 'compare' && !flags.baseline) throw new UsageError(messages.noBaseline);
   const settings = resolveCommandSettings(flags, io);
@@ -93,7 +99,7 @@ export function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo,
   const includeData = (flags.includeData ?? false) || formatsNeedingData.has(format);
   const options = analyzeOptions(settings, flags, includeData);
 
-  const current = load(inputs, options, io, scanOptions(flags));
+  const current = await load(inputs, options, io, scanOptions(flags));
   printErrors(current.errors, io);
   if (!flags.quiet) printErrors(current.skipped, io, 'warning: ');
   if (current.runs.length === 0) return 2;
@@ -102,7 +108,7 @@ export function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo,
   if (flags.baseline) {
     // The baseline is read on the current run's x axis unless --x / config chose one.
     const axis = settings.x ?? current.runs[0].axis;
-    const baseline = load([flags.baseline], { ...options, x: axis, includeData: false }, io, scanOptions(flags));
+    const baseline = await load([flags.baseline], { ...options, x: axis, includeData: false }, io, scanOptions(flags));
     baselineErrors = baseline.errors;
     printErrors(baseline.errors, io, 'baseline: ');
     if (!flags.quiet) printErrors(baseline.skipped, io, 'warning: baseline: ');

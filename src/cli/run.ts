@@ -22,6 +22,8 @@ export interface CliIo {
   readStdin: () => Uint8Array;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
+  /** Standard error is a terminal: progress lines are shown there (default: not). */
+  stderrIsTTY?: boolean;
   /** Directory the config search starts from (default: the process's). */
   cwd?: string;
 }
@@ -49,7 +51,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       .argument('<inputs...>', 'log files, directories, or - for standard input'),
   )
     .option('--baseline <run>', 'also compare with this reference run (file or directory) and report regressions')
-    .action((inputs: string[], flags: AnalyzeFlags) => setExit(analyzeCommand(inputs, flags, io, 'analyze')));
+    .action(async (inputs: string[], flags: AnalyzeFlags) => setExit(await analyzeCommand(inputs, flags, io, 'analyze')));
 
   reportFlags(
     program
@@ -58,7 +60,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       .argument('<inputs...>', 'the new run(s): log files or directories'),
   )
     .requiredOption('--baseline <run>', 'the reference run (file or directory)')
-    .action((inputs: string[], flags: AnalyzeFlags) => setExit(analyzeCommand(inputs, flags, io, 'compare')));
+    .action(async (inputs: string[], flags: AnalyzeFlags) => setExit(await analyzeCommand(inputs, flags, io, 'compare')));
 
   addAnalysisOptions(
     addReportOptions(

@@ -169,6 +169,10 @@ function resolveRestarts(
   restartLines: Map<number, { from: number; to: number }>,
 ): { x: Float64Array; y: Float64Array } {
   const n = xs.length;
+  // Already clean (finite, strictly increasing): the arrays are used as they are, no copies.
+  let clean = n === metric.value.length;
+  for (let i = 0; clean && i < n; i++) if (!Number.isFinite(xs[i]) || (i > 0 && !(xs[i] > xs[i - 1]))) clean = false;
+  if (clean) return { x: xs, y: metric.value };
   const outX = new Float64Array(n);
   const outY = new Float64Array(n);
   const counts = new Float64Array(n);
@@ -265,9 +269,31 @@ function epochMapping(metrics: RawMetric[], axis: Axis, trainName: string | unde
     metrics.find((m) => m.name === trainName && hasFinite(m.epoch) && hasFinite(m.step)) ??
     metrics.find((m) => hasFinite(m.epoch) && hasFinite(m.step));
   if (!source || !source.step || !source.epoch) return undefined;
+  const { step, epoch } = source;
+  let n = 0;
+  let sorted = true;
+  let prev = -Infinity;
+  for (let i = 0; i < step.length; i++) {
+    if (!Number.isFinite(step[i]) || !Number.isFinite(epoch[i])) continue;
+    if (step[i] < prev) sorted = false;
+    prev = step[i];
+    n++;
+  }
+  if (sorted) {
+    // Already in step order (the usual case): no per-point pairs, no sort.
+    if (n === step.length) return { x: step, epoch };
+    const x = new Float64Array(n);
+    const e = new Float64Array(n);
+    for (let i = 0, j = 0; i < step.length; i++) {
+      if (!Number.isFinite(step[i]) || !Number.isFinite(epoch[i])) continue;
+      x[j] = step[i];
+      e[j++] = epoch[i];
+    }
+    return { x, epoch: e };
+  }
   const pairs: Array<[number, number]> = [];
-  for (let i = 0; i < source.step.length; i++) {
-    if (Number.isFinite(source.step[i]) && Number.isFinite(source.epoch[i])) pairs.push([source.step[i], source.epoch[i]]);
+  for (let i = 0; i < step.length; i++) {
+    if (Number.isFinite(step[i]) && Number.isFinite(epoch[i])) pairs.push([step[i], epoch[i]]);
   }
   pairs.sort((a, b) => a[0] - b[0]);
   return { x: Float64Array.from(pairs, (p) => p[0]), epoch: Float64Array.from(pairs, (p) => p[1]) };

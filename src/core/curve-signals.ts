@@ -5,6 +5,7 @@
  */
 import { finitePoints } from './stats/decimate.js';
 import { mad, median, robustNoise, rollingMedian } from './stats/robust.js';
+import { ForwardWindowMin } from './stats/sliding-min.js';
 import type { Run, Series } from './types.js';
 
 /**
@@ -315,6 +316,9 @@ export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
   const tailExpected = (rise: number) => (volatile ? 0 : Math.max(0, background - 1) * Math.exp(-2.5 * (rise - lone / 2)));
   const episodes: EarlyEpisode[] = [];
   // Start from the median of the first three logs: one low first point must not be the baseline.
+  const floor = new Float64Array(n);
+  for (let k = 0; k < n; k++) floor[k] = Math.min(v[k], s[k]);
+  const nearBase = new ForwardWindowMin(floor);
   let refIndex = 0;
   let ref = median(v.subarray(0, 3));
   let failures = 0;
@@ -384,14 +388,24 @@ export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
   if (episodes.length === 1 && episodes[0].single && episodes[0].factor < LONE_EARLY_FACTOR) return [];
   return episodes;
 
-  /** The rise to point i happened within 4 logs or 0.5% of the span (an explosion, not a slow climb). */
+  /**
+   * The rise to point i happened within 4 logs or 0.5% of the span (an explosion, not a slow
+   * climb): some point in that window (or the first point) is still near the base. The window
+   * only moves forward as i does, so its minimum is kept in a deque: O(n) over all calls.
+   */
   function abrupt(at: number, base: number, size: number): boolean {
-    for (let j = at - 1; j >= 0; j--) {
-      const within = at - j <= 4 || x[at] - x[j] <= 0.005 * span;
-      if (!within) return false;
-      if (j === 0 || Math.min(v[j], s[j]) <= base + 0.25 * size) return true;
+    if (at <= 0) return true;
+    // First j with x[at] - x[j] <= 0.005·span (x increases, so the test is monotone in j).
+    let a = 0;
+    let b = at;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (x[at] - x[mid] <= 0.005 * span) b = mid;
+      else a = mid + 1;
     }
-    return true;
+    const lo = Math.min(at - 4, a);
+    if (lo <= 0) return true;
+    return nearBase.min(lo, at - 1) <= base + 0.25 * size;
   }
 }
 

@@ -45,7 +45,8 @@ export function classifyTrend(points: XY, scale: number, minEffect = MIN_EFFECT)
 
 /** Typical size of a curve's values, never zero (falls back to spread, then 1). */
 export function typicalLevel(y: ArrayLike<number>): number {
-  const abs = Float64Array.from(y, (v) => Math.abs(v));
+  const abs = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) abs[i] = Math.abs(y[i]);
   const level = median(abs);
   if (Number.isFinite(level) && level > 0) return level;
   const spread = quantile(y, 0.9) - quantile(y, 0.1);

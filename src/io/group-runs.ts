@@ -28,6 +28,7 @@ import { InputError, LossdocError } from '../errors.js';
 import { parseDvcliveRun } from '../parsers/dvclive.js';
 import { detectFormat, formatIds, isEventFile, parserFor } from '../parsers/index.js';
 import { parseMlflowRun } from '../parsers/mlflow.js';
+import { probeOf } from '../parsers/csv/fast-entry.js';
 import { parseTbExportName } from '../parsers/csv/tbExport.js';
 import { decodeText, parseNumber } from '../parsers/text.js';
 import { readEventScalars } from '../parsers/tfevents.js';
@@ -376,7 +377,7 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
       }
       last = dir;
     }
-    if (chosen === undefined && last !== undefined && m.input.bytes.length > 0 && looksLikeMlflowMetric(m.input.bytes)) chosen = last;
+    if (chosen === undefined && last !== undefined && probeOf(m.input).bytes.length > 0 && looksLikeMlflowMetric(probeOf(m.input).bytes)) chosen = last;
     if (chosen !== undefined) mlflowDirs.add(chosen);
   }
   const byDepth = [...mlflowDirs].sort((a, b) => b.length - a.length);
@@ -400,7 +401,7 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
       addTo('dvclive', m.path.slice(0, Math.max(0, i - 1)), m);
       continue;
     }
-    const isEvent = forced === 'tfevents' || (forced === undefined && (input.bytes.length === 0 ? /tfevents/i.test(basename(m.path)) && !/\.(csv|json|tsv|txt)$/i.test(m.path) : isEventFile(input)));
+    const isEvent = forced === 'tfevents' || (forced === undefined && (probeOf(input).bytes.length === 0 ? /tfevents/i.test(basename(m.path)) && !/\.(csv|json|tsv|txt)$/i.test(m.path) : isEventFile(probeOf(input))));
     if (isEvent) {
       const parent = dirname(m.path);
       const parentName = basename(parent);
@@ -408,11 +409,11 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
       else addTo('events', parent, m, '');
       continue;
     }
-    if (input.bytes.length === 0) {
+    if (probeOf(input).bytes.length === 0) {
       fail(new InputError(input.name, 'empty file', { code: 'empty' }));
       continue;
     }
-    const format = forced ?? detectFormat(input)?.format;
+    const format = forced ?? detectFormat(probeOf(input))?.format;
     if (!format) {
       fail(
         new InputError(input.name, 'not a training log lossdoc recognises', {

@@ -16,7 +16,15 @@ export const HEAD_BYTES = 64 * 1024;
 function unreadable(path: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`;
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'ENOTDIR'
+        ? 'no such file (a part of the path is a file, not a folder)'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${code ?? (error as Error).message})`;
   return new InputError(path, why, { code: 'unreadable' });
 }
 

@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError, LossdocError } from '../errors.js';
 import type { LogInput } from '../api.js';
+import { openStreamingInput, STREAM_MIN_BYTES } from './read-chunks.js';
 import { nodeFs, selectLogFiles, type FoundFile, type ScanFs, type ScanOptions } from './scan.js';
 
 export type { ScanOptions, ScanFs } from './scan.js';
@@ -34,6 +35,24 @@ function gunzip(bytes: Uint8Array, name: string): Uint8Array {
   } catch {
     throw new InputError(name, 'is not a valid gzip file', { code: 'bad-gzip' });
   }
+}
+
+/**
+ * A regular, non-gzip file of at least STREAM_MIN_BYTES as a streaming input (see read-chunks.ts),
+ * read with the real file system; undefined otherwise, or when a test injected its own `fs`.
+ * Fields are added with Object.assign by callers: spreading it would read the whole file.
+ */
+function openBig(path: string, name: string, fs: ScanFs, stat?: { isFile(): boolean; size: number }): LogInput | undefined {
+  if (fs !== nodeFs) return undefined;
+  if (stat === undefined) {
+    try {
+      stat = fs.stat(path);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!stat.isFile() || stat.size < STREAM_MIN_BYTES) return undefined;
+  return openStreamingInput(path, name);
 }
 
 /** Read one file; gzip is undone transparently (the name loses its `.gz`). */
@@ -84,19 +103,36 @@ function unrecognisedWarning(dir: string, files: FoundFile[]): LossdocError {
  */
 export function readDirectory(dir: string, options: ReadOptions = {}): ReadResult {
   const fs = options.fs ?? nodeFs;
-  const selection = selectLogFiles(dir, options, fs, true);
+  const selection = selectLogFiles(dir, options, fs, true, fs === nodeFs ? STREAM_MIN_BYTES : Infinity);
   let rootName: string | undefined;
   try {
     rootName = basename(resolve(dir));
   } catch {
     rootName = undefined;
   }
-  const inputs: LogInput[] = selection.files.map((f) => {
+  const warnings = [...selection.warnings];
+  const inputs: LogInput[] = [];
+  for (const f of selection.files) {
     const gz = /\.gz$/i.test(f.rel);
     const scan = { root: dir, rel: gz ? f.rel.replace(/\.gz$/i, '') : f.rel, ...(rootName ? { rootName } : {}) };
-    return { name: gz ? f.path.replace(/\.gz$/i, '') : f.path, bytes: f.bytes ?? new Uint8Array(0), scan };
-  });
-  const warnings = [...selection.warnings];
+    const name = gz ? f.path.replace(/\.gz$/i, '') : f.path;
+    if (f.bytes !== undefined || f.size === 0) {
+      inputs.push({ name, bytes: f.bytes ?? new Uint8Array(0), scan });
+      continue;
+    }
+    // Left unread by selectLogFiles because it is big: stream it (or read it whole when it turns out to be gzip).
+    try {
+      const s = openBig(f.path, name, fs, { isFile: () => true, size: f.size });
+      if (s) inputs.push(Object.assign(s, { scan }));
+      else {
+        const whole = readLogFile(f.path, fs);
+        inputs.push({ name: whole.name, bytes: whole.bytes, scan });
+      }
+    } catch (error) {
+      if (!(error instanceof LossdocError)) throw error;
+      warnings.push(error);
+    }
+  }
   if (selection.unrecognised.length > 0 && inputs.length > 0) warnings.push(unrecognisedWarning(dir, selection.unrecognised));
   const errors: LossdocError[] = [];
   const rootUnreadable = warnings.findIndex((w) => w instanceof InputError && w.source === dir);
@@ -138,8 +174,10 @@ export function readInputs(paths: readonly string[], stdin?: () => Uint8Array, o
         continue;
       }
       let isDir = false;
+      let stat: ReturnType<ScanFs['stat']> | undefined;
       try {
-        isDir = fs.stat(path).isDirectory();
+        stat = fs.stat(path);
+        isDir = stat.isDirectory();
       } catch {
         // readLogFile reports the missing file.
       }
@@ -152,7 +190,7 @@ export function readInputs(paths: readonly string[], stdin?: () => Uint8Array, o
         warnings.push(...read.warnings);
         for (const e of read.errors) (e.code === 'no-logs' ? empty : errors).push(e);
       } else {
-        const input = readLogFile(path, fs);
+        const input = (stat && openBig(path, path, fs, stat)) || readLogFile(path, fs);
         seen.add(resolve(input.name));
         inputs.push(input);
       }

@@ -264,7 +264,7 @@ function isGzip(bytes: Uint8Array): boolean {
 }
 
 export interface SelectedFile extends FoundFile {
-  /** The whole file, gzip undone (only when `read` was asked for). */
+  /** The whole file, gzip undone (only when `read` was asked for, and not for a non-gzip file of at least `streamMinBytes`). */
   bytes?: Uint8Array;
 }
 
@@ -277,9 +277,10 @@ export interface Selection {
 
 /**
  * Scan `root` and decide, by sniffing the head of every file whose name does not settle it,
- * which files are logs. With `read`, the chosen files are read whole (gzip undone).
+ * which files are logs. With `read`, the chosen files are read whole (gzip undone), except
+ * non-gzip files of at least `streamMinBytes`, left for the caller to stream.
  */
-export function selectLogFiles(root: string, options: ScanOptions = {}, fs: ScanFs = nodeFs, read = true): Selection {
+export function selectLogFiles(root: string, options: ScanOptions = {}, fs: ScanFs = nodeFs, read = true, streamMinBytes = Infinity): Selection {
   const scan = scanDirectory(root, options, fs);
   const out: SelectedFile[] = [];
   const unrecognised: FoundFile[] = [];
@@ -287,7 +288,7 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
   for (const f of scan.files) {
     try {
       if (f.cls === 'mlflow' || f.cls === 'dvclive' || f.cls === 'event') {
-        out.push(read ? { ...f, bytes: fs.readFile(f.path) } : f);
+        out.push(read && !(f.size >= streamMinBytes && !/\.gz$/i.test(f.rel)) ? { ...f, bytes: fs.readFile(f.path) } : f);
         continue;
       }
       if (f.size === 0) {
@@ -305,7 +306,7 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
         if (f.cls === 'log') unrecognised.push(f);
         continue;
       }
-      if (!read) out.push(f);
+      if (!read || (!gz && f.size >= streamMinBytes)) out.push(f);
       else out.push({ ...f, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
     } catch (error) {
       warnings.push(new InputError(f.path, `cannot be read (${errCode(error)}); skipped`, { code: 'unreadable' }));

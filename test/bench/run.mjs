@@ -23,7 +23,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundle } from './bundle.mjs';
+import { bundle } from '../../src/build/bundle.mjs';
 import { ensureBigCsv } from './gen-big-csv.mjs';
 import { ensureSweep } from './gen-sweep.mjs';
 
@@ -245,7 +245,7 @@ if (!skip.has('startup')) {
   const variants = [
     ['node -e 0', ['-e', '0']],
     [`CLI as built (${path.relative(root, bin)})`, [bin, 'analyze', tiny.file, '--no-color', '--quiet']],
-    ...(bundled ? [[`esbuild bundle (test/bench/bundle.mjs, ${(statSync(bundled).size / 1024).toFixed(0)} KiB)`, [bundled, 'analyze', tiny.file, '--no-color', '--quiet']]] : []),
+    ...(bundled ? [[`esbuild bundle (src/build/bundle.mjs, ${(statSync(bundled).size / 1024).toFixed(0)} KiB)`, [bundled, 'analyze', tiny.file, '--no-color', '--quiet']]] : []),
   ];
   // Interleaved, so that a busy machine slows every variant alike.
   const times = variants.map(() => []);

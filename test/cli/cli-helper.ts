@@ -1,16 +1,16 @@
-/** Spawn the built CLI (`node dist/src/bin/lossdoc.js`) and collect what it printed. */
+/** Spawn the built CLI (`node dist/lossdoc.js`, the esbuild bundle that package.json's bin points at) and collect what it printed. */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const BIN = join(ROOT, 'dist/src/bin/lossdoc.js');
+export const BIN = join(ROOT, 'dist/lossdoc.js');
 export const DEMO = join(ROOT, 'fixtures/demo');
 
 /** `npm test` builds first; a lone `vitest run` builds here only when dist is missing. */
 export function ensureBuilt(): void {
-  if (!existsSync(BIN)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(BIN)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 export interface CliResult {

@@ -1,3 +1,4 @@
+import { madSelect, medianSelect, quantileSelect, rollingMedianFast } from './fast-median.js';
 /** Robust summaries. All functions ignore non-finite values unless stated. */
 
 export function finiteValues(y: ArrayLike<number>): Float64Array {
@@ -9,29 +10,18 @@ export function finiteValues(y: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** Median of the finite values (NaN when there are none). Does not modify its input. */
+/** Median of the finite values (NaN when there are none). Does not modify its input. O(n) (fast-median.ts). */
 export function median(values: ArrayLike<number>): number {
-  const v = finiteValues(values).sort();
-  if (v.length === 0) return Number.NaN;
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return medianSelect(values);
 }
 
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const v = finiteValues(values).sort();
-  if (v.length === 0) return Number.NaN;
-  const pos = (v.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+  return quantileSelect(values, q);
 }
 
 /** Median absolute deviation (unscaled). */
 export function mad(values: ArrayLike<number>): number {
-  const m = median(values);
-  const v = finiteValues(values);
-  for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i] - m);
-  return median(v);
+  return madSelect(values);
 }
 
 /**
@@ -52,20 +42,9 @@ function meanAbs(d: Float64Array): number {
   return d.length ? s / d.length : 0;
 }
 
-/** Rolling median with an odd window, edges use the available neighbours. O(n·w). */
+/** Rolling median with an odd window, edges use the available neighbours. O(n·w) for small windows, O(n log n) for large ones (fast-median.ts). */
 export function rollingMedian(y: ArrayLike<number>, window: number): Float64Array {
-  const n = y.length;
-  const half = Math.max(0, Math.floor(window / 2));
-  const out = new Float64Array(n);
-  const buf: number[] = [];
-  for (let i = 0; i < n; i++) {
-    buf.length = 0;
-    for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++) {
-      if (Number.isFinite(y[j])) buf.push(y[j]);
-    }
-    out[i] = buf.length ? median(buf) : Number.NaN;
-  }
-  return out;
+  return rollingMedianFast(y, window);
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf), accurate to ~1e-7. */

@@ -2,7 +2,8 @@
  * Minimum of a fixed series over a window [lo, hi] whose ends only move forward from one query
  * to the next (a monotonic deque): O(n) for all queries together instead of O(window) each.
  * Replaces "walk back while the point is within the window" loops that are O(n²) over a curve
- * (core/curve-signals.ts `abrupt`). NaN counts as +Infinity (it is never ≤ anything). Pure.
+ * (core/curve-signals.ts `abrupt`). NaN counts as +Infinity (it is never ≤ anything). On ties
+ * the earliest index wins (so -0 vs 0 comes out as a left-to-right scan would). Pure.
  */
 export class ForwardWindowMin {
   private readonly q: Int32Array;
@@ -41,7 +42,7 @@ export class ForwardWindowMin {
       const key = v === v ? v : Infinity;
       while (this.tail > this.head) {
         const last = w[q[this.tail - 1]];
-        if ((last === last ? last : Infinity) >= key) this.tail--;
+        if ((last === last ? last : Infinity) > key) this.tail--;
         else break;
       }
       q[this.tail++] = i;

@@ -3,7 +3,7 @@
  * One-file ESM bundle of the CLI (esbuild), for start-up time: Node then compiles one file
  * instead of resolving and loading ~120 modules. The library (`exports`) stays the tsc output.
  *
- *   node test/bench/bundle.mjs [OUTDIR]      (default: dist)
+ *   node src/build/bundle.mjs [OUTDIR]      (default: dist)
  *
  * Writes OUTDIR/lossdoc.js (the bin), OUTDIR/analyze-worker.js (the worker entry that
  * src/io/worker-pool.ts starts from `new URL('./analyze-worker.js', import.meta.url)`) and
@@ -11,6 +11,7 @@
  * OUTDIR must be inside the package (csv-parse is loaded lazily from node_modules at run time).
  * Needs the `esbuild` devDependency; exits 3 when it is not installed.
  */
+import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +41,10 @@ export async function bundle(outdir = path.join(root, 'dist')) {
     banner: { js: "import { createRequire as __lossdocCreateRequire } from 'node:module'; const require = __lossdocCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  return path.join(outdir, 'lossdoc.js');
+  const bin = path.join(outdir, 'lossdoc.js');
+  // The bin is run directly (`./dist/lossdoc.js`, npm links it): keep it executable.
+  chmodSync(bin, 0o755);
+  return bin;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
