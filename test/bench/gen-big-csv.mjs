@@ -14,18 +14,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** mulberry32: small deterministic PRNG. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random.mjs';
 
 export function bigCsvPath(rows, shape = 'decay') {
   return path.join(os.tmpdir(), 'lossdoc-bench', shape === 'decay' ? `big-${rows}.csv` : `big-${shape}-${rows}.csv`);
