@@ -13,7 +13,8 @@ export const CHUNK_BYTES = 1024 * 1024;
 /** Bytes read up front for format detection (detectFormat looks at 16 KB). */
 export const HEAD_BYTES = 64 * 1024;
 
-function unreadable(path: string, error: unknown): InputError {
+/** The one-line error for a file that cannot be opened or read. */
+export function unreadable(path: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
     code === 'ENOENT'

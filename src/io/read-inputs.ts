@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError, LossdocError } from '../errors.js';
 import type { LogInput } from '../api.js';
-import { openStreamingInput, STREAM_MIN_BYTES } from './read-chunks.js';
+import { openStreamingInput, STREAM_MIN_BYTES, unreadable } from './read-chunks.js';
 import { nodeFs, selectLogFiles, type FoundFile, type ScanFs, type ScanOptions } from './scan.js';
 
 export type { ScanOptions, ScanFs } from './scan.js';
@@ -61,18 +61,7 @@ export function readLogFile(path: string, fs: ScanFs = nodeFs): LogInput {
   try {
     bytes = fs.readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'ENOTDIR'
-          ? 'no such file (a part of the path is a file, not a folder)'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : code === 'EISDIR'
-              ? 'is a directory'
-              : `cannot be read (${code ?? (error as Error).message})`;
-    throw new InputError(path, why, { code: 'unreadable' });
+    throw unreadable(path, error);
   }
   if (isGzip(bytes)) return { name: path.replace(/\.gz$/i, ''), bytes: gunzip(bytes, path) };
   return { name: path, bytes };

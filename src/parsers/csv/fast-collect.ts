@@ -8,7 +8,7 @@
  */
 import type { RawMetric, RawRun } from '../../core/types.js';
 import { ColumnStats, reportColumn, type CollectOptions, type TablePlan } from './collect.js';
-import { parseCell, WarningSink } from './table.js';
+import { parseCell, WarningSink, warnRagged } from './table.js';
 
 /** Cell kinds, as the scanner reports them (and as `parseCell` would classify the cell). */
 export const NUM = 0;
@@ -190,28 +190,7 @@ export class FastCollector {
       }
     }
     const width = this.width;
-    if (cells.length < width) {
-      this.info.warnings.add(
-        'ragged-row',
-        `row has ${cells.length} fields, the header has ${width}; the missing cells are treated as empty`,
-        line,
-      );
-    } else if (cells.length > width) {
-      let extraFilled = false;
-      for (let k = width; k < cells.length; k++) {
-        if (cells[k].trim() !== '') {
-          extraFilled = true;
-          break;
-        }
-      }
-      if (extraFilled) {
-        this.info.warnings.add(
-          'ragged-row',
-          `row has ${cells.length} fields, the header has ${width}; the extra cells are ignored`,
-          line,
-        );
-      }
-    }
+    warnRagged(this.info.warnings, cells, width, line);
     const kinds = this.tKinds;
     const vals = this.tVals;
     for (let col = 0; col < width; col++) {

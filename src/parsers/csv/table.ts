@@ -317,28 +317,7 @@ export function openTable(input: ParserInput, fixedDelimiter?: string): Table {
           else warnings.add('repeated-header', 'the header line appears again; skipped', line);
           return;
         }
-        if (cells.length < width) {
-          warnings.add(
-            'ragged-row',
-            `row has ${cells.length} fields, the header has ${width}; the missing cells are treated as empty`,
-            line,
-          );
-        } else if (cells.length > width) {
-          let extraFilled = false;
-          for (let k = width; k < cells.length; k++) {
-            if (cells[k].trim() !== '') {
-              extraFilled = true;
-              break;
-            }
-          }
-          if (extraFilled) {
-            warnings.add(
-              'ragged-row',
-              `row has ${cells.length} fields, the header has ${width}; the extra cells are ignored`,
-              line,
-            );
-          }
-        }
+        warnRagged(warnings, cells, width, line);
         fn(cells, line);
       });
     },
@@ -420,4 +399,13 @@ export function numericShare(row: string[], decimalComma = false): number {
     if (typeof v === 'number') num++;
   }
   return n === 0 ? 0 : num / n;
+}
+
+/** Warn about a row with fewer fields than the header, or extra fields that hold something. */
+export function warnRagged(warnings: WarningSink, cells: readonly string[], width: number, line: number): void {
+  if (cells.length < width) {
+    warnings.add('ragged-row', `row has ${cells.length} fields, the header has ${width}; the missing cells are treated as empty`, line);
+  } else if (cells.length > width && cells.slice(width).some((c) => c.trim() !== '')) {
+    warnings.add('ragged-row', `row has ${cells.length} fields, the header has ${width}; the extra cells are ignored`, line);
+  }
 }
