@@ -231,20 +231,9 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LossdocC
 }
 
 /** Command-line values that override the file. Undefined = not given. */
-export interface Overrides {
+export interface Overrides extends Omit<LossdocConfig, 'rules'> {
   /** From `--rule id=severity` (repeatable; later wins). */
   rules?: Array<[string, RuleSeverity]>;
-  failOn?: FailOn;
-  maxWarnings?: number;
-  train?: string[];
-  val?: string[];
-  test?: string[];
-  x?: Axis;
-  numClasses?: number;
-  lang?: Lang;
-  format?: string;
-  /** From `--tolerance`. */
-  compare?: NonNullable<LossdocConfig['compare']>;
 }
 
 /** What a command runs with: defaults < config file < command line. */

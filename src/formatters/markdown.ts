@@ -2,7 +2,7 @@ import { getExitCode } from '../core/exit-code.js';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainText } from './plain-text.js';
-import { num, signedPct } from './shared.js';
+import { num, signedPct, VERDICT_TONE, type Tone } from './shared.js';
 import type { Formatter } from './types.js';
 
 /**
@@ -61,17 +61,7 @@ const LABELS = {
 } satisfies Record<Lang, Record<string, string>>;
 type Labels = (typeof LABELS)['en'];
 
-const MARK = { error: '✖', warning: '▲', info: 'ℹ', ok: '✔' } as const;
-const VERDICT_LEVEL: Record<string, keyof typeof MARK> = {
-  'still-learning': 'ok',
-  converged: 'ok',
-  overfitting: 'warning',
-  'data-problem': 'warning',
-  'not-learning': 'error',
-  diverging: 'error',
-  'insufficient-data': 'info',
-};
-
+const MARK: Record<Tone, string> = { error: '✖', warning: '▲', info: 'ℹ', ok: '✔' };
 /**
  * Markdown-safe inline text: HTML special characters as entities, Markdown punctuation
  * backslash-escaped (so `|` cannot end a table cell nor backticks open code), line breaks folded,
@@ -119,7 +109,7 @@ export const formatMarkdown: Formatter = (report, options) => {
 function runSection(run: RunReport, t: Labels, verbose: boolean): string[] {
   const v = run.verdict;
   const lines = [
-    `### ${MARK[VERDICT_LEVEL[v.id] ?? 'info']} ${md(v.title)} — ${md(run.name)}`,
+    `### ${MARK[VERDICT_TONE[v.id]]} ${md(v.title)} — ${md(run.name)}`,
     '',
     `${md(run.format)} · ${run.axis} ${t.axis} · ${t.confidence} ${num(v.confidence)}${run.warnings.length ? ` · ${run.warnings.length} ${t.inputWarnings}` : ''}`,
   ];

@@ -82,10 +82,13 @@ export function detectFormat(input: ParserInput): Detection | undefined {
   return best && best.score > 0 ? best : undefined;
 }
 
-/** Parse one input, detecting its format unless `format` is given. */
-export function parseLog(input: ParserInput, format?: FormatId): ParsedLog {
-  if (input.bytes.length === 0) throw new InputError(input.name, 'empty file', { code: 'empty' });
-  const id = format ?? detectFormat(input)?.format;
+/**
+ * Parse one input, detecting its format unless `format` is given. `probe` is what detection and
+ * the empty check look at: the input itself, or the head of a streamed input.
+ */
+export function parseLog(input: ParserInput, format?: FormatId, probe: ParserInput = input): ParsedLog {
+  if (probe.bytes.length === 0) throw new InputError(input.name, 'empty file', { code: 'empty' });
+  const id = format ?? detectFormat(probe)?.format;
   if (!id) {
     throw new InputError(input.name, 'not a training log lossdoc recognises', {
       code: 'unknown-format',

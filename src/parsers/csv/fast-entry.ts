@@ -5,8 +5,7 @@
  * Pure: the chunks come from the caller (src/io/read-chunks.ts for files).
  */
 import type { FormatId, ParsedLog } from '../../core/types.js';
-import { InputError } from '../../errors.js';
-import { detectFormat, formatIds, parseLog, parserFor } from '../index.js';
+import { parseLog } from '../index.js';
 import type { ParserInput } from '../types.js';
 import { isStreamingInput } from './fast.js';
 
@@ -23,16 +22,5 @@ export function probeOf(input: ParserInput): ParserInput {
 
 /** Like parseLog, but streams a StreamingParserInput when its format allows. */
 export function parseInput(input: ParserInput, format?: FormatId): ParsedLog {
-  if (!isStreamingInput(input)) return parseLog(input, format);
-  if (input.size === 0) throw new InputError(input.name, 'empty file', { code: 'empty' });
-  const id = format ?? detectFormat(probeOf(input))?.format;
-  if (!id) {
-    throw new InputError(input.name, 'not a training log lossdoc recognises', {
-      code: 'unknown-format',
-      hint: `pass --input-format (one of: ${formatIds.join(', ')})`,
-    });
-  }
-  const parser = parserFor(id);
-  if (!parser) throw new InputError(input.name, `unknown input format "${id}"`, { code: 'unknown-format' });
-  return parser.parse(input);
+  return parseLog(input, format, probeOf(input));
 }
