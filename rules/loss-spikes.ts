@@ -37,7 +37,12 @@ export interface Spike {
  * residuals above half the threshold, extrapolated with an exponential tail (on the log scale a
  * multiplicative power-law noise has one), must predict < 0.25 exceedances of the spike's size.
  */
-export function findSpikes(x: Float64Array, v: Float64Array, skip: ReadonlyArray<{ from: number; to: number }> = []): { spikes: Spike[]; window: number; sigma: number } {
+export function findSpikes(
+  x: Float64Array,
+  v: Float64Array,
+  skip: ReadonlyArray<{ from: number; to: number }> = [],
+  stride = 1,
+): { spikes: Spike[]; window: number; sigma: number } {
   const n = v.length;
   const window = Math.max(10, Math.round(0.05 * n));
   const half = Math.ceil(window / 2);
@@ -50,6 +55,8 @@ export function findSpikes(x: Float64Array, v: Float64Array, skip: ReadonlyArray
   for (let i = 0; i < n; i++) if (r[i] >= threshold) flagged[i] = 1;
   let background = 0;
   for (let i = 0; i < n; i++) if (!flagged[i] && r[i] >= threshold / 2) background++;
+  // On an analysis sample each point stands for `stride` logged ones (src/core/resolution.ts).
+  background *= stride;
 
   const spikes: Spike[] = [];
   for (let i = 0; i < n; i++) {
@@ -122,7 +129,7 @@ export default defineRule({
     const curve = logCurve(series, 20);
     if (!series || !curve) return undefined;
     const early = findEarlyEpisodes(curve).map((e) => ({ from: e.startX, to: e.endX }));
-    const { spikes, window, sigma } = findSpikes(curve.x, curve.v, early);
+    const { spikes, window, sigma } = findSpikes(curve.x, curve.v, early, curve.stride);
     if (spikes.length === 0) return undefined;
     const lang = ctx.options.lang ?? 'en';
     const largest = spikes.reduce((a, b) => (b.ratio > a.ratio ? b : a));

@@ -11,7 +11,7 @@
  * OUTDIR must be inside the package (csv-parse is loaded lazily from node_modules at run time).
  * Needs the `esbuild` devDependency; exits 3 when it is not installed.
  */
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,8 @@ export async function bundle(outdir = path.join(root, 'dist')) {
   } catch {
     return undefined;
   }
+  // Chunk names carry content hashes: clear the old ones so they do not pile up.
+  rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
   await esbuild.build({
     entryPoints: [path.join(root, 'src/bin/lossdoc.ts'), path.join(root, 'src/io/analyze-worker.ts')],
     entryNames: '[name]',

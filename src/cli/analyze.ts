@@ -1,7 +1,7 @@
 /** `lossdoc analyze` and `lossdoc compare`: read, analyze, optionally compare with a baseline, report, exit code. */
 import { writeFileSync } from 'node:fs';
 import { analyzeRuns, loadRuns, type AnalyzeOptions } from '../api.js';
-import type { Settings } from '../config/schema.js';
+import type { Settings } from '../config/settings.js';
 import { buildReport } from '../core/analyze.js';
 import { compareRuns, pairRuns, REGRESSION_IDS, sortFindings, type AnalyzedRun } from '../core/compare.js';
 import { getExitCode } from '../core/exit-code.js';
@@ -94,7 +94,7 @@ function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mod
 export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo, mode: AnalyzeMode): Promise<number> {
   if (inputs.length === 0) throw new UsageError(messages.noInputs);
   if (mode === 'compare' && !flags.baseline) throw new UsageError(messages.noBaseline);
-  const settings = resolveCommandSettings(flags, io);
+  const settings = await resolveCommandSettings(flags, io);
   const format = settings.format as FormatName;
   const includeData = (flags.includeData ?? false) || formatsNeedingData.has(format);
   const options = analyzeOptions(settings, flags, includeData);

@@ -1,8 +1,8 @@
 /** Flags shared by analyze, compare and watch, and how they become Settings (config file < flags). */
 import { Option, type Command } from 'commander';
 import type { AnalyzeOptions } from '../api.js';
-import { loadConfig } from '../config/load-config.js';
-import { FAIL_ON, mergeTolerances, parseRuleFlag, parseToleranceFlag, resolveSettings, type Overrides, type Settings } from '../config/schema.js';
+import { findConfigFile } from '../config/find-config.js';
+import { FAIL_ON, mergeTolerances, parseRuleFlag, parseToleranceFlag, resolveSettings, type Overrides, type Settings } from '../config/settings.js';
 import type { FailOn } from '../core/exit-code.js';
 import type { Axis, FormatId, Lang } from '../core/types.js';
 import { UsageError } from '../errors.js';
@@ -99,8 +99,13 @@ export function addReportOptions(cmd: Command, finalOnly = false): Command {
 }
 
 /** Load the config (unless --no-config) and apply the flags over it. */
-export function resolveCommandSettings(flags: CommonFlags, io: CliIo): Settings {
-  const loaded = loadConfig({ cwd: io.cwd ?? '.', ...(flags.config !== undefined ? { explicit: flags.config } : {}), formats: formatNames });
+export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Promise<Settings> {
+  const cwd = io.cwd ?? '.';
+  // The validator (zod) is most of the bundle: loaded only when there is a config file to read.
+  const wanted = flags.config !== false && (flags.config !== undefined || findConfigFile(cwd) !== undefined);
+  const loaded = wanted
+    ? (await import('../config/load-config.js')).loadConfig({ cwd, ...(flags.config !== undefined ? { explicit: flags.config } : {}), formats: formatNames })
+    : undefined;
   const overrides: Overrides = {
     ...(flags.rule ? { rules: flags.rule.flatMap((r) => parseRuleFlag(r)) } : {}),
     ...(flags.tolerance ? { compare: mergeTolerances(flags.tolerance.map(parseToleranceFlag)) } : {}),

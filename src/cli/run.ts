@@ -1,7 +1,5 @@
 /** argv → exit code. The only module that knows about stdout, stderr and exit codes. */
 import { Command, CommanderError, Option } from 'commander';
-import { z } from 'zod';
-import { reportSchema } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { LossdocError, UsageError } from '../errors.js';
 import { plainText } from '../formatters/plain-text.js';
@@ -86,7 +84,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   program
     .command('schema')
     .description("print the JSON Schema of the JSON report (--format json), generated from lossdoc's report schema")
-    .action(() => {
+    .action(async () => {
+      // zod is most of the bundle: loaded only here and when there is a config file (options.ts).
+      const [{ z }, { reportSchema }] = await Promise.all([import('zod'), import('../core/report-schema.js')]);
       const { $schema, ...schema } = z.toJSONSchema(reportSchema);
       io.stdout(`${JSON.stringify({ $schema, title: 'lossdoc report (--format json)', ...schema }, null, 2)}\n`);
       setExit(0);

@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyzeRuns, loadRuns, type AnalyzeOptions, type LogInput } from '../api.js';
-import type { Settings } from '../config/schema.js';
+import type { Settings } from '../config/settings.js';
 import type { Finding, Report, RunReport } from '../core/report-schema.js';
 import type { Severity } from '../core/types.js';
 import { LossdocError } from '../errors.js';
@@ -135,7 +135,7 @@ export function fatalFinding(report: Report, settings: Settings, minPoints: numb
 }
 
 export async function watchCommand(target: string, flags: WatchFlags, io: CliIo): Promise<number> {
-  const settings = resolveCommandSettings(flags, io);
+  const settings = await resolveCommandSettings(flags, io);
   const format = settings.format as FormatName;
   const options = analyzeOptions(settings, flags, Boolean(flags.outputFile) && formatsNeedingData.has(format));
   const now = () => performance.now();

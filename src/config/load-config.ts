@@ -1,11 +1,11 @@
-/** Finds and reads the configuration file. The only config module that touches the file system. */
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+/** Reads and validates the configuration file (find-config.ts finds it). */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { findConfigFile, PACKAGE_KEY } from './find-config.js';
 import { parseConfig, type LossdocConfig } from './schema.js';
 
-export const CONFIG_FILE = 'lossdoc.config.json';
-export const PACKAGE_KEY = 'lossdoc';
+export { CONFIG_FILE, findConfigFile, PACKAGE_KEY } from './find-config.js';
 
 export interface LoadedConfig {
   config: LossdocConfig;
@@ -20,14 +20,6 @@ export interface LoadConfigOptions {
   explicit?: string | false;
   /** Report formats the CLI knows, to check `format`. */
   formats?: readonly string[];
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** JSON.parse with a message that names the line and column. */
@@ -67,27 +59,6 @@ function fromFile(path: string, shown: string, formats?: readonly string[]): Loa
     return { config: parseConfig(section, { source, ...(formats ? { formats } : {}) }), source };
   }
   return { config: parseConfig(parseJson(text, shown), { source: shown, ...(formats ? { formats } : {}) }), source: shown };
-}
-
-/** The nearest lossdoc.config.json, or package.json with a "lossdoc" key, from `cwd` up to the root. */
-export function findConfigFile(cwd: string): string | undefined {
-  let dir = resolve(cwd);
-  for (;;) {
-    const file = join(dir, CONFIG_FILE);
-    if (isFile(file)) return file;
-    const pkg = join(dir, 'package.json');
-    if (isFile(pkg)) {
-      try {
-        const parsed = JSON.parse(readFileSync(pkg, 'utf8')) as Record<string, unknown> | null;
-        if (parsed && typeof parsed === 'object' && PACKAGE_KEY in parsed) return pkg;
-      } catch {
-        // Not ours to judge: a broken package.json without our key is skipped.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /** Load the configuration: `--config FILE`, else the nearest one found, else none (undefined). */

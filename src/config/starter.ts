@@ -5,7 +5,7 @@
  */
 import { DEFAULT_TOLERANCES } from '../core/compare.js';
 import { formatNames } from '../formatters/index.js';
-import { DEFAULT_SETTINGS } from './schema.js';
+import { DEFAULT_SETTINGS } from './settings.js';
 
 export function starterConfig(): string {
   const config = {

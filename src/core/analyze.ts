@@ -2,6 +2,7 @@ import type { AnalyzeOptions, Detection, Rule, RuleContext } from './engine/defi
 import { profileGap, profileSeries } from './profile.js';
 import type { Finding, Report, RunReport, SeriesReport, TrendReport } from './report-schema.js';
 import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
+import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
 import { sparkline } from './sparkline.js';
 import { decideVerdict, VERDICT_IDS } from './verdict.js';
 import { verdictTitles } from './verdict-text.js';
@@ -11,19 +12,25 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
   ruleSeverity?: Record<string, Severity | 'off'>;
   /** Put every series' points into the report (for charts). */
   includeData?: boolean;
+  /**
+   * Series longer than this are analysed on a sample of about this many points
+   * (src/core/resolution.ts); 0 analyses every point. Default MAX_ANALYSIS_POINTS.
+   */
+  maxPoints?: number;
 }
 
 const SEVERITY_WEIGHT: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
 /** Profile a run, decide its verdict, run the rules, and shape the run's report. Pure. */
-export function analyzeRun(run: Run, rules: readonly Rule[], options: AnalyzeRunOptions = {}): RunReport {
+export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: AnalyzeRunOptions = {}): RunReport {
   const lang: Lang = options.lang ?? 'en';
+  const run = analysisRun(fullRun, options.maxPoints ?? MAX_ANALYSIS_POINTS);
   const profiles = new Map<string, SeriesProfile>();
-  for (const s of run.series) {
+  run.series.forEach((s, i) => {
     if (s.kind === 'loss' || s.kind === 'metric' || s.kind === 'lr' || s.kind === 'grad-norm') {
-      profiles.set(s.name, profileSeries(s));
+      profiles.set(s.name, profileSeries(s, fullRun.series[i]));
     }
-  }
+  });
   const byName = new Map(run.series.map((s) => [s.name, s]));
   const train = run.primary.train ? profiles.get(run.primary.train) : undefined;
   const val = run.primary.val ? profiles.get(run.primary.val) : undefined;
@@ -73,12 +80,15 @@ export function analyzeRun(run: Run, rules: readonly Rule[], options: AnalyzeRun
     sources: run.sources,
     format: run.format,
     axis: run.axis,
-    series: run.series.map((s) => {
+    series: fullRun.series.map((s, i) => {
       const p = profiles.get(s.name);
       const report: SeriesReport = p
         ? seriesReport(p, primaryRole.get(s.name) ?? null)
         : emptySeriesReport(s.name, s.role, s.kind, s.x.length, primaryRole.get(s.name) ?? null);
-      report.sparkline = sparkline(s.x, s.y);
+      const sample = run.series[i];
+      if (p && sample.resolution) report.sampling = { stride: sample.resolution.stride, analyzedPoints: sample.x.length };
+      // The sample draws the same 24 buckets at a fraction of the cost.
+      report.sparkline = sparkline(sample.x, sample.y);
       if (s.components) report.components = s.components;
       if (options.includeData) {
         report.data = {
@@ -211,6 +221,7 @@ function seriesReport(p: SeriesProfile, primary: 'train' | 'val' | 'test' | null
     kind: p.kind,
     primary,
     points: p.n,
+    sampling: null,
     sparkline: '',
     nonFinite: { count: p.nonFinite.count, first: p.nonFinite.first ? { x: finiteOrNull(p.nonFinite.first.x), value: p.nonFinite.first.value } : null },
     span: [finiteOrNull(p.span[0]), finiteOrNull(p.span[1])],
@@ -249,6 +260,7 @@ function emptySeriesReport(
     kind,
     primary,
     points,
+    sampling: null,
     sparkline: '',
     nonFinite: { count: 0, first: null },
     span: [null, null],

@@ -21,19 +21,35 @@ export interface LogCurve {
   y: Float64Array;
   /** Robust noise of v: 1.4826·MAD(Δv)/√2. */
   noise: number;
+  /**
+   * 1, or the sampling stride of an analysis sample (src/core/resolution.ts): each point stands
+   * for `stride` logged points, so tail tests scale their background counts by it.
+   */
+  stride: number;
 }
+
+/** Several rules look at the same curve: build it once per series (series are never mutated). */
+const logCurves = new WeakMap<Series, LogCurve | null>();
 
 export function logCurve(series: Series | undefined, minPoints = 8): LogCurve | undefined {
   if (!series) return undefined;
+  let curve = logCurves.get(series);
+  if (curve === undefined) {
+    curve = buildLogCurve(series);
+    logCurves.set(series, curve);
+  }
+  return curve && curve.v.length >= minPoints ? curve : undefined;
+}
+
+function buildLogCurve(series: Series): LogCurve | null {
   const pts = finitePoints(series.x, series.y);
   const n = pts.y.length;
-  if (n < minPoints) return undefined;
   const v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    if (!(pts.y[i] > 0)) return undefined;
+    if (!(pts.y[i] > 0)) return null;
     v[i] = Math.log(pts.y[i]);
   }
-  return { x: pts.x, v, y: pts.y, noise: robustNoise(v) };
+  return { x: pts.x, v, y: pts.y, noise: robustNoise(v), stride: series.resolution?.stride ?? 1 };
 }
 
 /**
@@ -285,8 +301,19 @@ export function findEarlyInstability(curve: LogCurve): EarlyEpisode | undefined 
   return findEarlyEpisodes(curve)[0];
 }
 
+const earlyEpisodes = new WeakMap<LogCurve, EarlyEpisode[]>();
+
 /** Every early episode (see findEarlyInstability), in x order, non-overlapping. */
 export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
+  let episodes = earlyEpisodes.get(curve);
+  if (!episodes) {
+    episodes = searchEarlyEpisodes(curve);
+    earlyEpisodes.set(curve, episodes);
+  }
+  return episodes;
+}
+
+function searchEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
   const { x, v } = curve;
   const n = v.length;
   if (n < 6) return [];
@@ -313,7 +340,7 @@ export function findEarlyEpisodes(curve: LogCurve): EarlyEpisode[] {
   let background = 0;
   for (let i = 0; i < n; i++) if (resid[i] >= lone / 2) background++;
   // (Not on a volatile start, where that jitter is the symptom itself.)
-  const tailExpected = (rise: number) => (volatile ? 0 : Math.max(0, background - 1) * Math.exp(-2.5 * (rise - lone / 2)));
+  const tailExpected = (rise: number) => (volatile ? 0 : Math.max(0, background * curve.stride - 1) * Math.exp(-2.5 * (rise - lone / 2)));
   const episodes: EarlyEpisode[] = [];
   // Start from the median of the first three logs: one low first point must not be the baseline.
   const floor = new Float64Array(n);

@@ -88,8 +88,20 @@ function same(a: number, b: number): boolean {
   return Math.abs(a - b) <= SAME * Math.max(Math.abs(a), Math.abs(b));
 }
 
+/** Several rules ask for the same series' schedule: detect it once (series are never mutated). */
+const schedules = new WeakMap<Series, LrSchedule | null>();
+
 /** Detect the schedule of a learning-rate series; undefined when it has fewer than 3 usable values. */
 export function detectLrSchedule(lr: Series): LrSchedule | undefined {
+  let schedule = schedules.get(lr);
+  if (schedule === undefined) {
+    schedule = scheduleOf(lr) ?? null;
+    schedules.set(lr, schedule);
+  }
+  return schedule ?? undefined;
+}
+
+function scheduleOf(lr: Series): LrSchedule | undefined {
   const { x, y } = finite(lr);
   const n = y.length;
   if (n < 3) return undefined;

@@ -69,35 +69,23 @@ function edgeWindow(n: number, share: number): number {
   return Math.max(1, Math.min(n, Math.max(3, Math.ceil(n * share))));
 }
 
-export function profileSeries(series: Series): SeriesProfile {
-  const { x, y } = series;
-  const pts = finitePoints(x, y);
-  const n = y.length;
-  const nFinite = pts.y.length;
-  let nonFiniteCount = 0;
-  let firstNonFinite: { x: number; value: string } | undefined;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(y[i])) {
-      nonFiniteCount++;
-      firstNonFinite ??= { x: x[i], value: String(y[i]) };
-    }
-  }
-  const span: [number, number] = n ? [x[0], x[n - 1]] : [Number.NaN, Number.NaN];
-  const empty: Point = { x: Number.NaN, value: Number.NaN };
-  let min = empty;
-  let max = empty;
-  for (let i = 0; i < nFinite; i++) {
-    if (min === empty || pts.y[i] < min.value) min = { x: pts.x[i], value: pts.y[i] };
-    if (max === empty || pts.y[i] > max.value) max = { x: pts.x[i], value: pts.y[i] };
-  }
+/**
+ * Profile of a series. `series` may be an analysis sample of `full` (src/core/resolution.ts): the
+ * statistics come from the sample, the exact facts (counts, first/last/min/max) from `full`.
+ */
+export function profileSeries(series: Series, full: Series = series): SeriesProfile {
+  const pts = finitePoints(series.x, series.y);
+  const exact = exactFacts(full);
+  const { n, nFinite, min, max } = exact;
   const level = typicalLevel(pts.y);
   const noise = robustNoise(pts.y);
-  const headMedian = nFinite ? median(pts.y.subarray(0, edgeWindow(nFinite, 0.03))) : Number.NaN;
+  const sampled = pts.y.length;
+  const headMedian = sampled ? median(pts.y.subarray(0, edgeWindow(sampled, 0.03))) : Number.NaN;
   // Per-step logs often catch the steep first drop in their first record or two; a first value
   // far above the head (5 noise units and 20%) is the real start, not an outlier.
-  const firstIsStart = nFinite > 0 && pts.y[0] > headMedian + 5 * noise && pts.y[0] > 1.2 * headMedian && headMedian > 0;
+  const firstIsStart = sampled > 0 && pts.y[0] > headMedian + 5 * noise && pts.y[0] > 1.2 * headMedian && headMedian > 0;
   const startLevel = firstIsStart ? pts.y[0] : headMedian;
-  const endLevel = nFinite ? median(pts.y.subarray(nFinite - edgeWindow(nFinite, 0.1))) : Number.NaN;
+  const endLevel = sampled ? median(pts.y.subarray(sampled - edgeWindow(sampled, 0.1))) : Number.NaN;
 
   const coarse = decimate(pts, MAX_STAT_POINTS);
   const coarseNoise = robustNoise(coarse.y) || noise || level * 1e-9;
@@ -120,10 +108,10 @@ export function profileSeries(series: Series): SeriesProfile {
     axis: series.axis,
     n,
     nFinite,
-    nonFinite: { count: nonFiniteCount, ...(firstNonFinite ? { first: firstNonFinite } : {}) },
-    span,
-    first: nFinite ? { x: pts.x[0], value: pts.y[0] } : empty,
-    last: nFinite ? { x: pts.x[nFinite - 1], value: pts.y[nFinite - 1] } : empty,
+    nonFinite: exact.nonFinite,
+    span: exact.span,
+    first: exact.first,
+    last: exact.last,
     min,
     max,
     startLevel,
@@ -137,6 +125,52 @@ export function profileSeries(series: Series): SeriesProfile {
     trend,
     tail,
     phases: phases(coarse, coarseNoise, level),
+  };
+}
+
+interface ExactFacts {
+  n: number;
+  nFinite: number;
+  nonFinite: SeriesProfile['nonFinite'];
+  span: [number, number];
+  first: Point;
+  last: Point;
+  min: Point;
+  max: Point;
+}
+
+/** Counts and edge points of the whole series, in one pass. */
+function exactFacts({ x, y }: Series): ExactFacts {
+  const n = y.length;
+  const empty: Point = { x: Number.NaN, value: Number.NaN };
+  let nFinite = 0;
+  let firstNonFinite: { x: number; value: string } | undefined;
+  let first = -1;
+  let last = -1;
+  let lo = -1;
+  let hi = -1;
+  for (let i = 0; i < n; i++) {
+    const v = y[i];
+    if (!Number.isFinite(v)) {
+      firstNonFinite ??= { x: x[i], value: String(v) };
+      continue;
+    }
+    nFinite++;
+    if (first < 0) first = i;
+    last = i;
+    if (lo < 0 || v < y[lo]) lo = i;
+    if (hi < 0 || v > y[hi]) hi = i;
+  }
+  const at = (i: number): Point => (i < 0 ? empty : { x: x[i], value: y[i] });
+  return {
+    n,
+    nFinite,
+    nonFinite: { count: n - nFinite, ...(firstNonFinite ? { first: firstNonFinite } : {}) },
+    span: n ? [x[0], x[n - 1]] : [Number.NaN, Number.NaN],
+    first: at(first),
+    last: at(last),
+    min: at(lo),
+    max: at(hi),
   };
 }
 

@@ -33,6 +33,10 @@ export const seriesSchema = z.object({
   primary: z.enum(['train', 'val', 'test']).nullable().describe('the loss that stands for the run in this role'),
   components: z.array(z.string()).optional(),
   points: z.number().int(),
+  sampling: z
+    .object({ stride: z.number().int(), analyzedPoints: z.number().int() })
+    .nullable()
+    .describe('null when every point was analysed; for a long series, the statistics use every stride-th point plus the points that carry events (spikes, non-finite edges, extremes)'),
   sparkline: z.string().describe('bucket medians of the curve as ▁▂▃▄▅▆▇█'),
   nonFinite: z.object({ count: z.number().int(), first: z.object({ x: num, value: z.string() }).nullable() }),
   span: z.tuple([num, num]),

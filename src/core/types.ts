@@ -73,6 +73,8 @@ export interface Series {
   y: Float64Array;
   /** Set when this series is the sum of several loss components (YOLO box/cls/dfl). */
   components?: string[];
+  /** Set on an analysis sample of a long series (src/core/resolution.ts): every `stride`-th of `points`. */
+  resolution?: { stride: number; points: number };
 }
 
 export interface Run {

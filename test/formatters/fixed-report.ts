@@ -24,6 +24,7 @@ function series(name: string, role: SeriesReport['role'], primary: SeriesReport[
     kind: 'loss',
     primary,
     points: 30,
+    sampling: null,
     sparkline: '█▇▆▅▄▃▂▂▁▁▁▁▁▁▁▁▁▁▁▁▂▂▂▃',
     nonFinite: { count: 0, first: null },
     span: [0, 29],

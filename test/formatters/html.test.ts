@@ -34,6 +34,7 @@ function series(
     kind,
     primary,
     points: x.length,
+    sampling: null,
     sparkline: '▇▅▃▂▁',
     nonFinite: { count: bad.length, first: bad.length ? { x: x[bad[0]], value: String(y[bad[0]]) } : null },
     span: [x[0], x[x.length - 1]],

@@ -70,6 +70,23 @@ function gatherInt(src: Int32Array, idx: Int32Array, n: number): Int32Array {
   return out;
 }
 
+/**
+ * `metric.line` of a table whose rows are on consecutive lines: built on first use (only
+ * warnings need it), so a clean file does not hold a line number per row.
+ */
+function implicitLines(metric: RawMetric, firstLine: number, rowOf: Int32Array | undefined, n: number): void {
+  Object.defineProperty(metric, 'line', {
+    enumerable: true,
+    configurable: true,
+    get(): Int32Array {
+      const line = new Int32Array(n);
+      for (let i = 0; i < n; i++) line[i] = firstLine + (rowOf ? rowOf[i] : i);
+      Object.defineProperty(metric, 'line', { value: line, enumerable: true, writable: true, configurable: true });
+      return line;
+    },
+  });
+}
+
 export interface HeaderInfo {
   source: string;
   delimiter: string;
@@ -94,7 +111,12 @@ export class FastCollector {
   private readonly xVal: Float64Array;
   /** Per distinct x column, its value in every row (NaN where unknown). */
   private xRows: Float64Array[];
-  private lineRows: Int32Array;
+  /**
+   * Source line of every row, once some row is not on the line after the previous one (a blank
+   * line, a skipped text row); until then row r is on line firstLine + r and nothing is stored.
+   */
+  private lineRows: Int32Array | undefined;
+  private firstLine = 0;
   private rowCap: number;
   private rows = 0;
   private readonly restartX: number;
@@ -128,7 +150,6 @@ export class FastCollector {
     this.xStats = this.xCols.map(() => new ColumnStats());
     this.xVal = new Float64Array(this.xCols.length);
     this.xRows = this.xCols.map(() => new Float64Array(cap));
-    this.lineRows = new Int32Array(cap);
     const restart = options.restart;
     this.restartX = restart ? (restart.axis === 'step' ? this.groupStep[0] : this.groupEpoch[0]) : -1;
 
@@ -213,9 +234,9 @@ export class FastCollector {
     if (this.rows < this.rowCap) return;
     const need = this.rows + 1;
     const hint = Math.ceil(this.rowsHint * 1.02) + 1024;
-    this.lineRows = grown(this.lineRows, need, hint);
+    if (this.lineRows) this.lineRows = grown(this.lineRows, need, hint);
     this.xRows = this.xRows.map((a) => grown(a, need, hint));
-    this.rowCap = this.lineRows.length;
+    this.rowCap = this.xRows[0]?.length ?? this.lineRows?.length ?? Math.max(need, Math.ceil(hint));
   }
 
   /** collect()'s per-row body. `cells` is set for text rows (bad cells are quoted from it). */
@@ -237,7 +258,9 @@ export class FastCollector {
       xVal[k] = x;
       xRows[k][r] = x;
     }
-    this.lineRows[r] = line;
+    if (this.lineRows) this.lineRows[r] = line;
+    else if (r === 0) this.firstLine = line;
+    else if (line !== this.firstLine + r) this.storeLines(r, line);
 
     const restart = this.options.restart;
     if (restart) {
@@ -278,6 +301,14 @@ export class FastCollector {
     }
   }
 
+  /** Row r is not on the next line: from now on store every row's line. */
+  private storeLines(r: number, line: number): void {
+    const lines = new Int32Array(this.rowCap);
+    for (let i = 0; i < r; i++) lines[i] = this.firstLine + i;
+    lines[r] = line;
+    this.lineRows = lines;
+  }
+
   /** A metric that skipped a row: from now on remember which row each value came from. */
   private noteRow(acc: Acc, n: number, r: number): void {
     let rows = acc.rows;
@@ -301,7 +332,8 @@ export class FastCollector {
     });
 
     const xShared = this.xRows.map((a) => trimmed(a, rows));
-    const lineShared = trimmed(this.lineRows, rows);
+    const lineRows = this.lineRows;
+    const lineShared = lineRows && trimmed(lineRows, rows);
     const metricsByGroup: RawMetric[][] = plan.groups.map(() => []);
     let sawNumeric = false;
     for (const acc of this.accs) {
@@ -316,11 +348,9 @@ export class FastCollector {
       // Values from every row share the per-row arrays; values from rows 0..n-1 take their start.
       const every = !idx && n === rows;
       const xOf = (k: number): Float64Array => (idx ? gather(this.xRows[k], idx, n) : every ? xShared[k] : trimmed(this.xRows[k], n));
-      const metric: RawMetric = {
-        name: acc.name,
-        value: trimmed(acc.values, n),
-        line: idx ? gatherInt(this.lineRows, idx, n) : every ? lineShared : trimmed(this.lineRows, n),
-      };
+      const metric: RawMetric = { name: acc.name, value: trimmed(acc.values, n) };
+      if (lineRows) metric.line = idx ? gatherInt(lineRows, idx, n) : every ? lineShared : trimmed(lineRows, n);
+      else implicitLines(metric, this.firstLine, idx, n);
       if (step >= 0) metric.step = xOf(step);
       if (epoch >= 0) metric.epoch = xOf(epoch);
       if (acc.roleHint) metric.roleHint = acc.roleHint;

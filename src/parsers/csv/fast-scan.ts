@@ -77,10 +77,11 @@ class RowScanner {
   }
 
   /**
-   * Read the complete lines of buf[pos..buf.length). Returns where the first incomplete line
-   * starts (buf.length when none); with `eof` the last line needs no line break.
+   * Read the lines of buf[pos..buf.length), which ends with a line feed (the caller passes whole
+   * lines only, and adds the missing line break of a last line): no byte test needs a bounds check,
+   * every loop stops at the line feed at the latest.
    */
-  scan(buf: Uint8Array, pos: number, eof: boolean): number {
+  scan(buf: Uint8Array, pos: number): void {
     const limit = buf.length;
     const d = this.d;
     const tabWs = this.tabWs;
@@ -94,26 +95,19 @@ class RowScanner {
     lines: while (pos < limit) {
       const s = pos;
       let p = s;
-      let b = 0;
+      let b = buf[p];
       // Blank line (only spaces, tabs, VT, FF): skipped, as `line.trim() === ''` does.
-      while (p < limit) {
-        b = buf[p];
-        if (b === 32 || b === 9 || b === 11 || b === 12) p++;
-        else break;
-      }
-      if (p >= limit) return eof ? limit : s;
+      while (b === 32 || b === 9 || b === 11 || b === 12) b = buf[++p];
       if (b === LF) {
         this.line++;
         pos = p + 1;
         continue;
       }
       if (b === CR) {
-        let q = p;
-        while (q < limit && buf[q] === CR) q++;
-        if (q >= limit) return eof ? limit : s;
-        if (buf[q] !== LF) throw new FastFallback('lone CR line break');
+        while (b === CR) b = buf[++p];
+        if (b !== LF) throw new FastFallback('lone CR line break');
         this.line++;
-        pos = q + 1;
+        pos = p + 1;
         continue;
       }
 
@@ -124,17 +118,16 @@ class RowScanner {
       cells: for (;;) {
         if (c < width && needed[c] === 1) {
           const raw = p;
-          b = p < limit ? buf[p] : -1;
-          while (b === 32 || (b === 9 && tabWs)) b = ++p < limit ? buf[p] : -1;
-          if (b === d || b === LF || b === CR || b === -1) {
-            if (b === -1 && !eof) return s;
+          b = buf[p];
+          while (b === 32 || (b === 9 && tabWs)) b = buf[++p];
+          if (b === d || b === LF || b === CR) {
             kinds[c] = MISSING;
           } else {
             // [+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?, value exact when ≤ 15 significant digits and |exp| ≤ 22.
             let neg = false;
             if (b === 45 || b === 43) {
               neg = b === 45;
-              b = ++p < limit ? buf[p] : -1;
+              b = buf[++p];
             }
             let m = 0;
             let sig = 0;
@@ -146,10 +139,10 @@ class RowScanner {
                 sig++;
               }
               digits++;
-              b = ++p < limit ? buf[p] : -1;
+              b = buf[++p];
             }
             if (b === 46 || b === sep2) {
-              b = ++p < limit ? buf[p] : -1;
+              b = buf[++p];
               while (b >= 48 && b <= 57) {
                 if (m !== 0 || b !== 48) {
                   m = m * 10 + (b - 48);
@@ -157,30 +150,30 @@ class RowScanner {
                 }
                 frac++;
                 digits++;
-                b = ++p < limit ? buf[p] : -1;
+                b = buf[++p];
               }
             }
             let ok = digits > 0;
             let exp = 0;
             if (ok && (b === 101 || b === 69)) {
-              b = ++p < limit ? buf[p] : -1;
+              b = buf[++p];
               let eneg = false;
               if (b === 45 || b === 43) {
                 eneg = b === 45;
-                b = ++p < limit ? buf[p] : -1;
+                b = buf[++p];
               }
               let ed = 0;
               while (b >= 48 && b <= 57) {
                 if (exp < 100000) exp = exp * 10 + (b - 48);
                 ed++;
-                b = ++p < limit ? buf[p] : -1;
+                b = buf[++p];
               }
               if (ed === 0) ok = false;
               if (eneg) exp = -exp;
             }
-            while (b === 32 || (b === 9 && tabWs)) b = ++p < limit ? buf[p] : -1;
+            while (b === 32 || (b === 9 && tabWs)) b = buf[++p];
             let v = Number.NaN;
-            if (ok && sig <= 15 && (b === d || b === LF || b === CR || b === -1)) {
+            if (ok && sig <= 15 && (b === d || b === LF || b === CR)) {
               const e10 = exp - frac;
               if (m === 0) v = 0;
               else if (e10 === 0) v = m;
@@ -189,18 +182,16 @@ class RowScanner {
               else ok = false;
             } else ok = false;
             if (ok) {
-              if (b === -1 && !eof) return s;
               kinds[c] = NUM;
               vals[c] = neg ? -v : v;
             } else {
               // Anything else (nan, inf, NA, a long mantissa, text): the cell as a string.
               p = raw;
-              b = p < limit ? buf[p] : -1;
-              while (b !== d && b !== LF && b !== CR && b !== -1) {
+              b = buf[p];
+              while (b !== d && b !== LF && b !== CR) {
                 if (b >= 128) text = true;
-                b = ++p < limit ? buf[p] : -1;
+                b = buf[++p];
               }
-              if (b === -1 && !eof) return s;
               if (text) break cells;
               const r = parseCell(asciiString(buf, raw, p), sep2 === 44);
               if (typeof r === 'number') {
@@ -214,17 +205,16 @@ class RowScanner {
             }
           }
         } else {
-          b = p < limit ? buf[p] : -1;
+          b = buf[p];
           if (c >= width) {
-            while (b !== d && b !== LF && b !== CR && b !== -1) {
+            while (b !== d && b !== LF && b !== CR) {
               if (b >= 128) text = true;
               else if (b !== 32 && b !== 9 && b !== 11 && b !== 12) extraFilled = true;
-              b = ++p < limit ? buf[p] : -1;
+              b = buf[++p];
             }
           } else {
-            while (b !== d && b !== LF && b !== CR && b !== -1) b = ++p < limit ? buf[p] : -1;
+            while (b !== d && b !== LF && b !== CR) b = buf[++p];
           }
-          if (b === -1 && !eof) return s;
         }
         c++;
         if (b === d) {
@@ -236,43 +226,23 @@ class RowScanner {
 
       if (text) {
         // The exact string logic for this record (non-ASCII, a non-numeric cell, a repeated header).
-        let e = buf.indexOf(LF, p);
-        let next: number;
-        if (e < 0) {
-          if (!eof) return s;
-          e = limit;
-          next = limit;
-        } else next = e + 1;
+        const e = buf.indexOf(LF, p);
         let le = e;
         while (le > s && buf[le - 1] === CR) le--;
         const cr = buf.indexOf(CR, s);
         if (cr >= 0 && cr < le) throw new FastFallback('lone CR line break');
         collector.textRow(textDecoder.decode(buf.subarray(s, le)), this.line++);
-        pos = next;
+        pos = e + 1;
         continue lines;
       }
 
-      let next: number;
-      if (b === LF) next = p + 1;
-      else if (b === CR) {
-        let q = p;
-        while (q < limit && buf[q] === CR) q++;
-        if (q < limit) {
-          if (buf[q] !== LF) throw new FastFallback('lone CR line break');
-          next = q + 1;
-        } else {
-          if (!eof) return s;
-          next = limit;
-        }
-      } else {
-        if (!eof) return s;
-        next = limit;
-      }
+      // The cell ended at the line break (LF, or CRs then LF).
+      while (b === CR) b = buf[++p];
+      if (b !== LF) throw new FastFallback('lone CR line break');
       for (let k = c; k < width; k++) kinds[k] = ABSENT;
       collector.fastRow(kinds, vals, c, extraFilled, this.line++);
-      pos = next;
+      pos = p + 1;
     }
-    return limit;
   }
 }
 
@@ -397,6 +367,7 @@ export function scanTable(chunks: Iterable<Uint8Array>, options: ScanOptions): F
   const collector = options.collector(info, rowsHint);
   const scanner = new RowScanner(collector, delimiter, headerLine + 1);
 
+  // The scanner gets whole lines only; the bytes after a chunk's last line feed wait for the next.
   let carry: Uint8Array | undefined;
   const feed = (chunk: Uint8Array): void => {
     if (carry) {
@@ -405,14 +376,13 @@ export function scanTable(chunks: Iterable<Uint8Array>, options: ScanOptions): F
         carry = concat(carry, chunk);
         return;
       }
-      const joined = concat(carry, chunk.subarray(0, nl + 1));
+      scanner.scan(concat(carry, chunk.subarray(0, nl + 1)), 0);
       carry = undefined;
-      const rest = scanner.scan(joined, 0, false);
-      if (rest < joined.length) carry = copyOf(joined.subarray(rest));
       chunk = chunk.subarray(nl + 1);
     }
-    const rest = scanner.scan(chunk, 0, false);
-    if (rest < chunk.length) carry = carry ? concat(carry, chunk.subarray(rest)) : copyOf(chunk.subarray(rest));
+    const last = chunk.lastIndexOf(LF);
+    if (last + 1 < chunk.length) carry = copyOf(chunk.subarray(last + 1));
+    if (last >= 0) scanner.scan(last + 1 < chunk.length ? chunk.subarray(0, last + 1) : chunk, 0);
   };
 
   let processed = head.length;
@@ -430,6 +400,7 @@ export function scanTable(chunks: Iterable<Uint8Array>, options: ScanOptions): F
       collector.rowsHint = Math.max(collector.rowCount + 1024, (collector.rowCount / (processed - offset)) * (Math.max(size, processed) - offset) * 1.02);
     }
   }
-  if (carry) scanner.scan(carry, 0, true);
+  // A last line without a line break reads as if it had one.
+  if (carry) scanner.scan(concat(carry, Uint8Array.of(LF)), 0);
   return collector;
 }
