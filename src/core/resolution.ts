@@ -18,7 +18,7 @@ import { rollingMedianFast } from './stats/fast-median.js';
 import type { Run, Series } from './types.js';
 
 /** Series with more points than this are analysed on a sample of about this many. */
-export const MAX_ANALYSIS_POINTS = 20_000;
+export const MAX_ANALYSIS_POINTS = 10_000;
 /** At most this share of the buckets may add their spike point (more is the noise's tail). */
 const MAX_SPIKE_SHARE = 0.01;
 /** At most this many non-finite stretches keep their edges. */

@@ -8,7 +8,7 @@ import { heldOutShapes, trainShapes, type HeldOutShape, type TrainShape } from '
 
 /** Long per-step runs: the whole curve analysed point by point must read like its sample. */
 const N = 200_000;
-const SAMPLE = 20_000;
+const SAMPLE = 10_000;
 
 function series(y: Float64Array, x = steps(y.length)): Series {
   return { name: 'loss', role: 'train', kind: 'loss', axis: 'step', x, y };
