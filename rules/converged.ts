@@ -1,5 +1,9 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrData, num, pct, plateauStart, xval } from '../src/core/engine/rule-helpers.js';
+import { detectLrSchedule } from '../src/core/lr-schedule.js';
+
+/** A schedule that already ends this many times below its peak has done the decaying. */
+const DECAYED = 10;
 
 export default defineRule({
   meta: {
@@ -39,8 +43,12 @@ export default defineRule({
         ? `；${h.name} 也已走平（约 ${num(h.endLevel)}，最佳 ${num(h.min.value)}）`
         : `; ${h.name} is flat too (about ${num(h.endLevel)}, best ${num(h.min.value)})`
       : '';
+    // Lowering the learning rate is the advice only when it has not been lowered already.
+    const schedule = ctx.lr ? detectLrSchedule(ctx.lr) : undefined;
+    const decayed = schedule !== undefined && schedule.peak.value > 0 && schedule.last * DECAYED <= schedule.peak.value;
     return {
       confidence: ctx.verdict.confidence,
+      ...(decayed ? { causeOrder: ['capacity', 'batch-size'], remedyOrder: ['stop', 'smaller-batch'] } : {}),
       data: {
         train: main.name,
         trainEnd: num(main.endLevel),
@@ -50,7 +58,13 @@ export default defineRule({
         heldOutPart,
         ...lrData(ctx, main.last.x),
       },
-      evidence: { tail: main.tail, improvement: main.improvement, plateauFrom: since, heldOutTail: h?.tail },
+      evidence: {
+        tail: main.tail,
+        improvement: main.improvement,
+        plateauFrom: since,
+        heldOutTail: h?.tail,
+        ...(schedule ? { lrPeak: schedule.peak.value, lrLast: schedule.last, lrAlreadyDecayed: decayed } : {}),
+      },
       series: [main.name, ...(h ? [h.name] : [])],
       range: { from: since, to: main.last.x, axis: main.axis },
     };

@@ -4,6 +4,7 @@ import type { AnalyzeOptions } from '../api.js';
 import { findConfigFile } from '../config/find-config.js';
 import { FAIL_ON, mergeTolerances, parseRuleFlag, parseToleranceFlag, resolveSettings, type Overrides, type Settings } from '../config/settings.js';
 import type { FailOn } from '../core/exit-code.js';
+import { MAX_ANALYSIS_POINTS } from '../core/resolution.js';
 import type { Axis, FormatId, Lang } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { formatNames } from '../formatters/index.js';
@@ -32,6 +33,7 @@ export interface CommonFlags {
   rule?: string[];
   tolerance?: string[];
   maxDepth?: number;
+  maxPoints?: number;
   include?: string[];
   exclude?: string[];
 }
@@ -76,6 +78,11 @@ export function addAnalysisOptions(cmd: Command): Command {
     .addOption(new Option('--lang <lang>', 'report language (default: en)').choices(['en', 'zh']))
     .option('-c, --config <file>', 'read settings from this file instead of searching for lossdoc.config.json / package.json "lossdoc"')
     .option('--no-config', 'ignore configuration files')
+    .option(
+      '--max-points <n>',
+      `analyse a series longer than n points on a sample of about n that keeps its spikes, NaN edges and extremes (0 = every point; default ${MAX_ANALYSIS_POINTS})`,
+      wholeNumber('--max-points'),
+    )
     .option('-q, --quiet', 'do not print input warnings on stderr')
     .option('--max-depth <n>', 'directory levels searched below a given directory (0 = only its own files)', wholeNumber('--max-depth'))
     .option('--include <glob>', 'only read files whose path matches (repeatable; *, **, ?, [...])', collect)
@@ -127,6 +134,7 @@ export function analyzeOptions(settings: Settings, flags: CommonFlags, includeDa
     ...(settings.numClasses !== undefined ? { numClasses: settings.numClasses } : {}),
     ...(Object.keys(settings.ruleSeverity).length ? { ruleSeverity: settings.ruleSeverity } : {}),
     ...(Object.keys(settings.ruleOptions).length ? { ruleOptions: settings.ruleOptions } : {}),
+    ...(flags.maxPoints !== undefined ? { maxPoints: flags.maxPoints } : {}),
     lang: settings.lang,
     includeData,
   };

@@ -22,6 +22,8 @@ const LABELS = {
     falling: 'falling',
     flat: 'flat',
     rising: 'rising',
+    sampled: (names: string, stride: number, points: number) =>
+      `analysed on 1 point in ${stride} of ${points.toLocaleString('en-US')} (spikes, NaN edges and extremes kept; --max-points 0 reads every point): ${names}`,
   },
   zh: {
     curves: '曲线',
@@ -39,8 +41,10 @@ const LABELS = {
     falling: '下降',
     flat: '持平',
     rising: '上升',
+    sampled: (names: string, stride: number, points: number) =>
+      `长序列每 ${stride} 个点取 1 个分析（共 ${points} 个点；尖峰、NaN 边界和极值保留；--max-points 0 分析全部点）：${names}`,
   },
-} satisfies Record<Lang, Record<string, string>>;
+} satisfies Record<Lang, Record<string, string | ((names: string, stride: number, points: number) => string)>>;
 
 function pad(s: string, width: number): string {
   const len = [...s].length;
@@ -78,6 +82,11 @@ function runLines(run: RunReport, c: ChalkInstance, t: (typeof LABELS)['en'], ve
   for (const s of shown) lines.push(`    ${seriesLine(s, nameWidth, c, t)}`);
   const hidden = run.series.length - shown.length;
   if (hidden > 0) lines.push(c.dim(`    (+${hidden} other series: ${run.series.filter((s) => !shown.includes(s)).map((s) => s.name).slice(0, 6).join(', ')}${hidden > 6 ? ', …' : ''})`));
+  const sampled = shown.filter((s) => s.sampling !== null);
+  if (sampled.length > 0) {
+    const widest = sampled.reduce((a, b) => (b.points > a.points ? b : a));
+    lines.push(c.dim(`    ${t.sampled(sampled.map((s) => s.name).join(', '), widest.sampling!.stride, widest.points)}`));
+  }
   lines.push('', `  ${c.bold(t.findings)}`);
   const findings = run.findings.filter((f) => verbose || f.severity !== 'info' || f.tags.includes('verdict'));
   if (findings.length === 0) lines.push(c.dim(`    ${t.noFindings}`));

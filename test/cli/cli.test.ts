@@ -179,3 +179,30 @@ describe('lossdoc init', () => {
     }
   });
 });
+
+describe('--max-points', () => {
+  let temp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    temp = tempDir();
+  });
+  afterEach(() => temp.cleanup());
+
+  it('samples a long series by default, reads every point with 0, and rejects a non-number', () => {
+    const file = join(temp.dir, 'long.csv');
+    const rows = ['step,train_loss'];
+    for (let i = 1; i <= 30_000; i++) rows.push(`${i},${(0.5 + 2 * Math.exp(-i / 6000) * (1 + 0.05 * Math.sin(i * 12.9898))).toFixed(5)}`);
+    writeFileSync(file, `${rows.join('\n')}\n`);
+
+    const sampled = JSON.parse(lossdoc(['analyze', file, '-f', 'json']).stdout);
+    expect(sampled.runs[0].series[0]).toMatchObject({ points: 30_000, sampling: { stride: 5 } });
+    expect(lossdoc(['analyze', file]).stdout).toMatch(/analysed on 1 point in 5 of 30,000 .*: train_loss/);
+
+    const full = JSON.parse(lossdoc(['analyze', file, '-f', 'json', '--max-points', '0']).stdout);
+    expect(full.runs[0].series[0].sampling).toBeNull();
+    expect(full.runs[0].verdict.id).toBe(sampled.runs[0].verdict.id);
+
+    const bad = lossdoc(['analyze', file, '--max-points', 'many']);
+    expect(bad.code).toBe(2);
+    expect(oneLine(bad.stderr)).toContain('--max-points takes a whole number');
+  });
+});
