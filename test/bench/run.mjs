@@ -23,7 +23,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundle } from '../../src/build/bundle.mjs';
 import { ensureBigCsv } from './gen-big-csv.mjs';
 import { ensureSweep } from './gen-sweep.mjs';
 
@@ -176,18 +175,14 @@ if (!skip.has('e2e')) {
   section(`lossdoc analyze on ${ROWS} rows, end to end (best of ${REPEAT}; peak RSS)`);
   const cli = timeNode([bin, 'analyze', big.file, '--no-color', '--quiet'], REPEAT, { rss: true });
   e2e.cli = cli;
-  console.log(`CLI as built (${path.relative(root, bin)}): ${fmtMs(cli.ms)}, peak RSS ${(cli.rssKB / 1024).toFixed(0)} MiB = ${((cli.rssKB * 1024) / big.bytes).toFixed(2)}x the file`);
-  const streamed = timeNode([path.join(here, 'e2e-stream.mjs'), big.file], REPEAT, { rss: true });
-  e2e.stream = streamed;
-  console.log(`streamed (read-chunks + fast path, the wiring proposed for read-inputs/api): ${fmtMs(streamed.ms)}, peak RSS ${(streamed.rssKB / 1024).toFixed(0)} MiB = ${((streamed.rssKB * 1024) / big.bytes).toFixed(2)}x the file`);
-  const sameReport = cli.stdout.split('\n').slice(0, 6).join('\n') === streamed.stdout.split('\n').slice(0, 6).join('\n');
-  if (!sameReport) console.log('note: the streamed report differs from the CLI report in its first lines (different code version?)');
-  const ceil = (1024 * streamed.rssKB) / big.bytes;
+  const ratioOfFile = (1024 * cli.rssKB) / big.bytes;
+  console.log(`${path.relative(root, bin)} analyze: ${fmtMs(cli.ms)} — ${(mb(big.bytes) / (cli.ms / 1000)).toFixed(0)} MB/s, ${(ROWS / (cli.ms / 1000) / 1e6).toFixed(2)} M rows/s; peak RSS ${(cli.rssKB / 1024).toFixed(0)} MiB = ${ratioOfFile.toFixed(2)}x the file`);
+  console.log(cli.stdout.split('\n').slice(0, 7).map((l) => `  | ${l}`).join('\n'));
   if (pandasMs !== undefined) {
-    console.log(`ratio to pandas.read_csv alone: CLI ${(cli.ms / pandasMs).toFixed(2)}x, streamed ${(streamed.ms / pandasMs).toFixed(2)}x`);
-    note('analyze big.csv end to end', `≤ pandas.read_csv (${fmtMs(pandasMs)})`, `${fmtMs(Math.min(cli.ms, streamed.ms))} (${(Math.min(cli.ms, streamed.ms) / pandasMs).toFixed(2)}x)`, Math.min(cli.ms, streamed.ms) <= pandasMs);
-  } else note('analyze big.csv end to end', '≤ pandas.read_csv (≈ 1 s)', fmtMs(Math.min(cli.ms, streamed.ms)), Math.min(cli.ms, streamed.ms) <= 1000);
-  note('peak memory, analyze big.csv', '≤ 2.5x file size', `${ceil.toFixed(2)}x streamed (${(streamed.rssKB / 1024).toFixed(0)} MiB), ${((1024 * cli.rssKB) / big.bytes).toFixed(2)}x CLI`, ceil <= 2.5);
+    console.log(`ratio to pandas.read_csv alone: ${(cli.ms / pandasMs).toFixed(2)}x`);
+    note('analyze big.csv end to end', `≤ pandas.read_csv (${fmtMs(pandasMs)})`, `${fmtMs(cli.ms)} (${(cli.ms / pandasMs).toFixed(2)}x)`, cli.ms <= pandasMs);
+  } else note('analyze big.csv end to end', '≤ pandas.read_csv (≈ 1 s)', fmtMs(cli.ms), cli.ms <= 1000);
+  note('peak memory, analyze big.csv', '≤ 2.5x file size', `${ratioOfFile.toFixed(2)}x (${(cli.rssKB / 1024).toFixed(0)} MiB)`, ratioOfFile <= 2.5);
   // Memory of the parse alone (streamed): what the fast path itself needs.
   const parseMem = runNode(['-e', `const m=await import(${JSON.stringify(distUrl('src/parsers/csv/fast-entry.js'))});const r=await import(${JSON.stringify(distUrl('src/io/read-chunks.js'))});m.parseInput(r.openStreamingInput(${JSON.stringify(big.file)},${JSON.stringify(big.file)},0));`, '--input-type=module'], { rss: true });
   const base = runNode(['-e', `await import(${JSON.stringify(distUrl('src/parsers/csv/fast-entry.js'))});`, '--input-type=module'], { rss: true });
@@ -200,23 +195,19 @@ if (!skip.has('e2e')) {
 if (!skip.has('scaling')) {
   section(`scaling, end to end: ${SMALL_ROWS} vs ${ROWS} rows (best of ${REPEAT})`);
   const k = ROWS / SMALL_ROWS;
-  for (const [label, script] of [
-    ['CLI', [bin, 'analyze', '--no-color', '--quiet']],
-    ['streamed', [path.join(here, 'e2e-stream.mjs')]],
-  ]) {
-    const withFile = (f) => (label === 'CLI' ? [...script.slice(0, 2), f, ...script.slice(2)] : [...script, f]);
-    const a = timeNode(withFile(small.file), REPEAT);
-    const b = label === 'CLI' && e2e.cli ? e2e.cli : label === 'streamed' && e2e.stream ? e2e.stream : timeNode(withFile(big.file), REPEAT);
+  const cli = (file) => [bin, 'analyze', file, '--no-color', '--quiet'];
+  const curves = [
+    ['decaying curve', ensureBigCsv(SMALL_ROWS), e2e.cli ? undefined : ensureBigCsv(ROWS)],
+    // Every early point goes through the early-instability search (gen-big-csv.mjs --shape early-rise).
+    ['early-rise curve', ensureBigCsv(SMALL_ROWS, 'early-rise'), ensureBigCsv(ROWS, 'early-rise')],
+  ];
+  for (const [label, smallFile, bigFile] of curves) {
+    const a = timeNode(cli(smallFile.file), REPEAT);
+    const b = bigFile ? timeNode(cli(bigFile.file), REPEAT) : e2e.cli;
     const ratio = b.ms / a.ms;
     console.log(`${label}: ${SMALL_ROWS} rows ${fmtMs(a.ms)}, ${ROWS} rows ${fmtMs(b.ms)} → ${k.toFixed(0)}x the rows cost ${ratio.toFixed(2)}x the time`);
-    note(`e2e scaling ${label} (${k.toFixed(0)}x rows)`, `≤ ${(1.1 * k).toFixed(0)}x time`, `${ratio.toFixed(2)}x`, ratio <= 1.1 * k);
+    note(`e2e scaling, ${label} (${k.toFixed(0)}x rows)`, `≤ ${(1.1 * k).toFixed(0)}x time`, `${ratio.toFixed(2)}x`, ratio <= 1.1 * k);
   }
-  // A curve that sends every early point through the early-instability search (gen-big-csv.mjs --shape early-rise).
-  const rise = [ensureBigCsv(SMALL_ROWS, 'early-rise'), ensureBigCsv(ROWS, 'early-rise')];
-  const [ra, rb] = rise.map((f) => timeNode([path.join(here, 'e2e-stream.mjs'), f.file], Math.min(REPEAT, 2)));
-  const rr = rb.ms / ra.ms;
-  console.log(`streamed, early-rise curve: ${SMALL_ROWS} rows ${fmtMs(ra.ms)}, ${ROWS} rows ${fmtMs(rb.ms)} → ${k.toFixed(0)}x the rows cost ${rr.toFixed(2)}x the time`);
-  note(`e2e scaling early-rise curve (${k.toFixed(0)}x rows)`, `≤ ${(1.1 * k).toFixed(0)}x time`, `${rr.toFixed(2)}x`, rr <= 1.1 * k);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,31 +229,18 @@ if (!skip.has('tfevents')) {
 // 6. Start-up on a tiny log.
 
 if (!skip.has('startup')) {
-  section('start-up: lossdoc analyze on a 100-row CSV vs node -e 0 (15 rounds, each runs every variant once; medians)');
   const N = 15;
-  const out = path.join(root, 'node_modules/.cache/lossdoc-bench');
-  const bundled = existsSync(path.join(root, 'src/bin/lossdoc.ts')) ? await bundle(out).catch((e) => (console.log(`bundle failed: ${e.message}`), undefined)) : undefined;
+  section(`start-up: lossdoc analyze on a 100-row CSV vs node -e 0 (${N} rounds, each runs both once; medians)`);
   const variants = [
     ['node -e 0', ['-e', '0']],
-    [`CLI as built (${path.relative(root, bin)})`, [bin, 'analyze', tiny.file, '--no-color', '--quiet']],
-    ...(bundled ? [[`esbuild bundle (src/build/bundle.mjs, ${(statSync(bundled).size / 1024).toFixed(0)} KiB)`, [bundled, 'analyze', tiny.file, '--no-color', '--quiet']]] : []),
+    [`${path.relative(root, bin)} analyze (${(statSync(bin).size / 1024).toFixed(0)} KiB bundle)`, [bin, 'analyze', tiny.file, '--no-color', '--quiet']],
   ];
-  // Interleaved, so that a busy machine slows every variant alike.
+  // Interleaved, so that a busy machine slows both alike.
   const times = variants.map(() => []);
   for (let round = 0; round < N; round++) variants.forEach(([, a], k) => times[k].push(runNode(a).ms));
-  const meds = times.map(median);
-  variants.forEach(([label], k) => console.log(`${label}: ${fmtMs(meds[k])}${k ? ` = ${(meds[k] / meds[0]).toFixed(2)}x` : ''}`));
-  if (!bundled) console.log('bundle: skipped (esbuild not installed)');
-  let bestRatio = Infinity;
-  let bestLabel = '';
-  for (let k = 1; k < variants.length; k++) {
-    if (meds[k] / meds[0] < bestRatio) {
-      bestRatio = meds[k] / meds[0];
-      bestLabel = k === 1 ? 'as built' : 'bundle';
-    }
-  }
-  if (variants.length > 2) console.log(`as built ${(meds[1] / meds[0]).toFixed(2)}x; bundle ${(meds[2] / meds[0]).toFixed(2)}x`);
-  note('start-up, 100-row CSV', '≤ 2.5x node -e 0', `${bestRatio.toFixed(2)}x (${bestLabel})`, bestRatio <= 2.5);
+  const [nodeMs, cliMs] = times.map(median);
+  console.log(`${variants[0][0]}: ${fmtMs(nodeMs)}; ${variants[1][0]}: ${fmtMs(cliMs)} = ${(cliMs / nodeMs).toFixed(2)}x`);
+  note('start-up, 100-row CSV', '≤ 2.5x node -e 0', `${(cliMs / nodeMs).toFixed(2)}x`, cliMs / nodeMs <= 2.5);
 }
 
 // ---------------------------------------------------------------------------------------------
