@@ -1,9 +1,9 @@
 /**
  * Big logs. Files from 16 MB on are read in 1 MB chunks straight into typed columns
- * (src/io/read-chunks.ts + the fast CSV scanner), so no whole-file copy is held; the columns
- * themselves (8 bytes per value) and the analysis still grow with the number of points, so a
- * 1 GB per-step CSV (~50 M points per column) cannot yet stay under 512 MB: that needs analysis on a
- * reduced series. The 1 GB test is a todo here and runs on demand
+ * (src/io/read-chunks.ts + the fast CSV scanner), so no whole-file copy is held, and long series
+ * are analysed on a sample (src/core/resolution.ts). The columns themselves still hold 8 bytes
+ * per value, so a 1 GB per-step CSV (~60 M points per column) cannot stay under 512 MB: that needs
+ * sampling while parsing. The 1 GB test is a todo here and runs on demand
  * (LOSSDOC_BIG_FILE_MB=1024 npx vitest run test/robustness/big-file).
  */
 import { spawnSync } from 'node:child_process';
@@ -78,12 +78,13 @@ describe('big files', () => {
     const report = JSON.parse(r.stdout);
     expect(report.runs[0].series.find((s: { name: string }) => s.name === 'loss').points).toBeGreaterThan(900_000);
     expect(report.runs[0].verdict.id).toBe('still-learning');
-    // Whole-file reading today costs ~20× the file; a regression past 60× fails.
-    expect(r.peakMb).toBeLessThan((60 * size) / 1024 / 1024);
+    // Node and lossdoc's code take ~55 MB before any data; the columns about 1.1× the file. A
+    // regression to whole-file copies or per-row objects (≥ 10×) fails.
+    expect(r.peakMb).toBeLessThan((6 * size) / 1024 / 1024);
     console.info(`17 MB CSV: ${r.seconds.toFixed(1)} s, peak RSS ${r.peakMb.toFixed(0)} MB`);
   }, 150_000);
 
-  it.todo('a 1 GB CSV with bounded memory (peak RSS < 512 MB): needs reduced-resolution storage/analysis of per-step series');
+  it.todo('a 1 GB CSV with bounded memory (peak RSS < 512 MB): needs sampling while parsing, not only for the analysis');
 
   const bigMb = Number(process.env.LOSSDOC_BIG_FILE_MB ?? 0);
   it.runIf(bigMb > 0)(`on demand: a ${bigMb || 1024} MB CSV in os.tmpdir() streams with peak RSS < 512 MB`, () => {
