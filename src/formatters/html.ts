@@ -14,7 +14,7 @@ import { HTML_LABELS, type HtmlLabels } from './html/labels.js';
 import { prepareRun, type ChartModel, type MarkKind, type RunModel } from './html/prepare.js';
 import { REPORT_CSS } from './html/styles.js';
 import { UPLOT_CSS, UPLOT_JS, UPLOT_VERSION } from './html/uplot-assets.js';
-import { VERDICT_TONE, type Tone } from './shared.js';
+import { thousands, VERDICT_TONE, type Tone } from './shared.js';
 import type { Formatter } from './types.js';
 
 /** TensorBoard's default smoothing weight. */
@@ -191,7 +191,7 @@ function chartFigure(chart: ChartModel, t: HtmlLabels, wide: boolean): string {
     const shown = decimated.reduce((n, s) => n + s.shown, 0);
     const total = decimated.reduce((n, s) => n + s.points, 0);
     keys.push(
-      `<span class="key decimated" title="${esc(t.decimatedNote)}">${shown.toLocaleString('en-US')} ${esc(t.shownOf)} ${total.toLocaleString('en-US')}</span>`,
+      `<span class="key decimated" title="${esc(t.decimatedNote)}">${thousands(shown)} ${esc(t.shownOf)} ${thousands(total)}</span>`,
     );
   }
   return (

@@ -29,3 +29,8 @@ export function signedPct(v: number | null): string {
   const p = Number((v * 100).toPrecision(2));
   return `${p > 0 ? '+' : ''}${p}%`;
 }
+
+/** 2000000 → 2,000,000 (without Intl, whose locale data costs megabytes of memory). */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
-import { num, signedPct, VERDICT_TONE } from './shared.js';
+import { num, signedPct, thousands, VERDICT_TONE } from './shared.js';
 import type { Formatter } from './types.js';
 
 const LABELS = {
@@ -23,7 +23,7 @@ const LABELS = {
     flat: 'flat',
     rising: 'rising',
     sampled: (names: string, stride: number, points: number) =>
-      `analysed on 1 point in ${stride} of ${points.toLocaleString('en-US')} (spikes, NaN edges and extremes kept; --max-points 0 reads every point): ${names}`,
+      `analysed on 1 point in ${stride} of ${thousands(points)} (spikes, NaN edges and extremes kept; --max-points 0 reads every point): ${names}`,
   },
   zh: {
     curves: '曲线',
