@@ -99,16 +99,10 @@ export interface Overrides extends Omit<LossdocConfig, 'rules'> {
 }
 
 /** What a command runs with: defaults < config file < command line. */
-export interface Settings {
+export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses'> {
   ruleSeverity: Record<string, Severity | 'off'>;
   ruleOptions: Record<string, Record<string, unknown>>;
   failOn: FailOn;
-  maxWarnings?: number;
-  train?: string[];
-  val?: string[];
-  test?: string[];
-  x?: Axis;
-  numClasses?: number;
   lang: Lang;
   format: string;
   compare: CompareTolerances;
