@@ -26,11 +26,11 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
   const lang: Lang = options.lang ?? 'en';
   const run = analysisRun(fullRun, options.maxPoints ?? MAX_ANALYSIS_POINTS);
   const profiles = new Map<string, SeriesProfile>();
-  run.series.forEach((s, i) => {
+  for (const s of run.series) {
     if (s.kind === 'loss' || s.kind === 'metric' || s.kind === 'lr' || s.kind === 'grad-norm') {
-      profiles.set(s.name, profileSeries(s, fullRun.series[i]));
+      profiles.set(s.name, profileSeries(s));
     }
-  });
+  }
   const byName = new Map(run.series.map((s) => [s.name, s]));
   const train = run.primary.train ? profiles.get(run.primary.train) : undefined;
   const val = run.primary.val ? profiles.get(run.primary.val) : undefined;

@@ -2,7 +2,7 @@ import { decimate, finitePoints, interpolate, type XY } from './stats/decimate.j
 import { clamp01, mad, median, quantile, robustNoise, rollingMedian } from './stats/robust.js';
 import { linearSegments } from './stats/segments.js';
 import { mannKendall, theilSen } from './stats/trend-tests.js';
-import type { Direction, GapProfile, Phase, Point, Series, SeriesProfile, Trend } from './types.js';
+import type { Direction, GapProfile, Phase, Point, Series, SeriesFacts, SeriesProfile, Trend } from './types.js';
 
 /** Curves longer than this are reduced to bucket medians before O(n²) statistics. */
 export const MAX_STAT_POINTS = 300;
@@ -70,12 +70,12 @@ function edgeWindow(n: number, share: number): number {
 }
 
 /**
- * Profile of a series. `series` may be an analysis sample of `full` (src/core/resolution.ts): the
- * statistics come from the sample, the exact facts (counts, first/last/min/max) from `full`.
+ * Profile of a series. `series` may be an analysis sample (src/core/resolution.ts): the statistics
+ * come from the sample, the exact facts (counts, first/last/min/max) from the whole series.
  */
-export function profileSeries(series: Series, full: Series = series): SeriesProfile {
+export function profileSeries(series: Series): SeriesProfile {
   const pts = finitePoints(series.x, series.y);
-  const exact = exactFacts(full);
+  const exact = series.resolution?.facts ?? seriesFacts(series);
   const { n, nFinite, min, max } = exact;
   const level = typicalLevel(pts.y);
   const noise = robustNoise(pts.y);
@@ -128,31 +128,18 @@ export function profileSeries(series: Series, full: Series = series): SeriesProf
   };
 }
 
-interface ExactFacts {
-  n: number;
-  nFinite: number;
-  nonFinite: SeriesProfile['nonFinite'];
-  span: [number, number];
-  first: Point;
-  last: Point;
-  min: Point;
-  max: Point;
-}
-
-/** Counts and edge points of the whole series, in one pass. */
-function exactFacts({ x, y }: Series): ExactFacts {
-  const n = y.length;
-  const empty: Point = { x: Number.NaN, value: Number.NaN };
+/** Counts and edge points of a series, in one pass. */
+export function seriesFacts({ x, y }: Series): SeriesFacts {
   let nFinite = 0;
-  let firstNonFinite: { x: number; value: string } | undefined;
+  let firstNonFinite = -1;
   let first = -1;
   let last = -1;
   let lo = -1;
   let hi = -1;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < y.length; i++) {
     const v = y[i];
     if (!Number.isFinite(v)) {
-      firstNonFinite ??= { x: x[i], value: String(v) };
+      if (firstNonFinite < 0) firstNonFinite = i;
       continue;
     }
     nFinite++;
@@ -161,16 +148,27 @@ function exactFacts({ x, y }: Series): ExactFacts {
     if (lo < 0 || v < y[lo]) lo = i;
     if (hi < 0 || v > y[hi]) hi = i;
   }
-  const at = (i: number): Point => (i < 0 ? empty : { x: x[i], value: y[i] });
+  return factsOf(x, y, { nFinite, firstNonFinite, first, last, lo, hi });
+}
+
+/** SeriesFacts from the indices a pass over the series found (-1: none). */
+export function factsOf(
+  x: Float64Array,
+  y: Float64Array,
+  found: { nFinite: number; firstNonFinite: number; first: number; last: number; lo: number; hi: number },
+): SeriesFacts {
+  const n = y.length;
+  const at = (i: number): Point => (i < 0 ? { x: Number.NaN, value: Number.NaN } : { x: x[i], value: y[i] });
+  const bad = found.firstNonFinite;
   return {
     n,
-    nFinite,
-    nonFinite: { count: n - nFinite, ...(firstNonFinite ? { first: firstNonFinite } : {}) },
+    nFinite: found.nFinite,
+    nonFinite: { count: n - found.nFinite, ...(bad >= 0 ? { first: { x: x[bad], value: String(y[bad]) } } : {}) },
     span: n ? [x[0], x[n - 1]] : [Number.NaN, Number.NaN],
-    first: at(first),
-    last: at(last),
-    min: at(lo),
-    max: at(hi),
+    first: at(found.first),
+    last: at(found.last),
+    min: at(found.lo),
+    max: at(found.hi),
   };
 }
 

@@ -8,14 +8,15 @@
  *   1,000 non-finite stretches, the lowest and the highest point, and a bucket's highest point when it
  *   stands out as a spike would (≥ 2× and ≥ 7 robust σ above the running level) — unless such
  *   buckets are common (the noise's own tail, which the sample already represents at its rate);
- * - exact facts (point counts, non-finite counts, first/last/min/max) come from the whole series
- *   (see profileSeries), and the tail tests of the spike rules scale their background counts by
+ * - exact facts (point counts, non-finite counts, first/last/min/max) of the whole series are
+ *   found in the same pass and travel with the sample (Series.resolution.facts), and the tail tests of the spike rules scale their background counts by
  *   the stride (see LogCurve.stride).
  * Pure; O(n).
  */
 import { mad } from './stats/robust.js';
 import { rollingMedianFast } from './stats/fast-median.js';
-import type { Run, Series } from './types.js';
+import { factsOf } from './profile.js';
+import type { Run, Series, SeriesFacts } from './types.js';
 
 /** Series with more points than this are analysed on a sample of about this many. */
 export const MAX_ANALYSIS_POINTS = 10_000;
@@ -41,8 +42,9 @@ export function analysisSeries(series: Series, maxPoints = MAX_ANALYSIS_POINTS):
   const n = y.length;
   const k = analysisStride(n, maxPoints);
   if (k === 1) return series;
+  const { events: found, facts } = walk(x, y, k);
   // Off-stride points that carry events, in index order, without duplicates.
-  const events = [...eventPoints(y, k), n - 1]
+  const events = [...found, n - 1]
     .filter((i) => i % k !== 0)
     .sort((a, b) => a - b)
     .filter((i, j, all) => j === 0 || i !== all[j - 1]);
@@ -63,7 +65,7 @@ export function analysisSeries(series: Series, maxPoints = MAX_ANALYSIS_POINTS):
     sx[j] = x[events[e]];
     sy[j] = y[events[e]];
   }
-  return { ...series, x: sx, y: sy, resolution: { stride: k, points: n } };
+  return { ...series, x: sx, y: sy, resolution: { stride: k, points: n, facts } };
 }
 
 /** The run with every long series (and the step → epoch map) replaced by its analysis sample. */
@@ -82,16 +84,20 @@ export function analysisRun(run: Run, maxPoints = MAX_ANALYSIS_POINTS): Run {
 }
 
 /**
- * One pass over a long series: the edges of its first non-finite stretches (and the finite
- * points around them), its lowest and highest point, and the spike candidates among the
- * buckets' highest points.
+ * One pass over a long series: the points that carry events — the edges of its first non-finite
+ * stretches (and the finite points around them), its lowest and highest point, the spike
+ * candidates among the buckets' highest points — and the facts of the whole series.
  */
-function eventPoints(y: Float64Array, k: number): number[] {
+function walk(x: Float64Array, y: Float64Array, k: number): { events: number[]; facts: SeriesFacts } {
   const n = y.length;
   const buckets = Math.ceil(n / k);
   const tops = new Int32Array(buckets).fill(-1);
-  const out: number[] = [];
+  const events: number[] = [];
   let stretches = 0;
+  let nFinite = 0;
+  let firstNonFinite = -1;
+  let first = -1;
+  let last = -1;
   let lo = -1;
   let hi = -1;
   let positive = true;
@@ -101,13 +107,18 @@ function eventPoints(y: Float64Array, k: number): number[] {
     for (let i = b * k; i < to; i++) {
       const v = y[i];
       if (!Number.isFinite(v)) {
-        if (i > 0 && Number.isFinite(y[i - 1]) && stretches < MAX_NON_FINITE_EDGES) {
-          out.push(i - 1, i);
+        if (firstNonFinite < 0) firstNonFinite = i;
+        if (i === 0) events.push(0);
+        else if (Number.isFinite(y[i - 1]) && stretches < MAX_NON_FINITE_EDGES) {
+          events.push(i - 1, i);
           stretches++;
-        } else if (i === 0) out.push(0);
+        }
         continue;
       }
-      if (i > 0 && !Number.isFinite(y[i - 1]) && stretches <= MAX_NON_FINITE_EDGES) out.push(i - 1, i);
+      if (i > 0 && !Number.isFinite(y[i - 1]) && stretches <= MAX_NON_FINITE_EDGES) events.push(i - 1, i);
+      nFinite++;
+      if (first < 0) first = i;
+      last = i;
       if (!(v > 0)) positive = false;
       if (top < 0 || v > y[top]) top = i;
       if (lo < 0 || v < y[lo]) lo = i;
@@ -115,9 +126,9 @@ function eventPoints(y: Float64Array, k: number): number[] {
     tops[b] = top;
     if (top >= 0 && (hi < 0 || y[top] > y[hi])) hi = top;
   }
-  if (lo >= 0) out.push(lo, hi);
-  if (positive) out.push(...spikeCandidates(y, k, tops));
-  return out;
+  if (lo >= 0) events.push(lo, hi);
+  if (positive) events.push(...spikeCandidates(y, k, tops));
+  return { events, facts: factsOf(x, y, { nFinite, firstNonFinite, first, last, lo, hi }) };
 }
 
 /**

@@ -73,8 +73,23 @@ export interface Series {
   y: Float64Array;
   /** Set when this series is the sum of several loss components (YOLO box/cls/dfl). */
   components?: string[];
-  /** Set on an analysis sample of a long series (src/core/resolution.ts): every `stride`-th of `points`. */
-  resolution?: { stride: number; points: number };
+  /**
+   * Set on an analysis sample of a long series (src/core/resolution.ts): every `stride`-th of
+   * `points`, with the facts of the whole series that a sample cannot give.
+   */
+  resolution?: { stride: number; points: number; facts: SeriesFacts };
+}
+
+/** Counts and edge points of a whole series (exact, whatever the analysis resolution). */
+export interface SeriesFacts {
+  n: number;
+  nFinite: number;
+  nonFinite: { count: number; first?: { x: number; value: string } };
+  span: [number, number];
+  first: Point;
+  last: Point;
+  min: Point;
+  max: Point;
 }
 
 export interface Run {
@@ -122,19 +137,11 @@ export interface Point {
   value: number;
 }
 
-export interface SeriesProfile {
+export interface SeriesProfile extends SeriesFacts {
   name: string;
   role: Role;
   kind: Kind;
   axis: Axis;
-  n: number;
-  nFinite: number;
-  nonFinite: { count: number; first?: { x: number; value: string } };
-  span: [number, number];
-  first: Point;
-  last: Point;
-  min: Point;
-  max: Point;
   /** Robust level (median) of the first and last windows. */
   startLevel: number;
   endLevel: number;

@@ -64,7 +64,10 @@ describe('analysisSeries', () => {
     for (let i = 150_001; i < 150_010; i++) y[i] = Number.NaN;
     const s = analysisSeries(series(y), SAMPLE);
     const k = analysisStride(N, SAMPLE);
-    expect(s.resolution).toEqual({ stride: k, points: N });
+    expect(s.resolution).toMatchObject({ stride: k, points: N });
+    expect(s.resolution!.facts).toMatchObject({ n: N, nFinite: N - 9, nonFinite: { count: 9, first: { x: 150_001, value: 'NaN' } } });
+    expect(s.resolution!.facts.min).toEqual({ x: 123_457, value: 0.01 });
+    expect(s.resolution!.facts.max).toEqual({ x: 54_322, value: 40 });
     expect(s.x.length).toBeGreaterThanOrEqual(Math.ceil(N / k));
     expect(s.x.length).toBeLessThan(Math.ceil(N / k) + 20);
     const xs = Array.from(s.x);

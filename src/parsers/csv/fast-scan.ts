@@ -369,7 +369,10 @@ export function scanTable(chunks: Iterable<Uint8Array>, options: ScanOptions): F
 
   // The scanner gets whole lines only; the bytes after a chunk's last line feed wait for the next.
   let carry: Uint8Array | undefined;
-  const feed = (chunk: Uint8Array): void => {
+  const feed = (bytes: Uint8Array): void => {
+    // A plain Uint8Array view of a Node Buffer: the scanner then sees one array type (a second
+    // one would make V8 deoptimise it once mid-file).
+    let chunk = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     if (carry) {
       const nl = chunk.indexOf(LF);
       if (nl < 0) {
