@@ -22,9 +22,17 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
   let missingAxis = 0;
 
   const axes = raw.metrics.map((metric) => axisValues(metric, axis, raw.metrics));
+  // Metrics of one table share their x array: look at each array once.
+  const orders = new Map<Float64Array, XOrder>();
+  const orderOf = (xs: Float64Array): XOrder => {
+    let order = orders.get(xs);
+    if (!order) orders.set(xs, (order = xOrder(xs)));
+    return order;
+  };
   // x going back with no x ever logged twice is a log written out of order (rows sorted some
   // other way, async loggers), not a restart: nothing is there to replace, so sort instead.
-  const unordered = axes.some((xs) => xs !== undefined && firstBackward(xs) >= 0) && axes.every((xs) => xs === undefined || !hasRepeatedX(xs));
+  const unordered =
+    axes.some((xs) => xs !== undefined && orderOf(xs).firstBackward >= 0) && axes.every((xs) => xs === undefined || !hasRepeatedX(xs));
   let unorderedAt: { metric: RawMetric; index: number } | undefined;
 
   raw.metrics.forEach((metric, m) => {
@@ -33,8 +41,13 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
       missingAxis++;
       return;
     }
-    if (unordered && !unorderedAt && firstBackward(xs) >= 0) unorderedAt = { metric, index: firstBackward(xs) };
-    const cleaned = unordered ? sortByX(xs, metric.value) : resolveRestarts(xs, metric, restartLines);
+    const order = orderOf(xs);
+    if (unordered && !unorderedAt && order.firstBackward >= 0) unorderedAt = { metric, index: order.firstBackward };
+    const cleaned = unordered
+      ? sortByX(xs, metric.value)
+      : order.clean && xs.length === metric.value.length
+        ? { x: xs, y: metric.value } // already clean: the arrays are used as they are, no copies
+        : resolveRestarts(xs, metric, restartLines);
     if (cleaned.x.length === 0) return;
     const overridden = overrides.get(metric.name);
     series.push({
@@ -131,16 +144,27 @@ function axisValues(metric: RawMetric, axis: Axis, all: RawMetric[]): Float64Arr
   return Float64Array.from(metric.value, (_, i) => i);
 }
 
-/** Index of the first finite x below the largest finite x before it, or -1 when x never goes back. */
-function firstBackward(xs: Float64Array): number {
+interface XOrder {
+  /** Index of the first finite x below the largest finite x before it, or -1 when x never goes back. */
+  firstBackward: number;
+  /** Every x finite and strictly increasing. */
+  clean: boolean;
+}
+
+function xOrder(xs: Float64Array): XOrder {
   let max = Number.NEGATIVE_INFINITY;
+  let clean = true;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
-    if (!Number.isFinite(x)) continue;
-    if (x < max) return i;
+    if (!Number.isFinite(x)) {
+      clean = false;
+      continue;
+    }
+    if (x < max) return { firstBackward: i, clean: false };
+    if (x === max) clean = false;
     max = x;
   }
-  return -1;
+  return { firstBackward: -1, clean };
 }
 
 /** True when some finite x occurs more than once. */
@@ -169,10 +193,6 @@ function resolveRestarts(
   restartLines: Map<number, { from: number; to: number }>,
 ): { x: Float64Array; y: Float64Array } {
   const n = xs.length;
-  // Already clean (finite, strictly increasing): the arrays are used as they are, no copies.
-  let clean = n === metric.value.length;
-  for (let i = 0; clean && i < n; i++) if (!Number.isFinite(xs[i]) || (i > 0 && !(xs[i] > xs[i - 1]))) clean = false;
-  if (clean) return { x: xs, y: metric.value };
   const outX = new Float64Array(n);
   const outY = new Float64Array(n);
   const counts = new Float64Array(n);
