@@ -2,7 +2,7 @@
 /**
  * Deterministic large per-step training log: `step,epoch,train_loss,lr`, one row per step.
  *
- *   node test/bench/gen-big-csv.mjs [--rows 2000000] [--shape decay|early-rise] [--out FILE]
+ *   node test/bench/gen-big-csv.mjs [--rows 2000000] [--shape decay|early-rise] [--digits short|repr] [--out FILE]
  *
  * Without --out the file goes to os.tmpdir()/lossdoc-bench/big-<rows>.csv and is reused when it
  * already exists with the expected size. Prints the path on stdout. The default (2 M rows) is
@@ -16,8 +16,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rng } from '../helpers/random.mjs';
 
-export function bigCsvPath(rows, shape = 'decay') {
-  return path.join(os.tmpdir(), 'lossdoc-bench', shape === 'decay' ? `big-${rows}.csv` : `big-${shape}-${rows}.csv`);
+/**
+ * `digits`: 'short' writes `f"{x:.6g}"`-style numbers; 'repr' writes float32 values the way
+ * Python's `str(float)` prints them (16–17 significant digits, as Lightning and Keras CSV logs
+ * hold them), which makes the file about twice as large and harder to parse.
+ */
+export function bigCsvPath(rows, shape = 'decay', digits = 'short') {
+  const suffix = digits === 'repr' ? '-repr' : '';
+  return path.join(os.tmpdir(), 'lossdoc-bench', shape === 'decay' ? `big-${rows}${suffix}.csv` : `big-${shape}-${rows}${suffix}.csv`);
 }
 
 /**
@@ -32,7 +38,7 @@ function lossAt(shape, i, rows, noise) {
 }
 
 /** Write the file (atomically, via a temp name); returns { file, bytes, rows }. */
-export function writeBigCsv(rows, file = bigCsvPath(rows), shape = 'decay') {
+export function writeBigCsv(rows, file = bigCsvPath(rows), shape = 'decay', digits = 'short') {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
@@ -49,7 +55,10 @@ export function writeBigCsv(rows, file = bigCsvPath(rows), shape = 'decay') {
     // Gaussian-ish noise from the sum of three uniforms.
     const noise = (random() + random() + random() - 1.5) * 0.08;
     const loss = lossAt(shape, i, rows, noise);
-    chunk += `${step},${epoch},${loss.toPrecision(6)},${lr.toPrecision(3)}\n`;
+    chunk +=
+      digits === 'repr'
+        ? `${step},${epoch},${Math.fround(loss)},${Math.fround(lr)}\n`
+        : `${step},${epoch},${loss.toPrecision(6)},${lr.toPrecision(3)}\n`;
     if (chunk.length > 1 << 20) {
       bytes += writeSync(fd, chunk);
       chunk = '';
@@ -62,10 +71,10 @@ export function writeBigCsv(rows, file = bigCsvPath(rows), shape = 'decay') {
 }
 
 /** Path of the file for `rows`, generated unless it already exists. */
-export function ensureBigCsv(rows, shape = 'decay') {
-  const file = bigCsvPath(rows, shape);
+export function ensureBigCsv(rows, shape = 'decay', digits = 'short') {
+  const file = bigCsvPath(rows, shape, digits);
   if (existsSync(file) && statSync(file).size > rows * 10) return { file, bytes: statSync(file).size, rows };
-  return writeBigCsv(rows, file, shape);
+  return writeBigCsv(rows, file, shape, digits);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -76,8 +85,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   };
   const rows = Number(arg('rows', '2000000'));
   const shape = arg('shape', 'decay');
+  const digits = arg('digits', 'short');
   const out = arg('out', undefined);
-  const result = out ? writeBigCsv(rows, out, shape) : ensureBigCsv(rows, shape);
+  const result = out ? writeBigCsv(rows, out, shape, digits) : ensureBigCsv(rows, shape, digits);
   process.stderr.write(`${result.rows} rows, ${(result.bytes / 1e6).toFixed(1)} MB\n`);
   process.stdout.write(`${result.file}\n`);
 }

@@ -8,7 +8,7 @@
  * Options: --rows N (big CSV, default 2000000) --small-rows N (scaling baseline, default rows/10)
  * --repeat N (timed runs per figure, best kept; default 3) --sweep-runs N (default 1000)
  * --sweep-rows N (default 2000) --tfevents-mb N (default 100) --skip-slow (no csv-parse path)
- * --skip SECTION,... (parse,pandas,e2e,scaling,tfevents,startup,sweep).
+ * --skip SECTION,... (parse,pandas,e2e,repr,scaling,tfevents,startup,sweep).
  * LOSSDOC_BENCH_ROOT=DIR benches another built copy of lossdoc (its dist/ and package.json).
  *
  * Inputs are generated deterministically into os.tmpdir()/lossdoc-bench (gen-big-csv.mjs,
@@ -150,21 +150,27 @@ if (!skip.has('parse')) {
 // 2. pandas.read_csv on the same file.
 
 let pandasMs;
+const pythons = [process.env.LOSSDOC_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
+const python = skip.has('pandas') ? undefined : pythons.find((p) => spawnSync(p, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0);
+
+/** Best pandas.read_csv time of `file` in ms (undefined without pandas); prints it. */
+function timePandas(file, bytes) {
+  if (!python) return undefined;
+  const script = `import sys,time\nimport pandas as pd\nts=[]\nfor _ in range(${Math.max(REPEAT, 2)}):\n    t=time.perf_counter(); df=pd.read_csv(sys.argv[1]); ts.append(time.perf_counter()-t)\nprint(min(ts)*1000, len(df), pd.__version__)`;
+  const r = spawnSync(python, ['-c', script, file], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.log(`pandas failed: ${r.stderr.slice(-500)}`);
+    return undefined;
+  }
+  const [ms, rows, version] = r.stdout.trim().split(/\s+/);
+  console.log(`pandas ${version} (${python}) read_csv: ${fmtMs(Number(ms))} for ${rows} rows — ${(mb(bytes) / (Number(ms) / 1000)).toFixed(0)} MB/s`);
+  return Number(ms);
+}
+
 if (!skip.has('pandas')) {
   section('pandas.read_csv (reference)');
-  const pythons = [process.env.LOSSDOC_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
-  const py = pythons.find((p) => spawnSync(p, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0);
-  if (!py) console.log("skipped: no python3 with pandas (`python3 -c 'import pandas'` fails; set LOSSDOC_PYTHON)");
-  else {
-    const script = `import sys,time\nimport pandas as pd\nts=[]\nfor _ in range(${Math.max(REPEAT, 2)}):\n    t=time.perf_counter(); df=pd.read_csv(sys.argv[1]); ts.append(time.perf_counter()-t)\nprint(min(ts)*1000, len(df), pd.__version__)`;
-    const r = spawnSync(py, ['-c', script, big.file], { encoding: 'utf8' });
-    if (r.status !== 0) console.log(`pandas failed: ${r.stderr.slice(-500)}`);
-    else {
-      const [ms, rows, version] = r.stdout.trim().split(/\s+/);
-      pandasMs = Number(ms);
-      console.log(`pandas ${version} (${py}) read_csv: ${fmtMs(pandasMs)} for ${rows} rows — ${(mb(big.bytes) / (pandasMs / 1000)).toFixed(0)} MB/s`);
-    }
-  }
+  if (!python) console.log("skipped: no python3 with pandas (`python3 -c 'import pandas'` fails; set LOSSDOC_PYTHON)");
+  pandasMs = timePandas(big.file, big.bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,6 +193,30 @@ if (!skip.has('e2e')) {
   const parseMem = runNode(['-e', `const m=await import(${JSON.stringify(distUrl('src/parsers/csv/fast-entry.js'))});const r=await import(${JSON.stringify(distUrl('src/io/read-chunks.js'))});m.parseInput(r.openStreamingInput(${JSON.stringify(big.file)},${JSON.stringify(big.file)},0));`, '--input-type=module'], { rss: true });
   const base = runNode(['-e', `await import(${JSON.stringify(distUrl('src/parsers/csv/fast-entry.js'))});`, '--input-type=module'], { rss: true });
   console.log(`peak RSS of the streamed parse alone: ${(parseMem.rssKB / 1024).toFixed(0)} MiB = ${((1024 * parseMem.rssKB) / big.bytes).toFixed(2)}x the file (node with the parser modules loaded: ${(base.rssKB / 1024).toFixed(0)} MiB)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3b. The same log as Python writes it: float32 values in repr (16–17 significant digits), the
+// way Lightning and Keras CSV loggers leave them. Informative: the targets are set on big.csv.
+
+if (!skip.has('repr')) {
+  const repr = ensureBigCsv(ROWS, 'decay', 'repr');
+  section(`the same ${ROWS} rows as Python writes them (${mb(repr.bytes).toFixed(1)} MB: float32 values in repr, 16–17 digits)`);
+  const { parseInput } = await import(distUrl('src/parsers/csv/fast-entry.js'));
+  const { openStreamingInput } = await import(distUrl('src/io/read-chunks.js'));
+  const ts = [];
+  for (let i = 0; i < Math.max(REPEAT, 2); i++) {
+    const t0 = performance.now();
+    parseInput(openStreamingInput(repr.file, repr.file, 0));
+    ts.push(performance.now() - t0);
+  }
+  console.log(`fast path, streamed, in process: ${fmtMs(best(ts))} — ${(mb(repr.bytes) / (best(ts) / 1000)).toFixed(0)} MB/s`);
+  const reprPandas = timePandas(repr.file, repr.bytes);
+  const cli = timeNode([bin, 'analyze', repr.file, '--no-color', '--quiet'], REPEAT, { rss: true });
+  const ratio = (1024 * cli.rssKB) / repr.bytes;
+  console.log(`${path.relative(root, bin)} analyze: ${fmtMs(cli.ms)}${reprPandas ? ` = ${(cli.ms / reprPandas).toFixed(2)}x pandas.read_csv` : ''}; peak RSS ${(cli.rssKB / 1024).toFixed(0)} MiB = ${ratio.toFixed(2)}x the file`);
+  note('(info) parse, Python-written numbers', reprPandas ? `pandas.read_csv ${fmtMs(reprPandas)}` : 'pandas not available', fmtMs(best(ts)), reprPandas === undefined || best(ts) <= reprPandas);
+  note('(info) analyze, Python-written numbers', reprPandas ? `pandas.read_csv ${fmtMs(reprPandas)}` : 'pandas not available', `${fmtMs(cli.ms)}, ${ratio.toFixed(2)}x file RSS`, reprPandas === undefined || cli.ms <= reprPandas);
 }
 
 // ---------------------------------------------------------------------------------------------

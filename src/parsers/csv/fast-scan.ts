@@ -8,6 +8,7 @@
  * throws FastFallback, and the caller reads the file the ordinary way. Pure.
  */
 import { splitLines } from '../text.js';
+import { tokenDouble } from './decimal.js';
 import { ABSENT, FastCollector, FastFallback, MISSING, NUM, type HeaderInfo } from './fast-collect.js';
 import { cleanHeader, guessDelimiter, looksBinary, parseCell, WarningSink } from './table.js';
 
@@ -22,11 +23,20 @@ const POW10 = new Float64Array(23);
 POW10[0] = 1;
 for (let i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
 
+/** 2^53: integers below it are exact in a double. */
+const MAX_EXACT = 2 ** 53;
+
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 
 const textDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** Number() of a numeric token (ASCII; a decimal comma read as a point), as parseNumber gives it. */
+function tokenNumber(buf: Uint8Array, from: number, to: number, comma: boolean): number {
+  const s = String.fromCharCode.apply(null, buf.subarray(from, to) as unknown as number[]);
+  return Number(comma ? s.replace(',', '.') : s);
+}
 
 function asciiString(buf: Uint8Array, from: number, to: number): string {
   let s = '';
@@ -123,31 +133,27 @@ class RowScanner {
           if (b === d || b === LF || b === CR) {
             kinds[c] = MISSING;
           } else {
-            // [+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?, value exact when ≤ 15 significant digits and |exp| ≤ 22.
+            // [+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?: the digits as an integer m and a power of ten.
+            const start = p;
+            let comma = false;
             let neg = false;
             if (b === 45 || b === 43) {
               neg = b === 45;
               b = buf[++p];
             }
             let m = 0;
-            let sig = 0;
             let frac = 0;
             let digits = 0;
             while (b >= 48 && b <= 57) {
-              if (m !== 0 || b !== 48) {
-                m = m * 10 + (b - 48);
-                sig++;
-              }
+              m = m * 10 + (b - 48);
               digits++;
               b = buf[++p];
             }
             if (b === 46 || b === sep2) {
+              comma = b === 44;
               b = buf[++p];
               while (b >= 48 && b <= 57) {
-                if (m !== 0 || b !== 48) {
-                  m = m * 10 + (b - 48);
-                  sig++;
-                }
+                m = m * 10 + (b - 48);
                 frac++;
                 digits++;
                 b = buf[++p];
@@ -171,19 +177,27 @@ class RowScanner {
               if (ed === 0) ok = false;
               if (eneg) exp = -exp;
             }
+            const end = p;
             while (b === 32 || (b === 9 && tabWs)) b = buf[++p];
             let v = Number.NaN;
-            if (ok && sig <= 15 && (b === d || b === LF || b === CR)) {
+            if (ok && (b === d || b === LF || b === CR)) {
               const e10 = exp - frac;
-              if (m === 0) v = 0;
-              else if (e10 === 0) v = m;
-              else if (e10 < 0 && e10 >= -22) v = m / POW10[-e10];
-              else if (e10 > 0 && e10 <= 22) v = m * POW10[e10];
-              else ok = false;
+              // m below 2^53 was accumulated exactly; with an exact power of ten, one division or
+              // multiplication rounds correctly (Clinger's fast path).
+              const exactM = m < MAX_EXACT;
+              if (m === 0) v = neg ? -0 : 0;
+              else if (exactM && e10 === 0) v = neg ? -m : m;
+              else if (exactM && e10 < 0 && e10 >= -22) v = (neg ? -m : m) / POW10[-e10];
+              else if (exactM && e10 > 0 && e10 <= 22) v = (neg ? -m : m) * POW10[e10];
+              else {
+                // Not exact in doubles (Python writes 17 digits): the correctly rounded value.
+                v = digits >= 3 && e10 < 0 ? tokenDouble(buf, start, end, digits, e10, neg) : Number.NaN;
+                if (Number.isNaN(v)) v = tokenNumber(buf, start, end, comma);
+              }
             } else ok = false;
             if (ok) {
               kinds[c] = NUM;
-              vals[c] = neg ? -v : v;
+              vals[c] = v;
             } else {
               // Anything else (nan, inf, NA, a long mantissa, text): the cell as a string.
               p = raw;
