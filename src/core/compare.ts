@@ -4,6 +4,7 @@
  * Pure: runs and reports in, findings out.
  */
 import type { Finding, RunReport } from './report-schema.js';
+import { finitePoints } from './stats/decimate.js';
 import { median, rollingMedian } from './stats/robust.js';
 import type { Axis, Lang, Run, Series, Severity } from './types.js';
 
@@ -156,18 +157,6 @@ function interpolate(x: Float64Array, y: Float64Array, t: number, start: number)
   return { value: y[i] + w * (y[i + 1] - y[i]), index: i };
 }
 
-function finite(series: Series): { x: Float64Array; y: Float64Array } {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < series.x.length; i++) {
-    if (Number.isFinite(series.y[i]) && Number.isFinite(series.x[i])) {
-      xs.push(series.x[i]);
-      ys.push(series.y[i]);
-    }
-  }
-  return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
-}
-
 function resample(pts: { x: Float64Array; y: Float64Array }, grid: Float64Array): Float64Array {
   const out = new Float64Array(grid.length);
   let index = 0;
@@ -205,8 +194,8 @@ export interface CurveComparison {
  * Undefined when they share fewer than 3 points' worth of range.
  */
 export function compareCurves(current: Series, baseline: Series, role: CurveRole = 'train'): CurveComparison | undefined {
-  const a = finite(current);
-  const b = finite(baseline);
+  const a = finitePoints(current.x, current.y);
+  const b = finitePoints(baseline.x, baseline.y);
   if (a.x.length < 2 || b.x.length < 2) return undefined;
   const lo = Math.max(a.x[0], b.x[0]);
   const hi = Math.min(a.x[a.x.length - 1], b.x[b.x.length - 1]);

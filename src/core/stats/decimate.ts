@@ -5,10 +5,14 @@ export interface XY {
   y: Float64Array;
 }
 
-/** The finite points of a series. */
+/**
+ * The finite points of a series: the arrays themselves when every y is finite (no copy of a long
+ * series; like every series, the result is never modified).
+ */
 export function finitePoints(x: ArrayLike<number>, y: ArrayLike<number>): XY {
   let n = 0;
   for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i])) n++;
+  if (n === y.length && x.length === y.length && x instanceof Float64Array && y instanceof Float64Array) return { x, y };
   const ox = new Float64Array(n);
   const oy = new Float64Array(n);
   let j = 0;
