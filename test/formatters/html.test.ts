@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, Report, RunReport, SeriesReport } from '../../src/core/report-schema.js';
 import { formatHtml } from '../../src/formatters/html.js';
 import { CLIENT_JS, SMOOTH_JS } from '../../src/formatters/html/client.js';
-import { cleanPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns } from '../../src/formatters/html/downsample.js';
+import {
+  cleanPoints,
+  countPoints,
+  MAX_DISPLAY_POINTS,
+  meanDownsample,
+  minMaxDownsample,
+  nonFiniteRuns,
+  type XY,
+} from '../../src/formatters/html/downsample.js';
 import { escapeHtml, jsonForScript } from '../../src/formatters/html/escape.js';
 import type { ChartModel, Mark } from '../../src/formatters/html/prepare.js';
 import { formatNames, formatters, formatsNeedingData } from '../../src/formatters/index.js';
@@ -20,13 +28,14 @@ function series(
   role: SeriesReport['role'],
   kind: SeriesReport['kind'],
   primary: SeriesReport['primary'],
-  x: number[],
+  x: Array<number | null>,
   y: Array<number | string>,
   phases: SeriesReport['phases'] = [],
 ): SeriesReport {
   const finite = y.filter((v): v is number => typeof v === 'number');
-  const minI = y.indexOf(Math.min(...finite));
-  const maxI = y.indexOf(Math.max(...finite));
+  // (reduce, not Math.min(...finite): long series would overflow the call stack)
+  const minI = y.indexOf(finite.reduce((a, b) => Math.min(a, b), Infinity));
+  const maxI = y.indexOf(finite.reduce((a, b) => Math.max(a, b), -Infinity));
   const bad = y.map((v, i) => (typeof v === 'string' ? i : -1)).filter((i) => i >= 0);
   return {
     name,
@@ -40,8 +49,8 @@ function series(
     span: [x[0], x[x.length - 1]],
     first: { x: x[0], value: finite[0] },
     last: { x: x[x.length - 1], value: finite[finite.length - 1] },
-    min: { x: x[minI], value: finite.length ? Math.min(...finite) : null },
-    max: { x: x[maxI], value: finite.length ? Math.max(...finite) : null },
+    min: { x: x[minI], value: finite.length ? (y[minI] as number) : null },
+    max: { x: x[maxI], value: finite.length ? (y[maxI] as number) : null },
     startLevel: finite[0],
     endLevel: finite[finite.length - 1],
     noise: 0.01,
@@ -269,19 +278,252 @@ describe('html formatter: decimation', () => {
   });
 
   it('min/max and mean decimation', () => {
-    const xy = cleanPoints([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [5, 1, 9, 2, 'NaN', 'NaN', 'Infinity', 3, 8, 4]);
+    const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const ys = [5, 1, 9, 2, 'NaN', 'NaN', 'Infinity', 3, 8, 4];
+    const xy = cleanPoints(xs, ys);
     expect(xy.y).toEqual([5, 1, 9, 2, null, null, null, 3, 8, 4]);
-    const mm = minMaxDownsample(xy, 6);
+    const mm = minMaxDownsample(xs, ys, 6);
     expect(mm.x.length).toBeLessThanOrEqual(6);
     expect(mm.y).toContain(9);
     expect(mm.y).toContain(1);
-    expect(minMaxDownsample(xy, 10)).toBe(xy);
-    const mean = meanDownsample(xy, 5);
+    expect(minMaxDownsample(xs, ys, 10)).toEqual(xy);
+    const mean = meanDownsample(xs, ys, 5);
     expect(mean).toEqual({ x: [0.5, 2.5, 4.5, 6.5, 8.5], y: [3, 5.5, null, 3, 6] });
+    // Points without a finite x are not points.
+    expect(countPoints([0, null, 2, 3], [1, 2, 'NaN', 4, 5])).toBe(3);
+    expect(minMaxDownsample([null, 1, null, 3], [7, 'NaN', 8, 2.0000001])).toEqual({ x: [1, 3], y: [null, 2] });
     expect(nonFiniteRuns([0, 1, 2, 3, 4, 5, 6], [1, 'NaN', 'NaN', 2, 'Infinity', 3, 3])).toEqual([
       { from: 1, to: 2, count: 2, value: 'NaN' },
       { from: 4, to: 4, count: 1, value: 'Infinity' },
     ]);
+  });
+});
+
+/**
+ * The decimation as it was before it read the report's arrays in place: a cleaned copy of every
+ * point, each y rounded, then min/max and mean buckets over that copy. The reference for the page.
+ */
+const old = {
+  round6: (v: number): number => (Number.isInteger(v) ? v : Number(v.toPrecision(6))),
+  clean(xs: ReadonlyArray<number | null>, ys: ReadonlyArray<number | string>): XY {
+    const out: XY = { x: [], y: [] };
+    for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+      const xi = xs[i];
+      const yi = ys[i];
+      if (typeof xi !== 'number' || !Number.isFinite(xi)) continue;
+      out.x.push(xi);
+      out.y.push(typeof yi === 'number' && Number.isFinite(yi) ? old.round6(yi) : null);
+    }
+    return out;
+  },
+  minMax(data: XY, max: number): XY {
+    const n = data.x.length;
+    if (n <= max) return data;
+    let buckets = Math.max(1, Math.floor((max - 2) / 2));
+    for (;;) {
+      const out: XY = { x: [data.x[0]], y: [data.y[0]] };
+      for (let b = 0; b < buckets; b++) {
+        const start = 1 + Math.floor((b * (n - 2)) / buckets);
+        const end = 1 + Math.floor(((b + 1) * (n - 2)) / buckets);
+        let lo = -1;
+        let hi = -1;
+        let gap = -1;
+        for (let i = start; i < end; i++) {
+          const v = data.y[i];
+          if (v === null) {
+            if (gap < 0) gap = i;
+            continue;
+          }
+          if (lo < 0 || v < data.y[lo]!) lo = i;
+          if (hi < 0 || v > data.y[hi]!) hi = i;
+        }
+        for (const i of [...new Set([lo, hi, gap].filter((i) => i >= 0))].sort((a, b) => a - b)) {
+          out.x.push(data.x[i]);
+          out.y.push(data.y[i]);
+        }
+      }
+      out.x.push(data.x[n - 1]);
+      out.y.push(data.y[n - 1]);
+      if (out.x.length <= max || buckets === 1) return out;
+      buckets = Math.max(1, buckets - Math.ceil((out.x.length - max) / 2));
+    }
+  },
+  /** Bucket means of `data.y` (the old code passed the rounded copy; `raw` passes the logged values). */
+  mean(x: number[], y: Array<number | null>, max: number): XY {
+    const n = x.length;
+    const out: XY = { x: [], y: [] };
+    for (let b = 0; b < max; b++) {
+      const start = Math.floor((b * n) / max);
+      const end = Math.floor(((b + 1) * n) / max);
+      if (end <= start) continue;
+      let sx = 0;
+      let sy = 0;
+      let k = 0;
+      for (let i = start; i < end; i++) {
+        sx += x[i];
+        if (y[i] !== null) {
+          sy += y[i]!;
+          k++;
+        }
+      }
+      out.x.push(old.round6(sx / (end - start)));
+      out.y.push(k > 0 ? old.round6(sy / k) : null);
+    }
+    return out;
+  },
+  /** The logged values with a finite x, unrounded (what the means are of now). */
+  raw(xs: ReadonlyArray<number | null>, ys: ReadonlyArray<number | string>): XY {
+    const out: XY = { x: [], y: [] };
+    xs.forEach((xi, i) => {
+      if (typeof xi !== 'number' || !Number.isFinite(xi)) return;
+      out.x.push(xi);
+      out.y.push(typeof ys[i] === 'number' && Number.isFinite(ys[i]) ? (ys[i] as number) : null);
+    });
+    return out;
+  },
+  lrDrops(name: string, xs: ReadonlyArray<number | null>, ys: ReadonlyArray<number | string>): number[] {
+    const pts = old.clean(xs, ys);
+    const fx = pts.x.filter((_, i) => pts.y[i] !== null);
+    const fy = pts.y.filter((v): v is number => v !== null);
+    const drops: number[] = [];
+    for (let i = 1; i < fy.length; i++) {
+      const prev = fy[i - 1];
+      const held = i < 2 || Math.abs(fy[i - 2] - prev) <= 1e-9 * Math.abs(prev);
+      if (prev > 0 && fy[i] < 0.7 * prev && held) drops.push(fx[i]);
+    }
+    return drops.length <= 12 ? drops : [];
+  },
+};
+
+/** mulberry32: deterministic noise for the generated series. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One unit in the 6th significant digit of v. */
+const unit6 = (v: number) => 10 ** (Math.floor(Math.log10(Math.abs(v))) - 5);
+
+describe('html formatter: long series are decimated in place, as before', () => {
+  const LONG = 300_000;
+  const random = rng(7);
+  // Some x missing (the report holds null there): buckets count only the points with an x.
+  const longX: Array<number | null> = Array.from({ length: LONG }, (_, i) => (i % 49_999 === 17 ? null : i));
+  /** Full-precision values with a long, nearly flat tail (values that tie once rounded), a spike, NaN and ±Infinity. */
+  const longLoss: Array<number | string> = longX.map((_, i) => {
+    if (i >= 200_000 && i < 200_100) return 'NaN';
+    if (i === 250_000) return 'Infinity';
+    if (i === 250_002) return '-Infinity';
+    if (i === 123_457) return 50;
+    if (i > 280_000) return 0.25 + 1e-8 * random();
+    return 2 * Math.exp(-i / 30_000) + 0.1 + 0.01 * Math.sin(i) + 0.001 * random();
+  });
+  /** Steps 0.1 → 0.01 → 0.001 with noise past the 6th digit, and a fall that is 30% only before rounding. */
+  const longLr: Array<number | string> = longX.map((_, i) => {
+    if (i === 100_000) return 0.06999999;
+    const level = i < 150_000 ? 0.1 : i < 250_000 ? 0.01 : 0.001;
+    return level * (1 + 1e-8 * ((i % 7) - 3));
+  });
+  const longRun: RunReport = {
+    ...run,
+    name: 'long',
+    series: [series('loss', 'train', 'loss', 'train', longX, longLoss), series('lr', 'other', 'lr', null, longX, longLr)],
+    findings: [],
+  };
+  const longData = embedded(formatHtml({ ...report, runs: [longRun] }, { color: false, lang: 'en' }));
+  const [lossChart, lrChart] = longData.runs[0].charts;
+
+  it('keeps the same points, with the same values, as the rounded copy did', () => {
+    for (const [chart, ys] of [
+      [lossChart, longLoss],
+      [lrChart, longLr],
+    ] as const) {
+      const expected = old.minMax(old.clean(longX, ys), MAX_DISPLAY_POINTS);
+      expect(chart.series[0].x).toEqual(expected.x);
+      expect(chart.series[0].y).toEqual(expected.y);
+      expect(chart.series[0].shown).toBe(expected.x.length);
+    }
+    // Ties once rounded are common here (the flat tail): the first of them is kept, as before.
+    const raw = old.raw(longX, longLoss);
+    expect(raw.y.filter((v) => v !== null && v > 0.25 && old.round6(v) === 0.25).length).toBeGreaterThan(1000);
+    expect(lossChart.series[0].y).toContain(50);
+    expect(lossChart.series[0].y).toContain(null);
+  });
+
+  it('smooths the bucket means of the logged values, within one 6th-digit unit of the old rounded-first means', () => {
+    const clean = old.clean(longX, longLoss);
+    const raw = old.raw(longX, longLoss);
+    const before = old.mean(clean.x, clean.y, MAX_DISPLAY_POINTS);
+    const now = old.mean(raw.x, raw.y, MAX_DISPLAY_POINTS);
+    const s = lossChart.series[0];
+    expect(s.sx).toEqual(now.x);
+    expect(s.sy).toEqual(now.y);
+    expect(now.x).toEqual(before.x);
+    s.sy!.forEach((v, i) => {
+      const was = before.y[i];
+      if (v === null || was === null) expect(v).toBe(was);
+      else expect(Math.abs(v - was)).toBeLessThanOrEqual(unit6(was) * 1.0001);
+    });
+    expect(lrChart.series[0].sx).toBeUndefined();
+  });
+
+  it('with values of 6 digits or fewer (most CSV logs), the means are exactly the old ones', () => {
+    const short = longLoss.map((v) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v));
+    const clean = old.clean(longX, short);
+    expect(meanDownsample(longX, short)).toEqual(old.mean(clean.x, clean.y, MAX_DISPLAY_POINTS));
+    expect(minMaxDownsample(longX, short)).toEqual(old.minMax(clean, MAX_DISPLAY_POINTS));
+  });
+
+  it('marks the same NaN runs and learning-rate drops', () => {
+    expect(marks(lossChart, 'nan').map((m) => [m.x, m.x2, m.label])).toEqual(
+      nonFiniteRuns(longX, longLoss).map((r) => [r.from, r.to, expect.stringContaining(`${r.value}${r.count > 1 ? ` ×${r.count}` : ''}`)]),
+    );
+    expect(marks(lossChart, 'nan').map((m) => m.x)).toEqual([200_000, 250_000, 250_002]);
+    // 0.1 → 0.06999999 is a 30% fall only before rounding; the steps hold only once rounded.
+    const drops = old.lrDrops('lr', longX, longLr);
+    expect(drops).toEqual([150_000, 250_000]);
+    expect(marks(lossChart, 'lrdrop').map((m) => m.x)).toEqual(drops);
+    expect(marks(lossChart, 'lrdrop')[0].label).toBe('lr 0.1 → 0.01');
+  });
+
+  it('random series (missing x, gaps, plateaus, large integers among fractions) decimate as before at any size', () => {
+    const r = rng(11);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(r() * 400);
+      const scale = [1e-7, 1, 1e6, 1.234e6][trial % 4];
+      const xs: Array<number | null> = [];
+      const ys: Array<number | string> = [];
+      let level = scale;
+      for (let i = 0; i < n; i++) {
+        xs.push(r() < 0.05 ? null : i);
+        const u = r();
+        if (u < 0.05) ys.push(['NaN', 'Infinity', '-Infinity'][i % 3]);
+        else if (u < 0.3) ys.push(level); // plateau: repeats the last value
+        else if (u < 0.4) ys.push(Math.round(level + (r() - 0.5) * 20)); // integers near the level
+        else if (u < 0.45) ys.push(level * (1 - 0.4 * r())); // falls
+        else {
+          level = scale * (1 + (r() - 0.5) * 1e-5) + (r() < 0.5 ? 0.5 : 0); // close values that tie once rounded
+          ys.push(level);
+        }
+      }
+      const clean = old.clean(xs, ys);
+      const raw = old.raw(xs, ys);
+      for (const max of [2, 3, 7, 40, 1000]) {
+        const label = `trial ${trial} max ${max}`;
+        expect(minMaxDownsample(xs, ys, max), label).toEqual(old.minMax(clean, max));
+        expect(meanDownsample(xs, ys, max), label).toEqual(clean.x.length <= max ? clean : old.mean(raw.x, raw.y, max));
+      }
+      const lr = series('lr', 'other', 'lr', null, xs, ys);
+      const page = embedded(formatHtml({ ...report, runs: [{ ...run, series: [lr], findings: [] }] }, { color: false, lang: 'en' }));
+      const lrMarks = page.runs[0].charts[0]?.marks.filter((m) => m.kind === 'lrdrop').map((m) => m.x) ?? [];
+      expect(lrMarks, `trial ${trial} drops`).toEqual(old.lrDrops('lr', xs, ys));
+    }
   });
 });
 

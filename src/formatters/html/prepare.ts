@@ -5,7 +5,7 @@
 import { num, xval } from '../../core/engine/rule-helpers.js';
 import type { Finding, RunReport, SeriesReport } from '../../core/report-schema.js';
 import type { HtmlLabels } from './labels.js';
-import { cleanPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns } from './downsample.js';
+import { countPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns, round6 } from './downsample.js';
 
 export type Family = 'loss' | 'metric' | 'lr' | 'grad-norm' | 'other';
 export const FAMILIES: readonly Family[] = ['loss', 'metric', 'lr', 'grad-norm', 'other'];
@@ -120,12 +120,12 @@ export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunMod
     const used: Record<string, number> = { train: 0, val: 0, test: 0, other: 0 };
     for (const s of members) {
       const data = s.data!;
-      const clean = cleanPoints(data.x, data.y);
-      if (clean.x.length === 0) continue;
+      const points = countPoints(data.x, data.y);
+      if (points === 0) continue;
       const role = colorRole(s, names);
       const palette = ROLE_COLORS[role];
       const color = palette[used[role]++ % palette.length];
-      const shownData = minMaxDownsample(clean);
+      const shownData = minMaxDownsample(data.x, data.y);
       const cs: ChartSeries = {
         name: s.name,
         role: s.role,
@@ -137,8 +137,8 @@ export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunMod
         shown: shownData.x.length,
         dots: shownData.x.length <= 80,
       };
-      if (clean.x.length > MAX_DISPLAY_POINTS && chart.smooth) {
-        const smooth = meanDownsample(clean);
+      if (points > MAX_DISPLAY_POINTS && chart.smooth) {
+        const smooth = meanDownsample(data.x, data.y);
         cs.sx = smooth.x;
         cs.sy = smooth.y;
       }
@@ -320,26 +320,39 @@ function valueAt(s: SeriesReport | undefined, x: number): number | undefined {
 function lrDropsFromData(run: RunReport): Array<{ x: number; label?: string }> {
   const out: Array<{ x: number; label?: string }> = [];
   for (const s of run.series) {
-    if (s.kind !== 'lr' || !s.data) continue;
-    const pts = cleanPoints(s.data.x, s.data.y);
-    const xs: number[] = [];
-    const ys: number[] = [];
-    pts.y.forEach((v, i) => {
-      if (v !== null) {
-        xs.push(pts.x[i]);
-        ys.push(v);
-      }
-    });
-    const drops: Array<{ x: number; label: string }> = [];
-    for (let i = 1; i < ys.length; i++) {
-      const prev = ys[i - 1];
-      const held = i < 2 || Math.abs(ys[i - 2] - prev) <= 1e-9 * Math.abs(prev);
-      if (prev > 0 && ys[i] < 0.7 * prev && held) drops.push({ x: xs[i], label: `${s.name} ${num(prev)} → ${num(ys[i])}` });
-    }
-    // Dozens of drops are a schedule's shape (cyclic), not events worth a line each.
-    if (drops.length <= 12) out.push(...drops);
+    if (s.kind === 'lr' && s.data) out.push(...stepDrops(s.name, s.data.x, s.data.y));
   }
   return out;
+}
+
+/**
+ * The drops of one series, judged on the values the chart shows (rounded, finite, with a finite
+ * x). Rounding moves a value by less than 1e-5 of it, so only falls of nearly 30% in the logged
+ * values are rounded and judged: one walk, with no work on the other points.
+ */
+function stepDrops(name: string, xs: ReadonlyArray<number | null>, ys: ReadonlyArray<number | string>): Array<{ x: number; label: string }> {
+  const drops: Array<{ x: number; label: string }> = [];
+  let before = Number.NaN; // the two previous finite values; NaN: none yet
+  let prev = Number.NaN;
+  const n = Math.min(xs.length, ys.length);
+  for (let i = 0; i < n; i++) {
+    const x = xs[i];
+    const v = ys[i];
+    if (typeof x !== 'number' || !Number.isFinite(x) || typeof v !== 'number' || !Number.isFinite(v)) continue;
+    if (prev > 0 && v - 1e-5 * Math.abs(v) < 0.7 * prev * (1 + 1e-5)) {
+      const p = round6(prev);
+      const c = round6(v);
+      const held = Number.isNaN(before) || Math.abs(round6(before) - p) <= 1e-9 * Math.abs(p);
+      if (c < 0.7 * p && held) {
+        drops.push({ x, label: `${name} ${num(p)} → ${num(c)}` });
+        // Dozens of drops are a schedule's shape (cyclic), not events worth a line each.
+        if (drops.length > 12) return [];
+      }
+    }
+    before = prev;
+    prev = v;
+  }
+  return drops;
 }
 
 /**
