@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './young-generation.js';
 import { readFileSync } from 'node:fs';
 import { run } from '../cli/run.js';
 
