@@ -17,6 +17,7 @@ import {
 import { escapeHtml, jsonForScript } from '../../src/formatters/html/escape.js';
 import type { ChartModel, Mark } from '../../src/formatters/html/prepare.js';
 import { formatNames, formatters, formatsNeedingData } from '../../src/formatters/index.js';
+import { rng } from '../helpers/curves.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -394,18 +395,6 @@ const old = {
     return drops.length <= 12 ? drops : [];
   },
 };
-
-/** mulberry32: deterministic noise for the generated series. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One unit in the 6th significant digit of v. */
 const unit6 = (v: number) => 10 ** (Math.floor(Math.log10(Math.abs(v))) - 5);
