@@ -84,7 +84,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
       const p = profiles.get(s.name);
       const report: SeriesReport = p
         ? seriesReport(p, primaryRole.get(s.name) ?? null)
-        : emptySeriesReport(s.name, s.role, s.kind, s.x.length, primaryRole.get(s.name) ?? null);
+        : emptySeriesReport(s.name, s.role, s.kind, s.resolution?.points ?? s.x.length, primaryRole.get(s.name) ?? null);
       const sample = run.series[i];
       if (p && sample.resolution) report.sampling = { stride: sample.resolution.stride, analyzedPoints: sample.x.length };
       // The sample draws the same 24 buckets at a fraction of the cost.

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions } from '../api.js';
 import { analyzeRun, buildReport, type AnalyzeRunOptions } from '../core/analyze.js';
 import type { Report, RunReport } from '../core/report-schema.js';
+import { analysisRun, MAX_ANALYSIS_POINTS } from '../core/resolution.js';
 import type { Run } from '../core/types.js';
 import { rules as builtinRules } from '../../rules/index.js';
 import { VERSION } from '../version.js';
@@ -35,13 +36,15 @@ export function defaultWorkerUrl(): URL {
   return candidates.find((url) => url.protocol !== 'file:' || existsSync(fileURLToPath(url))) ?? candidates[0];
 }
 
-/** Runs below this many points in total and this many runs are analyzed faster in-thread. */
+/** Runs below this many analysed points in total and this many runs are analyzed faster in-thread. */
 const MIN_RUNS = 16;
 const MIN_POINTS = 500_000;
 
-function totalPoints(runs: readonly Run[]): number {
+/** Points the analysis will look at: a long series only on its sample (src/core/resolution.ts). */
+function totalPoints(runs: readonly Run[], options: AnalyzeOptions): number {
+  const cap = options.includeData || !(options.maxPoints ?? MAX_ANALYSIS_POINTS) ? Infinity : (options.maxPoints ?? MAX_ANALYSIS_POINTS);
   let n = 0;
-  for (const run of runs) for (const s of run.series) n += s.x.length;
+  for (const run of runs) for (const s of run.series) n += Math.min(s.x.length, cap);
   return n;
 }
 
@@ -60,7 +63,7 @@ function workerOptions(options: AnalyzeOptions): AnalyzeRunOptions | undefined {
 export function parallelWorthIt(runs: readonly Run[], options: AnalyzeOptions = {}, threads = availableParallelism()): boolean {
   if (threads < 2 || runs.length < 2) return false;
   if (workerOptions(options) === undefined) return false;
-  return runs.length >= MIN_RUNS || totalPoints(runs) >= MIN_POINTS;
+  return runs.length >= MIN_RUNS || totalPoints(runs, options) >= MIN_POINTS;
 }
 
 /**
@@ -105,11 +108,17 @@ function runPool(runs: readonly Run[], options: AnalyzeRunOptions, threads: numb
       if (error) reject(error);
       else resolve(reports);
     };
+    // Unless the report must hold every point, a worker gets each run's analysis sample, which
+    // is all the analysis reads: long series are not copied to the worker in full.
+    const sampled = !options.includeData;
+    const maxPoints = options.maxPoints ?? MAX_ANALYSIS_POINTS;
+    const sent: AnalyzeRunOptions = sampled ? { ...options, maxPoints: 0 } : options;
     const send = (worker: Worker) => {
       if (next >= batches.length) return;
       const id = next++;
       const b = batches[id];
-      worker.postMessage({ type: 'task', id, runs: runs.slice(b.first, b.first + b.count), options } satisfies ToWorker);
+      const batch = runs.slice(b.first, b.first + b.count).map((run) => (sampled ? analysisRun(run, maxPoints) : run));
+      worker.postMessage({ type: 'task', id, runs: batch, options: sent } satisfies ToWorker);
     };
     for (let t = 0; t < threads; t++) {
       const worker = new Worker(url);
