@@ -5,12 +5,13 @@
  * - the sample keeps every stride-th point (the stride is odd and not a multiple of 3, so
  *   period-2 and period-3 zig-zags, which the oscillation rule looks for, are not aliased away);
  * - points the sampling would skip are kept when they carry an event: the edges of the first
- *   1,000 non-finite stretches, the lowest and the highest point, and a bucket's highest point when it
- *   stands out as a spike would (≥ 2× and ≥ 7 robust σ above the running level) — unless such
- *   buckets are common (the noise's own tail, which the sample already represents at its rate);
+ *   1,000 non-finite stretches, the lowest and the highest point, and a bucket's highest point
+ *   when it stands out as a spike would (≥ 2× and ≥ 7 robust σ above the running level) — unless
+ *   such buckets are common (the noise's own tail, which the sample already holds at its rate);
  * - exact facts (point counts, non-finite counts, first/last/min/max) of the whole series are
- *   found in the same pass and travel with the sample (Series.resolution.facts), and the tail tests of the spike rules scale their background counts by
- *   the stride (see LogCurve.stride).
+ *   found in the same pass and travel with the sample (Series.resolution.facts);
+ * - the tail tests of the spike rules scale their background counts by the stride
+ *   (LogCurve.stride).
  * Pure; O(n).
  */
 import { mad } from './stats/robust.js';
