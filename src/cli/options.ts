@@ -117,7 +117,7 @@ export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Pro
     ...(flags.rule ? { rules: flags.rule.flatMap((r) => parseRuleFlag(r)) } : {}),
     ...(flags.tolerance ? { compare: mergeTolerances(flags.tolerance.map(parseToleranceFlag)) } : {}),
   };
-  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'lang', 'format'] as const) {
+  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'lang', 'format'] as const) {
     if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];
   }
   return resolveSettings(loaded?.config, overrides);
@@ -134,7 +134,7 @@ export function analyzeOptions(settings: Settings, flags: CommonFlags, includeDa
     ...(settings.numClasses !== undefined ? { numClasses: settings.numClasses } : {}),
     ...(Object.keys(settings.ruleSeverity).length ? { ruleSeverity: settings.ruleSeverity } : {}),
     ...(Object.keys(settings.ruleOptions).length ? { ruleOptions: settings.ruleOptions } : {}),
-    ...(flags.maxPoints !== undefined ? { maxPoints: flags.maxPoints } : {}),
+    ...(settings.maxPoints !== undefined ? { maxPoints: settings.maxPoints } : {}),
     lang: settings.lang,
     includeData,
   };

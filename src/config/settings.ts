@@ -34,6 +34,8 @@ export interface LossdocConfig {
   test?: string[];
   x?: Axis;
   numClasses?: number;
+  /** Series longer than this are analysed on a sample (src/core/resolution.ts); 0: every point. */
+  maxPoints?: number;
   lang?: Lang;
   format?: string;
   compare?: Partial<Record<keyof CompareTolerances, Partial<Tolerance>>>;
@@ -99,7 +101,7 @@ export interface Overrides extends Omit<LossdocConfig, 'rules'> {
 }
 
 /** What a command runs with: defaults < config file < command line. */
-export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses'> {
+export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints'> {
   ruleSeverity: Record<string, Severity | 'off'>;
   ruleOptions: Record<string, Record<string, unknown>>;
   failOn: FailOn;
@@ -133,7 +135,7 @@ export function resolveSettings(config: LossdocConfig | undefined, overrides: Ov
     format: pick('format') ?? DEFAULT_SETTINGS.format,
     compare: resolveTolerances(compare),
   };
-  for (const key of ['maxWarnings', 'train', 'val', 'test', 'x', 'numClasses'] as const) {
+  for (const key of ['maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints'] as const) {
     const value = pick(key);
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }

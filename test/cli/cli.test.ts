@@ -204,5 +204,12 @@ describe('--max-points', () => {
     const bad = lossdoc(['analyze', file, '--max-points', 'many']);
     expect(bad.code).toBe(2);
     expect(oneLine(bad.stderr)).toContain('--max-points takes a whole number');
+
+    // From the config file too, and the flag wins over it.
+    writeFileSync(join(temp.dir, 'lossdoc.config.json'), JSON.stringify({ maxPoints: 0 }));
+    const fromConfig = JSON.parse(lossdoc(['analyze', file, '-f', 'json'], { cwd: temp.dir }).stdout);
+    expect(fromConfig.runs[0].series[0].sampling).toBeNull();
+    const flagWins = JSON.parse(lossdoc(['analyze', file, '-f', 'json', '--max-points', '10000'], { cwd: temp.dir }).stdout);
+    expect(flagWins.runs[0].series[0].sampling).toMatchObject({ stride: 5 });
   });
 });
