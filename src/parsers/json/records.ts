@@ -97,6 +97,26 @@ export function isNonMetricKey(key: string): boolean {
 
 const LR_KEY = /^(?:lr|learning_rate)(?:$|[/_-])/i;
 
+/** What a record key is, decided once per distinct key (a log repeats its keys on every line). */
+interface KeyKind {
+  splitStep: boolean;
+  nonMetric: boolean;
+  lr: boolean;
+  loss: boolean;
+}
+const keyKinds = new Map<string, KeyKind>();
+/** Logs with ever new keys (a key per id) should not grow the cache without end. */
+const MAX_CACHED_KEYS = 10_000;
+
+function kindOf(key: string): KeyKind {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    kind = { splitStep: SPLIT_STEP_KEY.test(key), nonMetric: isNonMetricKey(key), lr: LR_KEY.test(key), loss: /loss/i.test(key) };
+    if (keyKinds.size < MAX_CACHED_KEYS) keyKinds.set(key, kind);
+  }
+  return kind;
+}
+
 /** `mode`/`split` values → role. */
 export function roleOfMode(mode: string): Role | undefined {
   switch (mode.trim().toLowerCase()) {
@@ -147,13 +167,14 @@ export interface FlatRecord {
 
 const MAX_FLATTEN_DEPTH = 3;
 
-function flattenInto(obj: Record<string, unknown>, prefix: string, depth: number, out: [string, unknown][]): void {
+/** Calls `visit` with every leaf of `obj`, nested keys joined by `/` (up to MAX_FLATTEN_DEPTH levels). */
+function forEachLeaf(obj: Record<string, unknown>, prefix: string, depth: number, visit: (name: string, value: unknown) => void): void {
   for (const key in obj) {
     const v = obj[key];
     const name = prefix === '' ? key : `${prefix}/${key}`;
     if (isObject(v)) {
-      if (depth < MAX_FLATTEN_DEPTH) flattenInto(v, name, depth + 1, out);
-    } else out.push([name, v]);
+      if (depth < MAX_FLATTEN_DEPTH) forEachLeaf(v, name, depth + 1, visit);
+    } else visit(name, v);
   }
 }
 
@@ -197,37 +218,67 @@ export function readRecord(obj: Record<string, unknown>, line: number, modeOverr
     rec.iter = iter;
     rec.hasIter = true;
   }
-  const entries: [string, unknown][] = [];
-  flattenInto(obj, '', 0, entries);
-  for (const [key, raw] of entries) {
-    if (!rec.hasStep && SPLIT_STEP_KEY.test(key)) {
+  forEachLeaf(obj, '', 0, (key, raw) => {
+    const kind = kindOf(key);
+    if (!rec.hasStep && kind.splitStep) {
       const s = toNumber(raw);
       if (s !== undefined) {
         rec.step = s;
         rec.hasStep = true;
       }
-      continue;
+      return;
     }
-    if (isNonMetricKey(key)) continue;
-    const isLr = LR_KEY.test(key);
-    if (isLr && (role === 'val' || role === 'test')) continue;
+    if (kind.nonMetric) return;
+    if (kind.lr && (role === 'val' || role === 'test')) return;
     const v = toNumber(raw);
-    if (v === undefined) continue;
+    if (v === undefined) return;
     rec.names.push(key);
     rec.values.push(v);
-    if (isLr) rec.hasLr = true;
-    if (/loss/i.test(key)) rec.hasLoss = true;
-  }
+    if (kind.lr) rec.hasLr = true;
+    if (kind.loss) rec.hasLoss = true;
+  });
   return rec;
 }
 
-interface Acc {
-  name: string;
-  role?: Role;
-  values: number[];
-  steps: number[];
-  epochs: number[];
-  lines: number[];
+/** One metric's points, in growable typed columns (a log of millions of records stays compact). */
+class Acc {
+  count = 0;
+  values = new Float64Array(64);
+  steps = new Float64Array(64);
+  epochs = new Float64Array(64);
+  lines = new Int32Array(64);
+  /** Some point has a step / an epoch. */
+  hasStep = false;
+  hasEpoch = false;
+
+  constructor(
+    readonly name: string,
+    readonly role: Role | undefined,
+  ) {}
+
+  push(value: number, step: number, epoch: number, line: number): void {
+    const n = this.count;
+    if (n === this.values.length) this.grow(2 * n);
+    this.values[n] = value;
+    this.steps[n] = step;
+    this.epochs[n] = epoch;
+    this.lines[n] = line;
+    if (!Number.isNaN(step)) this.hasStep = true;
+    if (!Number.isNaN(epoch)) this.hasEpoch = true;
+    this.count = n + 1;
+  }
+
+  private grow(size: number): void {
+    const grown = <T extends Float64Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.values = grown(this.values);
+    this.steps = grown(this.steps);
+    this.epochs = grown(this.epochs);
+    this.lines = grown(this.lines);
+  }
 }
 
 /** Per-(role, name) point accumulator; builds RawMetric[] in order of first appearance. */
@@ -235,16 +286,13 @@ export class MetricCollector {
   private readonly accs = new Map<string, Acc>();
 
   add(name: string, role: Role | undefined, value: number, step: number, epoch: number, line: number): void {
-    const key = `${role ?? ''}\u0000${name}`;
+    const key = role === undefined ? name : `${role}\u0000${name}`;
     let acc = this.accs.get(key);
     if (acc === undefined) {
-      acc = { name, role, values: [], steps: [], epochs: [], lines: [] };
+      acc = new Acc(name, role);
       this.accs.set(key, acc);
     }
-    acc.values.push(value);
-    acc.steps.push(step);
-    acc.epochs.push(epoch);
-    acc.lines.push(line);
+    acc.push(value, step, epoch, line);
   }
 
   addRecord(rec: FlatRecord, role: Role | undefined = rec.role): void {
@@ -269,9 +317,10 @@ export class MetricCollector {
         const prefix = `${acc.role}_`;
         if (!name.startsWith(prefix)) name = prefix + name;
       }
-      const metric: RawMetric = { name, value: Float64Array.from(acc.values), line: Int32Array.from(acc.lines) };
-      if (acc.steps.some((s) => !Number.isNaN(s))) metric.step = Float64Array.from(acc.steps);
-      if (acc.epochs.some((e) => !Number.isNaN(e))) metric.epoch = Float64Array.from(acc.epochs);
+      const n = acc.count;
+      const metric: RawMetric = { name, value: acc.values.slice(0, n), line: acc.lines.slice(0, n) };
+      if (acc.hasStep) metric.step = acc.steps.slice(0, n);
+      if (acc.hasEpoch) metric.epoch = acc.epochs.slice(0, n);
       if (acc.role !== undefined) metric.roleHint = acc.role;
       out.push(metric);
     }
