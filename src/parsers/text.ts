@@ -31,19 +31,43 @@ export function decodeText(bytes: Uint8Array): string {
  * run of CRs without an LF, quadratically (100 000 CRs took 25 s).
  */
 export function splitLines(text: string): string[] {
-  const pieces = text.split('\n');
   const out: string[] = [];
-  for (let k = 0; k < pieces.length; k++) {
-    let piece = pieces[k];
-    if (k < pieces.length - 1) {
-      let end = piece.length;
-      while (end > 0 && piece.charCodeAt(end - 1) === 13) end--;
-      if (end < piece.length) piece = piece.slice(0, end);
-    }
-    if (piece.indexOf('\r') < 0) out.push(piece);
-    else for (const part of piece.split('\r')) out.push(part);
-  }
+  forEachLine(text, (line) => {
+    out.push(line);
+  });
   return out;
+}
+
+/**
+ * The lines of splitLines, one at a time, with the offset just past each line's text (before its
+ * line break): a big log is walked without an array of all its lines.
+ */
+export function forEachLine(text: string, visit: (line: string, index: number, end: number) => void): void {
+  let index = 0;
+  let start = 0;
+  // The next CR at or after `start` (Infinity: none left), found again only once passed: linear.
+  let cr = -1;
+  const nextCr = (from: number): number => {
+    if (cr !== Infinity && cr < from) {
+      const at = text.indexOf('\r', from);
+      cr = at < 0 ? Infinity : at;
+    }
+    return cr;
+  };
+  for (;;) {
+    const lf = text.indexOf('\n', start);
+    let end = lf < 0 ? text.length : lf;
+    if (lf >= 0) while (end > start && text.charCodeAt(end - 1) === 13) end--;
+    let from = start;
+    // Lone CRs (progress bars) break lines too.
+    for (let at = nextCr(from); at < end; at = nextCr(from)) {
+      visit(text.slice(from, at), index++, at);
+      from = at + 1;
+    }
+    visit(text.slice(from, end), index++, end);
+    if (lf < 0) return;
+    start = lf + 1;
+  }
 }
 
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '-nan', '+nan']);

@@ -16,7 +16,7 @@
  */
 import type { ParseWarning, Role } from '../../core/types.js';
 import { InputError } from '../../errors.js';
-import { decodeText, splitLines } from '../text.js';
+import { decodeText, forEachLine } from '../text.js';
 import { defineParser, type LogParser } from '../types.js';
 import { findJsonError, isObject, parseJsonLenient } from './jsonText.js';
 import {
@@ -88,20 +88,20 @@ export const jsonlParser: LogParser = defineParser({
   parse(input) {
     const text = decodeText(input.bytes);
     if (text.trim() === '') throw new InputError(input.name, 'empty file', { code: 'empty' });
-    const lines = splitLines(text);
-    let last = lines.length - 1;
-    while (last >= 0 && lines[last].trim() === '') last--;
+    // The last non-blank line may be one still being written: a parse error there is expected.
+    let tail = text.length;
+    while (tail > 0 && /\s/.test(text[tail - 1])) tail--;
 
     const warnings = new WarningList();
-    const rows: FlatRecord[] = [];
+    const rows = new RowTable();
     let objects = 0;
     let firstBad: number | undefined;
     let firstKeys: string[] | undefined;
     let sawLogLine = false;
     const textLines: number[] = [];
-    for (let i = 0; i <= last; i++) {
-      const t = lines[i].trim();
-      if (t === '') continue;
+    forEachLine(text, (raw, i, end) => {
+      const t = raw.trim();
+      if (t === '') return;
       const lineNo = i + 1;
       let json = t;
       let mode: string | undefined;
@@ -115,7 +115,7 @@ export const jsonlParser: LogParser = defineParser({
           // Plain text: expected around fairseq's JSON lines (model printouts), odd elsewhere.
           firstBad ??= lineNo;
           if (!logPrefixed) textLines.push(lineNo);
-          continue;
+          return;
         }
         json = t.slice(brace);
         mode = fairseqMode(prefix);
@@ -123,24 +123,24 @@ export const jsonlParser: LogParser = defineParser({
       const parsed = parseJsonLenient(json);
       if (!parsed.ok || !isObject(parsed.value)) {
         // A log line holding a Python dict repr (fairseq config dump) is not ours to judge.
-        if (logPrefixed) continue;
+        if (logPrefixed) return;
         firstBad ??= lineNo;
-        if (i === last && !parsed.ok && objects > 0) {
+        if (end >= tail && !parsed.ok && objects > 0) {
           warnings.add('partial-line', `line ${lineNo} is incomplete (log still being written?); ignored`, lineNo);
         } else {
           const err = parsed.ok ? undefined : findJsonError(json);
-          const indent = lines[i].length - lines[i].trimStart().length;
+          const indent = raw.length - raw.trimStart().length;
           const why = err ? `${err.reason} at column ${err.pos + 1 + indent}` : 'not a JSON object';
           warnings.add('bad-line', `line ${lineNo}: invalid JSON (${why}); skipped`, lineNo);
         }
-        continue;
+        return;
       }
       objects++;
       const obj = parsed.value;
-      if (isMetadataRecord(obj) || isTrainSummary(obj)) continue;
+      if (isMetadataRecord(obj) || isTrainSummary(obj)) return;
       firstKeys ??= Object.keys(obj);
       rows.push(readRecord(obj, lineNo, mode));
-    }
+    });
 
     if (objects === 0) {
       const whole = findJsonError(text) === undefined;
@@ -175,8 +175,93 @@ function byLine(list: ParseWarning[]): ParseWarning[] {
   return list.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
 }
 
+const ROLES: ReadonlyArray<Role | undefined> = [undefined, 'train', 'val', 'test', 'other'];
+const HAS_MODE = 1;
+const HAS_STEP = 2;
+const HAS_EPOCH = 4;
+const HAS_ITER = 8;
+const HAS_LOSS = 16;
+const HAS_LR = 32;
+
+/**
+ * The records of a log as columns (a log of millions of lines holds no object per line): axes,
+ * flags and role per row, and the rows' metric entries in one flat list.
+ */
+class RowTable {
+  length = 0;
+  step = new Float64Array(1024);
+  epoch = new Float64Array(1024);
+  iter = new Float64Array(1024);
+  line = new Int32Array(1024);
+  flags = new Uint8Array(1024);
+  role = new Uint8Array(1024);
+  /** Index of each row's first entry; its entries end where the next row's begin. */
+  first = new Int32Array(1025);
+  entries = 0;
+  names: string[] = [];
+  private nameIds = new Map<string, number>();
+  nameOf = new Int32Array(1024);
+  value = new Float64Array(1024);
+
+  push(rec: FlatRecord): void {
+    const r = this.length;
+    if (r + 1 >= this.step.length) this.growRows();
+    this.step[r] = rec.step;
+    this.epoch[r] = rec.epoch;
+    this.iter[r] = rec.iter;
+    this.line[r] = rec.line;
+    this.flags[r] =
+      (rec.hasMode ? HAS_MODE : 0) |
+      (rec.hasStep ? HAS_STEP : 0) |
+      (rec.hasEpoch ? HAS_EPOCH : 0) |
+      (rec.hasIter ? HAS_ITER : 0) |
+      (rec.hasLoss ? HAS_LOSS : 0) |
+      (rec.hasLr ? HAS_LR : 0);
+    this.role[r] = ROLES.indexOf(rec.role);
+    for (let k = 0; k < rec.names.length; k++) {
+      if (this.entries === this.value.length) this.growEntries();
+      let id = this.nameIds.get(rec.names[k]);
+      if (id === undefined) {
+        id = this.names.push(rec.names[k]) - 1;
+        this.nameIds.set(rec.names[k], id);
+      }
+      this.nameOf[this.entries] = id;
+      this.value[this.entries++] = rec.values[k];
+    }
+    this.length = r + 1;
+    this.first[r + 1] = this.entries;
+  }
+
+  private growRows(): void {
+    const size = 2 * this.step.length;
+    this.step = grow(this.step, size);
+    this.epoch = grow(this.epoch, size);
+    this.iter = grow(this.iter, size);
+    this.line = grow(this.line, size);
+    this.flags = grow(this.flags, size);
+    this.role = grow(this.role, size);
+    this.first = grow(this.first, size + 1);
+  }
+
+  private growEntries(): void {
+    const size = 2 * this.value.length;
+    this.nameOf = grow(this.nameOf, size);
+    this.value = grow(this.value, size);
+  }
+}
+
+function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
 /** Resolve each row's step, epoch and role (mmcv, mmengine, detectron2 conventions), then collect. */
-function placeRows(rows: FlatRecord[], collector: MetricCollector): void {
+function placeRows(rows: RowTable, collector: MetricCollector): void {
+  const { step, epoch, iter, flags } = rows;
+  const n = rows.length;
+  const has = (r: number, flag: number) => (flags[r] & flag) !== 0;
+  const roleOf = (r: number) => ROLES[rows.role[r]];
   // mmcv 1.x: `iter` counts within the epoch when it drops as the epoch advances.
   let mmcv = false;
   let withinEpoch = false;
@@ -184,54 +269,57 @@ function placeRows(rows: FlatRecord[], collector: MetricCollector): void {
   let minEpoch = Infinity;
   let prevEpoch = Number.NaN;
   let prevIter = Number.NaN;
-  for (const r of rows) {
-    if (!(r.hasMode && r.hasIter && r.hasEpoch && !r.hasStep)) continue;
+  let anyTrainLoss = false;
+  for (let r = 0; r < n; r++) {
+    if (has(r, HAS_LOSS) && !isEvalRole(roleOf(r))) anyTrainLoss = true;
+    if (!(has(r, HAS_MODE) && has(r, HAS_ITER) && has(r, HAS_EPOCH) && !has(r, HAS_STEP))) continue;
     mmcv = true;
-    if (r.iter > itersPerEpoch) itersPerEpoch = r.iter;
-    if (r.epoch < minEpoch) minEpoch = r.epoch;
-    if (!isEvalRole(r.role)) {
-      if (r.epoch > prevEpoch && r.iter < prevIter) withinEpoch = true;
-      prevEpoch = r.epoch;
-      prevIter = r.iter;
+    if (iter[r] > itersPerEpoch) itersPerEpoch = iter[r];
+    if (epoch[r] < minEpoch) minEpoch = epoch[r];
+    if (!isEvalRole(roleOf(r))) {
+      if (epoch[r] > prevEpoch && iter[r] < prevIter) withinEpoch = true;
+      prevEpoch = epoch[r];
+      prevIter = iter[r];
     }
   }
   const firstEpoch = minEpoch === 0 ? 0 : 1;
-  const anyTrainLoss = rows.some((r) => r.hasLoss && !isEvalRole(r.role));
 
   let lastTrainStep = Number.NaN;
   let lastTrainEpoch = Number.NaN;
   const lastStepOfEpoch = new Map<number, number>();
-  for (const r of rows) {
-    let role = r.role;
-    if (!r.hasStep) {
+  for (let r = 0; r < n; r++) {
+    let role = roleOf(r);
+    if (!has(r, HAS_STEP)) {
       if (isEvalRole(role)) {
-        r.step = lastTrainStep;
-      } else if (mmcv && r.hasIter && r.hasEpoch) {
-        r.step = withinEpoch ? (r.epoch - firstEpoch) * itersPerEpoch + r.iter : r.iter;
+        step[r] = lastTrainStep;
+      } else if (mmcv && has(r, HAS_ITER) && has(r, HAS_EPOCH)) {
+        step[r] = withinEpoch ? (epoch[r] - firstEpoch) * itersPerEpoch + iter[r] : iter[r];
       }
-    } else if (!r.hasMode && !r.hasEpoch && !r.hasIter && r.step < lastTrainStep) {
+    } else if (!has(r, HAS_MODE) && !has(r, HAS_EPOCH) && !has(r, HAS_ITER) && step[r] < lastTrainStep) {
       // mmengine val row after epoch-carrying train rows: its `step` is the epoch.
-      const s = r.step;
+      const s = step[r];
       const mapped =
         lastStepOfEpoch.get(s) ??
         (Number.isInteger(s) && s >= lastTrainEpoch && s <= lastTrainEpoch + 1 ? lastTrainStep : undefined);
       if (mapped !== undefined) {
         role = 'val';
-        r.epoch = s;
-        r.step = mapped;
+        epoch[r] = s;
+        step[r] = mapped;
       }
     }
-    if (role === undefined && !r.hasMode && !r.hasLoss && !r.hasLr && anyTrainLoss) {
+    if (role === undefined && !has(r, HAS_MODE) && !has(r, HAS_LOSS) && !has(r, HAS_LR) && anyTrainLoss) {
       // detectron2 / mmengine eval lines: metrics only, no loss and no lr.
       role = 'val';
     }
-    if (!isEvalRole(role) && !Number.isNaN(r.step)) {
-      lastTrainStep = r.step;
-      if (!Number.isNaN(r.epoch)) {
-        lastTrainEpoch = r.epoch;
-        lastStepOfEpoch.set(r.epoch, r.step);
+    if (!isEvalRole(role) && !Number.isNaN(step[r])) {
+      lastTrainStep = step[r];
+      if (!Number.isNaN(epoch[r])) {
+        lastTrainEpoch = epoch[r];
+        lastStepOfEpoch.set(epoch[r], step[r]);
       }
     }
-    collector.addRecord(r, role);
+    for (let e = rows.first[r]; e < rows.first[r + 1]; e++) {
+      collector.add(rows.names[rows.nameOf[e]], role, rows.value[e], step[r], epoch[r], rows.line[r]);
+    }
   }
 }
