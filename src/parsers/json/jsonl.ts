@@ -22,6 +22,7 @@ import { findJsonError, isObject, parseJsonLenient } from './jsonText.js';
 import {
   type FlatRecord,
   isMetadataRecord,
+  grownTo,
   isTrainSummary,
   MetricCollector,
   readRecord,
@@ -234,26 +235,20 @@ class RowTable {
 
   private growRows(): void {
     const size = 2 * this.step.length;
-    this.step = grow(this.step, size);
-    this.epoch = grow(this.epoch, size);
-    this.iter = grow(this.iter, size);
-    this.line = grow(this.line, size);
-    this.flags = grow(this.flags, size);
-    this.role = grow(this.role, size);
-    this.first = grow(this.first, size + 1);
+    this.step = grownTo(this.step, size);
+    this.epoch = grownTo(this.epoch, size);
+    this.iter = grownTo(this.iter, size);
+    this.line = grownTo(this.line, size);
+    this.flags = grownTo(this.flags, size);
+    this.role = grownTo(this.role, size);
+    this.first = grownTo(this.first, size + 1);
   }
 
   private growEntries(): void {
     const size = 2 * this.value.length;
-    this.nameOf = grow(this.nameOf, size);
-    this.value = grow(this.value, size);
+    this.nameOf = grownTo(this.nameOf, size);
+    this.value = grownTo(this.value, size);
   }
-}
-
-function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  return b;
 }
 
 /** Resolve each row's step, epoch and role (mmcv, mmengine, detectron2 conventions), then collect. */

@@ -240,6 +240,13 @@ export function readRecord(obj: Record<string, unknown>, line: number, modeOverr
   return rec;
 }
 
+/** A copy of `a` with room for `size` elements. */
+export function grownTo<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
 /** One metric's points, in growable typed columns (a log of millions of records stays compact). */
 class Acc {
   count = 0;
@@ -269,15 +276,10 @@ class Acc {
   }
 
   private grow(size: number): void {
-    const grown = <T extends Float64Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.values = grown(this.values);
-    this.steps = grown(this.steps);
-    this.epochs = grown(this.epochs);
-    this.lines = grown(this.lines);
+    this.values = grownTo(this.values, size);
+    this.steps = grownTo(this.steps, size);
+    this.epochs = grownTo(this.epochs, size);
+    this.lines = grownTo(this.lines, size);
   }
 }
 
