@@ -1,5 +1,5 @@
 import { getExitCode } from '../core/exit-code.js';
-import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
+import type { Finding, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainText } from './plain-text.js';
 import { num, signedPct, VERDICT_TONE, type Tone } from './shared.js';

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
+import type { Finding, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
 import { num, signedPct, thousands, VERDICT_TONE } from './shared.js';

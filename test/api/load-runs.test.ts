@@ -36,12 +36,6 @@ function series(run: Run, name: string) {
   return s;
 }
 
-function byName(runs: Run[], name: string): Run {
-  const r = runs.find((x) => x.name === name);
-  if (!r) throw new Error(`no run ${name} in ${runs.map((x) => x.name).join(', ')}`);
-  return r;
-}
-
 const mlflowLines = (values: number[], start = 0) => values.map((v, i) => `${1700000000000 + i * 1000} ${v} ${start + i}\n`).join('');
 
 describe('TensorBoard event files', () => {
