@@ -109,10 +109,16 @@ export function addReportOptions(cmd: Command, finalOnly = false): Command {
 export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Promise<Settings> {
   const cwd = io.cwd ?? '.';
   // The validator (zod) is most of the bundle: loaded only when there is a config file to read.
-  const wanted = flags.config !== false && (flags.config !== undefined || findConfigFile(cwd) !== undefined);
-  const loaded = wanted
-    ? (await import('../config/load-config.js')).loadConfig({ cwd, ...(flags.config !== undefined ? { explicit: flags.config } : {}), formats: formatNames })
-    : undefined;
+  const found = flags.config === undefined ? findConfigFile(cwd) : undefined;
+  const loaded =
+    typeof flags.config === 'string' || found !== undefined
+      ? (await import('../config/load-config.js')).loadConfig({
+          cwd,
+          ...(typeof flags.config === 'string' ? { explicit: flags.config } : {}),
+          ...(found !== undefined ? { found } : {}),
+          formats: formatNames,
+        })
+      : undefined;
   const overrides: Overrides = {
     ...(flags.rule ? { rules: flags.rule.flatMap((r) => parseRuleFlag(r)) } : {}),
     ...(flags.tolerance ? { compare: mergeTolerances(flags.tolerance.map(parseToleranceFlag)) } : {}),

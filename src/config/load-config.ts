@@ -20,6 +20,8 @@ export interface LoadConfigOptions {
   explicit?: string | false;
   /** Report formats the CLI knows, to check `format`. */
   formats?: readonly string[];
+  /** What findConfigFile(cwd) returned, when the caller already searched. */
+  found?: string;
 }
 
 /** JSON.parse with a message that names the line and column. */
@@ -67,6 +69,6 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig | undefined
   if (typeof options.explicit === 'string') {
     return fromFile(resolve(options.cwd, options.explicit), options.explicit, options.formats);
   }
-  const found = findConfigFile(options.cwd);
+  const found = options.found ?? findConfigFile(options.cwd);
   return found ? fromFile(found, relative(options.cwd, found) || found, options.formats) : undefined;
 }

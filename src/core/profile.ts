@@ -129,47 +129,64 @@ export function profileSeries(series: Series): SeriesProfile {
 }
 
 /** Counts and edge points of a series, in one pass. */
-export function seriesFacts({ x, y }: Series): SeriesFacts {
-  let nFinite = 0;
-  let firstNonFinite = -1;
-  let first = -1;
-  let last = -1;
-  let lo = -1;
-  let hi = -1;
+function seriesFacts({ x, y }: Series): SeriesFacts {
+  const scan = new FactsScan(x, y);
   for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    if (!Number.isFinite(v)) {
-      if (firstNonFinite < 0) firstNonFinite = i;
-      continue;
-    }
-    nFinite++;
-    if (first < 0) first = i;
-    last = i;
-    if (lo < 0 || v < y[lo]) lo = i;
-    if (hi < 0 || v > y[hi]) hi = i;
+    if (Number.isFinite(y[i])) scan.finite(i);
+    else scan.nonFinite(i);
   }
-  return factsOf(x, y, { nFinite, firstNonFinite, first, last, lo, hi });
+  return scan.facts();
 }
 
-/** SeriesFacts from the indices a pass over the series found (-1: none). */
-export function factsOf(
-  x: Float64Array,
-  y: Float64Array,
-  found: { nFinite: number; firstNonFinite: number; first: number; last: number; lo: number; hi: number },
-): SeriesFacts {
-  const n = y.length;
-  const at = (i: number): Point => (i < 0 ? { x: Number.NaN, value: Number.NaN } : { x: x[i], value: y[i] });
-  const bad = found.firstNonFinite;
-  return {
-    n,
-    nFinite: found.nFinite,
-    nonFinite: { count: n - found.nFinite, ...(bad >= 0 ? { first: { x: x[bad], value: String(y[bad]) } } : {}) },
-    span: n ? [x[0], x[n - 1]] : [Number.NaN, Number.NaN],
-    first: at(found.first),
-    last: at(found.last),
-    min: at(found.lo),
-    max: at(found.hi),
-  };
+/**
+ * SeriesFacts gathered point by point, in index order: by seriesFacts, and by the sampling pass
+ * over a long series (src/core/resolution.ts), which walks every point anyway.
+ */
+export class FactsScan {
+  private nFinite = 0;
+  private firstNonFinite = -1;
+  private first = -1;
+  private last = -1;
+  /** Indices of the lowest and the highest finite value (-1: none yet). */
+  lo = -1;
+  hi = -1;
+
+  constructor(
+    private readonly x: Float64Array,
+    private readonly y: Float64Array,
+  ) {}
+
+  /** Point i, whose value is finite. */
+  finite(i: number): void {
+    const v = this.y[i];
+    this.nFinite++;
+    if (this.first < 0) this.first = i;
+    this.last = i;
+    if (this.lo < 0 || v < this.y[this.lo]) this.lo = i;
+    if (this.hi < 0 || v > this.y[this.hi]) this.hi = i;
+  }
+
+  /** Point i, whose value is NaN or ±Infinity. */
+  nonFinite(i: number): void {
+    if (this.firstNonFinite < 0) this.firstNonFinite = i;
+  }
+
+  facts(): SeriesFacts {
+    const { x, y } = this;
+    const n = y.length;
+    const at = (i: number): Point => (i < 0 ? { x: Number.NaN, value: Number.NaN } : { x: x[i], value: y[i] });
+    const bad = this.firstNonFinite;
+    return {
+      n,
+      nFinite: this.nFinite,
+      nonFinite: { count: n - this.nFinite, ...(bad >= 0 ? { first: { x: x[bad], value: String(y[bad]) } } : {}) },
+      span: n ? [x[0], x[n - 1]] : [Number.NaN, Number.NaN],
+      first: at(this.first),
+      last: at(this.last),
+      min: at(this.lo),
+      max: at(this.hi),
+    };
+  }
 }
 
 /** Change-point segments of the curve, labelled and merged where neighbours agree. */

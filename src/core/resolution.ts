@@ -16,7 +16,7 @@
  */
 import { mad } from './stats/robust.js';
 import { rollingMedianFast } from './stats/fast-median.js';
-import { factsOf } from './profile.js';
+import { FactsScan } from './profile.js';
 import type { Run, Series, SeriesFacts } from './types.js';
 
 /** Series with more points than this are analysed on a sample of about this many. */
@@ -94,13 +94,8 @@ function walk(x: Float64Array, y: Float64Array, k: number): { events: number[]; 
   const buckets = Math.ceil(n / k);
   const tops = new Int32Array(buckets).fill(-1);
   const events: number[] = [];
+  const scan = new FactsScan(x, y);
   let stretches = 0;
-  let nFinite = 0;
-  let firstNonFinite = -1;
-  let first = -1;
-  let last = -1;
-  let lo = -1;
-  let hi = -1;
   let positive = true;
   for (let b = 0; b < buckets; b++) {
     const to = Math.min(n, (b + 1) * k);
@@ -108,7 +103,7 @@ function walk(x: Float64Array, y: Float64Array, k: number): { events: number[]; 
     for (let i = b * k; i < to; i++) {
       const v = y[i];
       if (!Number.isFinite(v)) {
-        if (firstNonFinite < 0) firstNonFinite = i;
+        scan.nonFinite(i);
         if (i === 0) events.push(0);
         else if (Number.isFinite(y[i - 1]) && stretches < MAX_NON_FINITE_EDGES) {
           events.push(i - 1, i);
@@ -117,19 +112,15 @@ function walk(x: Float64Array, y: Float64Array, k: number): { events: number[]; 
         continue;
       }
       if (i > 0 && !Number.isFinite(y[i - 1]) && stretches <= MAX_NON_FINITE_EDGES) events.push(i - 1, i);
-      nFinite++;
-      if (first < 0) first = i;
-      last = i;
+      scan.finite(i);
       if (!(v > 0)) positive = false;
       if (top < 0 || v > y[top]) top = i;
-      if (lo < 0 || v < y[lo]) lo = i;
     }
     tops[b] = top;
-    if (top >= 0 && (hi < 0 || y[top] > y[hi])) hi = top;
   }
-  if (lo >= 0) events.push(lo, hi);
+  if (scan.lo >= 0) events.push(scan.lo, scan.hi);
   if (positive) events.push(...spikeCandidates(y, k, tops));
-  return { events, facts: factsOf(x, y, { nFinite, firstNonFinite, first, last, lo, hi }) };
+  return { events, facts: scan.facts() };
 }
 
 /**

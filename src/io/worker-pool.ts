@@ -42,7 +42,8 @@ const MIN_POINTS = 500_000;
 
 /** Points the analysis will look at: a long series only on its sample (src/core/resolution.ts). */
 function totalPoints(runs: readonly Run[], options: AnalyzeOptions): number {
-  const cap = options.includeData || !(options.maxPoints ?? MAX_ANALYSIS_POINTS) ? Infinity : (options.maxPoints ?? MAX_ANALYSIS_POINTS);
+  const maxPoints = options.maxPoints ?? MAX_ANALYSIS_POINTS;
+  const cap = options.includeData || maxPoints === 0 ? Infinity : maxPoints;
   let n = 0;
   for (const run of runs) for (const s of run.series) n += Math.min(s.x.length, cap);
   return n;
