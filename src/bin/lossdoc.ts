@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import './young-generation.js';
-import { readFileSync } from 'node:fs';
 import { run } from '../cli/run.js';
+import { readStandardInput } from '../io/read-stream.js';
 
 // A crash outside run() still gets a short banner and exit code 2, never a later 0/1.
 const fatal = (error: unknown) => {
@@ -15,12 +15,18 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') fatal(error);
 });
 
+let stdinOpened = false;
 process.exitCode = await run(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readStdin: () => readFileSync(0),
+  readStdin: () => {
+    stdinOpened = true;
+    return readStandardInput(process.stdin);
+  },
   env: process.env,
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   stderrIsTTY: Boolean(process.stderr.isTTY),
   cwd: process.cwd(),
 });
+// Standard input left unread (an error came first) must not keep the process waiting for its writer.
+if (stdinOpened) process.stdin.destroy();

@@ -7,7 +7,7 @@ import { compareRuns, pairRuns, REGRESSION_IDS, sortFindings, type AnalyzedRun }
 import { getExitCode } from '../core/exit-code.js';
 import type { Report } from '../core/report-schema.js';
 import type { Run } from '../core/types.js';
-import { InputError, UsageError, type LossdocError } from '../errors.js';
+import { InputError, LossdocError, UsageError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
 import { plainText } from '../formatters/plain-text.js';
 import { readInputs } from '../io/read-inputs.js';
@@ -68,9 +68,21 @@ interface Loaded {
 }
 
 async function load(paths: string[], options: AnalyzeOptions, io: CliIo, scan: ReturnType<typeof scanOptions>): Promise<Loaded> {
-  const read = readInputs(paths, io.readStdin, scan);
+  // Standard input is read as a stream before the (synchronous) reading of files.
+  let stdin: (() => Uint8Array) | undefined;
+  const stdinErrors: LossdocError[] = [];
+  if (paths.includes('-')) {
+    try {
+      const bytes = await io.readStdin();
+      stdin = () => bytes;
+    } catch (error) {
+      if (!(error instanceof LossdocError)) throw error;
+      stdinErrors.push(error);
+    }
+  }
+  const read = readInputs(stdinErrors.length ? paths.filter((p) => p !== '-') : paths, stdin, scan);
   const loaded = loadRuns(read.inputs, options);
-  const errors = [...read.errors, ...loaded.errors];
+  const errors = [...stdinErrors, ...read.errors, ...loaded.errors];
   const runs = loaded.runs;
   // Sweeps are analyzed on every core (worker-pool.ts); the Report is the same as analyzeRuns'.
   const report = parallelWorthIt(runs, options)

@@ -16,8 +16,8 @@ import { WATCH_DEFAULTS, watchCommand, type WatchFlags } from './watch.js';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Whole standard input (only read when `-` is given). */
-  readStdin: () => Uint8Array;
+  /** Whole standard input, gzip undone (only read when `-` is given); rejects with a LossdocError. */
+  readStdin: () => Promise<Uint8Array>;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
   /** Standard error is a terminal: progress lines are shown there (default: not). */

@@ -3,9 +3,9 @@
  * only place that touches the file system, and it never writes to the user's files.
  */
 import { basename, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { InputError, LossdocError } from '../errors.js';
 import type { LogInput } from '../api.js';
+import { gunzipCapped, isGzip } from './gzip.js';
 import { openStreamingInput, STREAM_MIN_BYTES, unreadable } from './read-chunks.js';
 import { nodeFs, selectLogFiles, type FoundFile, type ScanFs, type ScanOptions } from './scan.js';
 
@@ -22,19 +22,6 @@ export interface ReadResult {
 export interface ReadOptions extends ScanOptions {
   /** The file system (tests wrap it); default node:fs. */
   fs?: ScanFs;
-}
-
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** Undo gzip, or fail with an InputError naming the input. */
-function gunzip(bytes: Uint8Array, name: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch {
-    throw new InputError(name, 'is not a valid gzip file', { code: 'bad-gzip' });
-  }
 }
 
 /**
@@ -63,7 +50,7 @@ export function readLogFile(path: string, fs: ScanFs = nodeFs): LogInput {
   } catch (error) {
     throw unreadable(path, error);
   }
-  if (isGzip(bytes)) return { name: path.replace(/\.gz$/i, ''), bytes: gunzip(bytes, path) };
+  if (isGzip(bytes)) return { name: path.replace(/\.gz$/i, ''), bytes: gunzipCapped(bytes, path) };
   return { name: path, bytes };
 }
 
@@ -159,7 +146,7 @@ export function readInputs(paths: readonly string[], stdin?: () => Uint8Array, o
         } catch (error) {
           throw new InputError('-', `standard input cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { code: 'unreadable' });
         }
-        inputs.push({ name: '-', bytes: isGzip(bytes) ? gunzip(bytes, '-') : bytes });
+        inputs.push({ name: '-', bytes: isGzip(bytes) ? gunzipCapped(bytes, '-') : bytes });
         continue;
       }
       let isDir = false;

@@ -4,10 +4,10 @@
  * as a checkpoint, weights, media or an archive. The file system is passed in (tests wrap it).
  */
 import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { InputError, type LossdocError } from '../errors.js';
 import { detectFormat } from '../parsers/index.js';
 import { PathFilter } from './glob.js';
+import { gunzipCapped, isGzip } from './gzip.js';
 import { classifyFileName, isMlflowRunListing, isRoleDir, isSkippedDir, type NameClass } from './names.js';
 
 /** Options of a directory scan (`--max-depth`, `--include`, `--exclude`). */
@@ -259,10 +259,6 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
   return { files, warnings };
 }
 
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
 export interface SelectedFile extends FoundFile {
   /** The whole file, gzip undone (only when `read` was asked for, and not for a non-gzip file of at least `streamMinBytes`). */
   bytes?: Uint8Array;
@@ -298,7 +294,7 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
       }
       const gz = /\.gz$/i.test(f.rel);
       let head = gz ? fs.readFile(f.path) : fs.readHead(f.path, Math.min(f.size, HEAD_BYTES));
-      if (gz && isGzip(head)) head = gunzipSync(head);
+      if (gz && isGzip(head)) head = gunzipCapped(head, f.path);
       const name = gz ? f.path.replace(/\.gz$/i, '') : f.path;
       const found = detectFormat({ name, bytes: head.subarray(0, HEAD_BYTES) });
       const ok = found !== undefined && (f.cls === 'log' || found.format === 'tfevents' || found.score >= SNIFF_MIN_SCORE);
@@ -309,7 +305,7 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
       if (!read || (!gz && f.size >= streamMinBytes)) out.push(f);
       else out.push({ ...f, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
     } catch (error) {
-      warnings.push(new InputError(f.path, `cannot be read (${errCode(error)}); skipped`, { code: 'unreadable' }));
+      warnings.push(error instanceof InputError ? error : new InputError(f.path, `cannot be read (${errCode(error)}); skipped`, { code: 'unreadable' }));
     }
   }
   return { files: out, unrecognised, warnings };
