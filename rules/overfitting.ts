@@ -13,8 +13,8 @@ export default defineRule({
       zh: '结论规则：验证（或测试）损失达到最佳值后持平或回升，而训练损失继续下降或保持在低位——模型在以牺牲新数据表现为代价拟合训练集。给出最佳的轮次/步数，便于恢复该检查点。',
     },
     message: {
-      en: '{{heldOut}} bottomed at {{best}} at {{axis}} {{bestX}} and {{after}} since (now {{heldOutEnd}}), while {{train}} {{trainMove}}.',
-      zh: '{{heldOut}} 在 {{axis}} {{bestX}} 达到最低 {{best}}，此后{{after}}（当前 {{heldOutEnd}}），而 {{train}} {{trainMove}}。',
+      en: '{{heldOut}} bottomed at {{best}} at {{axis}} {{bestX}}{{after}}, while {{train}} {{trainMove}}.',
+      zh: '{{heldOut}} 在 {{axis}} {{bestX}} 达到最低 {{best}}{{after}}，而 {{train}} {{trainMove}}。',
     },
     causes: [
       { id: 'memorising', seed: '§V', text: { en: 'The model memorises the training set instead of the pattern', zh: '模型在记忆训练集，而不是学习规律' } },
@@ -36,13 +36,21 @@ export default defineRule({
     const h = ctx.heldOut;
     const t = ctx.train;
     const rising = ctx.verdict.heldOut === 'rising';
-    const after = rising
-      ? lang === 'zh'
-        ? `回升了 ${pct(h.relRiseSinceMin)}`
-        : `has risen ${pct(h.relRiseSinceMin)}`
-      : lang === 'zh'
-        ? '没有再改善'
-        : 'has not improved';
+    // The percentage is computed from the two numbers the sentence quotes: the best point and the
+    // recent level (median of the last tenth of the evaluations, said as such).
+    const riseFromBest = (h.endLevel - h.min.value) / (Math.abs(h.min.value) || 1);
+    const after =
+      ctx.verdict.reason === 'held-out-never-improved'
+        ? lang === 'zh'
+          ? `，此后从未改善，最近约为 ${num(h.endLevel)}，是训练损失的 ${num(h.endLevel / (t?.endLevel || 1))} 倍`
+          : `, never improved after that and sits at about ${num(h.endLevel)}, ${num(h.endLevel / (t?.endLevel || 1))}× the training loss`
+        : rising
+          ? lang === 'zh'
+            ? `，此后回升了 ${pct(riseFromBest)}（最近的中位数 ${num(h.endLevel)}）`
+            : ` and has risen ${pct(riseFromBest)} since (recent median ${num(h.endLevel)})`
+          : lang === 'zh'
+            ? `，此后没有再改善（最近的中位数 ${num(h.endLevel)}）`
+            : ` and has not improved since (recent median ${num(h.endLevel)})`;
     const trainMove = !t
       ? lang === 'zh'
         ? '（日志中没有训练损失）'
@@ -77,7 +85,7 @@ export default defineRule({
       range: { from: h.min.x, to: h.last.x, axis: h.axis },
       best: { x: h.min.x, axis: h.axis, value: h.min.value, series: h.name },
       // A held-out loss that only stopped improving is the onset, not yet a failure.
-      ...(rising ? {} : { severity: 'info' as const }),
+      ...(rising || ctx.verdict.reason === 'held-out-never-improved' ? {} : { severity: 'info' as const }),
     };
   },
 });

@@ -4,7 +4,7 @@ import type { Finding, Report, RunReport, SeriesReport, TrendReport } from './re
 import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
 import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
 import { sparkline } from './sparkline.js';
-import { decideVerdict, VERDICT_IDS } from './verdict.js';
+import { decideVerdict, reconcileVerdict, VERDICT_IDS } from './verdict.js';
 import { verdictTitles } from './verdict-text.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
@@ -38,7 +38,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
   const heldOutName = run.primary.val ?? run.primary.test;
   const gap =
     run.primary.train && heldOutName ? profileGap(byName.get(run.primary.train)!, byName.get(heldOutName)!) : undefined;
-  const verdict = decideVerdict({ train, val, test, gap });
+  let verdict = decideVerdict({ train, val, test, gap });
   const heldOut = verdict.heldOutRole === 'test' ? test : (val ?? test);
   const lr = run.series.find((s) => s.kind === 'lr');
 
@@ -56,13 +56,23 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
     ...(lr ? { lr } : {}),
   };
 
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    const configured = options.ruleSeverity?.[rule.meta.id];
-    if (configured === 'off') continue;
-    const detection = rule.check(ctx);
-    if (!detection) continue;
-    findings.push(toFinding(rule, detection, lang, configured));
+  const runRules = (context: RuleContext): Finding[] => {
+    const out: Finding[] = [];
+    for (const rule of rules) {
+      const configured = options.ruleSeverity?.[rule.meta.id];
+      if (configured === 'off') continue;
+      const detection = rule.check(context);
+      if (detection) out.push(toFinding(rule, detection, lang, configured));
+    }
+    return out;
+  };
+  let findings = runRules(ctx);
+  // Verdict and findings tell one story: a symptom that contradicts a healthy verdict overrides it,
+  // and the rules run again on the corrected verdict.
+  const corrected = reconcileVerdict(verdict, findings);
+  if (corrected) {
+    verdict = corrected;
+    findings = runRules({ ...ctx, verdict });
   }
   findings.sort(
     (a, b) =>

@@ -122,10 +122,18 @@ export function profileSeries(series: Series): SeriesProfile {
     improvement: (startLevel - endLevel) / (Math.abs(startLevel) || level),
     riseSinceMin: rise / coarseNoise,
     relRiseSinceMin: rise / (Math.abs(smoothMin) || level),
+    pointsAfterMin: pointsAfterLowest(pts.y),
     trend,
     tail,
     phases: phases(coarse, coarseNoise, level),
   };
+}
+
+/** Points after the lowest value (the last occurrence of it). */
+function pointsAfterLowest(y: Float64Array): number {
+  let at = -1;
+  for (let i = 0; i < y.length; i++) if (at < 0 || y[i] <= y[at]) at = i;
+  return at < 0 ? 0 : y.length - 1 - at;
 }
 
 /** Counts and edge points of a series, in one pass. */

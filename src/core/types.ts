@@ -157,6 +157,8 @@ export interface SeriesProfile extends SeriesFacts {
   riseSinceMin: number;
   /** (endLevel − min) ÷ |min|. */
   relRiseSinceMin: number;
+  /** Finite points logged after the lowest one (0: the last point is the lowest). */
+  pointsAfterMin: number;
   trend: Trend;
   tail: Trend;
   phases: Phase[];

@@ -3,6 +3,16 @@ import { analyzeRun } from '../../src/core/analyze.js';
 import { makeRun, steps } from '../helpers/curves.js';
 import { expectedVerdict, scenario, type HeldOutShape, type TrainShape } from '../helpers/scenarios.js';
 import { rules } from '../../rules/index.js';
+import type { Run } from '../../src/core/types.js';
+
+/** The held-out curve's lowest value is its last or next-to-last point (read from the data). */
+function lowestAtEnd(run: Run): boolean {
+  const val = run.series.find((s) => s.name === run.primary.val);
+  if (!val) return false;
+  const y = Array.from(val.y).filter(Number.isFinite);
+  const lowest = Math.min(...y);
+  return y.lastIndexOf(lowest) >= y.length - 2;
+}
 
 const trains: TrainShape[] = ['falling', 'flat', 'rising', 'never'];
 const heldOuts: HeldOutShape[] = ['falling', 'flat', 'rising', 'none'];
@@ -17,7 +27,10 @@ describe('verdict table: every train × held-out combination', () => {
             for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
               const run = scenario({ train, heldOut, model, logging, seed, irregular: seed % 2 === 0 });
               const report = analyzeRun(run, rules);
-              expect(report.verdict.id, `seed ${seed}: ${report.verdict.reason}`).toBe(expected);
+              // A flat held-out curve whose noise happens to put its lowest point at the last or
+              // next-to-last evaluation is, by the documented rule, still improving: never overfitting.
+              const want = expected === 'overfitting' && heldOut === 'flat' && lowestAtEnd(run) ? 'still-learning' : expected;
+              expect(report.verdict.id, `seed ${seed}: ${report.verdict.reason}`).toBe(want);
             }
           });
         }
