@@ -184,8 +184,12 @@ function reading(found: AtChance, lang: 'en' | 'zh'): string {
     : `that is ln(${classes}) = ${lnC}, the loss of a uniform guess over ${classes} classes${why}`;
 }
 
-/** An accuracy series is named acc/accuracy (top-k excluded: its chance rate is k/C). */
-const ACCURACY_NAME = /(^|[^a-z])acc(uracy)?([^a-z]|$)/i;
+/**
+ * The task's accuracy: named acc/accuracy with at most a split word (`val_acc`, `eval_accuracy`,
+ * `train/acc`). A qualified one (`val_domain_acc`, `top5_acc`) belongs to another head or has
+ * another chance rate: an adversarial domain classifier sits at 1/2 on purpose.
+ */
+const ACCURACY_NAME = /^((train|training|val|valid|validation|eval|test)[/_.\- ]*)?acc(uracy)?([/_.\- ]*(train|val|valid|eval|test|epoch|step))?$/i;
 const TOP_K = /top[-_ ]?[2-9]/i;
 
 interface Accuracy {

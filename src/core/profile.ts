@@ -30,7 +30,10 @@ export function classifyTrend(points: XY, scale: number, minEffect = MIN_EFFECT)
   // The change must also stand out from the wander around the trend line: with few,
   // autocorrelated points a significant-looking slope can be one slow excursion.
   const residuals = Float64Array.from(pts.y, (v, i) => v - (intercept + slope * pts.x[i]));
-  const wander = 1.4826 * mad(residuals);
+  // Wander is the slow part of the residuals: point-to-point scatter (minibatch noise) averages
+  // out over the window, a slow excursion does not. A rolling median keeps the second only.
+  const slow = n >= 30 ? rollingMedian(residuals, Math.max(3, Math.round(n / 10)) | 1) : residuals;
+  const wander = 1.4826 * mad(slow);
   const clear = Math.abs(change) >= 1.5 * wander;
   let direction: Direction = 'flat';
   if (mk.p < ALPHA && clear && relChange <= -minEffect && mk.tau < 0) direction = 'falling';

@@ -66,8 +66,19 @@ export function isUnbounded(p: SeriesProfile): boolean {
   );
 }
 
+/**
+ * Blew up within the first logs and never came back: the first value is well below where the curve
+ * sustains itself afterwards (its sustained best ≥ 1.3× and its end ≥ 1.5× the first value). The
+ * start level and the sustained best are both taken after the blow-up, so only the first point shows it.
+ */
+function blewUpAtStart(p: SeriesProfile): boolean {
+  const first = p.first.value;
+  return first > 0 && p.bestLevel >= 1.3 * first && p.endLevel >= 1.5 * first && p.min.value >= 0.9 * first;
+}
+
 function trainState(p: SeriesProfile): CurveState {
   if (isBroken(p)) return 'broken';
+  if (blewUpAtStart(p)) return 'rising';
   const risingTail = p.tail.direction === 'rising' || p.trend.direction === 'rising';
   if (risingTail && p.relRiseSinceMin >= 0.2 && p.riseSinceMin >= 3) return 'rising';
   // Jumped up and stayed there: the tail is flat, but far above the sustained best.
