@@ -127,15 +127,13 @@ function fellClearly(p: SeriesProfile): boolean {
 
 /**
  * The held-out curve never improved (no 5% gain, no falling trend) while sitting far above the
- * training curve (≥ 3× its level): the model does not generalise, whatever the noise hides.
+ * training curve (≥ 3× its level) or drifting away from it: the model does not generalise,
+ * whatever the noise hides.
  */
-function neverGeneralised(train: SeriesProfile, heldOut: SeriesProfile): boolean {
-  return (
-    heldOut.improvement < MIN_IMPROVEMENT &&
-    heldOut.trend.direction !== 'falling' &&
-    train.endLevel > 0 &&
-    heldOut.endLevel >= 3 * train.endLevel
-  );
+function neverGeneralised(train: SeriesProfile, heldOut: SeriesProfile, gap: GapProfile | undefined): boolean {
+  if (heldOut.improvement >= MIN_IMPROVEMENT || heldOut.trend.direction === 'falling') return false;
+  // Far above training, or the gap to it widening significantly over the run (§C2 from the start).
+  return (train.endLevel > 0 && heldOut.endLevel >= 3 * train.endLevel) || gap?.trend.direction === 'rising';
 }
 
 /** True when the held-out curve stopped improving some time before the end. */
@@ -245,7 +243,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   if (h === 'falling' && heldOutProfile.tail.relChange <= -0.1 && fellClearly(heldOutProfile)) {
     return { id: 'data-problem', train: t, heldOut: h, ...withRole, seedRow: 'C3', confidence: both, reason: 'held-out-falling' };
   }
-  if (h === 'flat' && neverGeneralised(train, heldOutProfile)) {
+  if (h === 'flat' && neverGeneralised(train, heldOutProfile, input.gap)) {
     return { id: 'overfitting', train: t, heldOut: h, ...withRole, confidence: Math.max(0.6, heldOutProfile.trend.confidence), reason: 'held-out-never-improved' };
   }
   return { id: 'converged', train: t, heldOut: h, ...withRole, seedRow: 'C4', confidence: both, reason: 'both-flat' };
