@@ -68,3 +68,18 @@ describe('insufficient data', () => {
     expect(report.findings[0].message).toContain('accuracy');
   });
 });
+
+describe('verdict reconciled with the symptoms', () => {
+  it('a plateau that swings ±20% between epochs is not "converged": not-learning, because of the oscillation', () => {
+    const n = 40;
+    const x = Float64Array.from({ length: n }, (_, i) => i + 1);
+    // Falls for a quarter of the run, then swings around 0.8 (deterministic, non-periodic signs).
+    const signs = [1, -1, -1, 1, -1, 1, 1, -1, 1, -1, -1, 1, 1, -1, 1, -1, 1, 1, -1, -1, 1, -1, 1, -1, 1, -1, -1, 1, -1, 1];
+    const y = Float64Array.from(x, (_, i) => (i < 10 ? 2 - 0.12 * i : 0.8 * (1 + 0.2 * signs[(i - 10) % signs.length] * (0.7 + 0.3 * ((i * 7) % 5) / 4))));
+    const report = analyzeRun(makeRun([{ name: 'loss', x, y }], { axis: 'epoch' }), rules);
+    expect(report.verdict.id).toBe('not-learning');
+    expect(report.verdict.reason).toBe('train-oscillating');
+    expect(report.findings.map((f) => f.id)).toContain('oscillation');
+    expect(report.findings.find((f) => f.id === 'not-learning')!.message).toContain('stopped making progress');
+  });
+});
