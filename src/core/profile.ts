@@ -224,24 +224,44 @@ function phases(points: XY, noise: number, level: number): Phase[] {
 }
 
 /**
- * The generalization gap val − train at the val points inside the train range, with train
- * smoothed (bucket medians) so its minibatch noise does not leak into the gap.
+ * The generalization gap val − train at the val points inside the train range. Each evaluation is
+ * compared with the training loss averaged over the interval since the previous evaluation (what
+ * the model saw meanwhile), not with a single point of a noisy or periodic per-step curve; an
+ * interval with no training point falls back to the train curve interpolated at the evaluation.
  */
 export function profileGap(train: Series, val: Series): GapProfile | undefined {
-  const t = decimate(finitePoints(train.x, train.y), MAX_STAT_POINTS);
+  const t = finitePoints(train.x, train.y);
   const v = finitePoints(val.x, val.y);
   if (t.x.length < 2 || v.x.length < 2) return undefined;
+  const coarse = decimate(t, MAX_STAT_POINTS);
   const lo = t.x[0];
   const hi = t.x[t.x.length - 1];
   const gx: number[] = [];
   const gy: number[] = [];
+  let lastVal = Number.NaN;
+  let lastTrain = Number.NaN;
+  let j = 0;
+  let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < v.x.length; i++) {
-    if (v.x[i] < lo || v.x[i] > hi) continue;
-    gx.push(v.x[i]);
-    gy.push(v.y[i] - interpolate(t, v.x[i]));
+    const at = v.x[i];
+    if (at < lo || at > hi) continue;
+    // Train points in (previous evaluation, this one]; the first evaluation takes those up to it.
+    while (j < t.x.length && t.x[j] <= previous) j++;
+    let sum = 0;
+    let count = 0;
+    for (let k = j; k < t.x.length && t.x[k] <= at; k++) {
+      sum += t.y[k];
+      count++;
+    }
+    const trainHere = count > 0 ? sum / count : interpolate(coarse, at);
+    previous = at;
+    gx.push(at);
+    gy.push(v.y[i] - trainHere);
+    lastVal = v.y[i];
+    lastTrain = trainHere;
   }
   if (gx.length < 2) return undefined;
-  const trainLevel = typicalLevel(t.y);
+  const trainLevel = typicalLevel(coarse.y);
   const gap = { x: Float64Array.from(gx), y: Float64Array.from(gy) };
   const k = Math.min(3, gy.length);
   return {
@@ -252,5 +272,6 @@ export function profileGap(train: Series, val: Series): GapProfile | undefined {
     valBelowShare: gy.filter((g) => g < 0).length / gy.length,
     trend: classifyTrend(gap, trainLevel),
     n: gy.length,
+    last: { x: gx[gx.length - 1], val: lastVal, trainMean: lastTrain },
   };
 }

@@ -170,8 +170,10 @@ export interface GapProfile {
   /** val − train at the start and end of the common x range, relative to the train level. */
   startRel: number;
   endRel: number;
-  /** Share of common points where val < train. */
+  /** Share of evaluations where val < the training mean since the previous evaluation. */
   valBelowShare: number;
+  /** The last evaluation: its value and the training mean over the interval that led to it. */
+  last: { x: number; val: number; trainMean: number };
   trend: Trend;
   n: number;
 }
