@@ -114,6 +114,34 @@ export interface EpochGrid {
   inferred?: boolean;
 }
 
+/**
+ * A curve on m uniform x cells: the mean of the points in each cell (which also averages away
+ * anything faster than a cell, so a per-step zig-zag cannot alias into a slow false period), and
+ * linear interpolation for cells no point falls in.
+ */
+function resampleUniform(x: Float64Array, v: Float64Array, m: number): Float64Array {
+  const n = v.length;
+  const x0 = x[0];
+  const dx = (x[n - 1] - x0) / (m - 1);
+  const sum = new Float64Array(m);
+  const count = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    const k = Math.min(m - 1, Math.max(0, Math.round((x[i] - x0) / dx)));
+    sum[k] += v[i];
+    count[k]++;
+  }
+  const u = new Float64Array(m);
+  let prev = -1;
+  for (let k = 0; k < m; k++) {
+    if (count[k] === 0) continue;
+    u[k] = sum[k] / count[k];
+    // Fill the empty cells since the previous filled one.
+    for (let e = prev + 1; e < k; e++) u[e] = prev < 0 ? u[k] : u[prev] + ((e - prev) / (k - prev)) * (u[k] - u[prev]);
+    prev = k;
+  }
+  return u;
+}
+
 /** Points of the uniform grid the period search resamples a curve onto (keeps it O(n + m·m/3)). */
 const PERIOD_GRID_POINTS = 1024;
 
@@ -132,14 +160,7 @@ export function inferPeriodGrid(x: Float64Array, v: Float64Array): EpochGrid | u
   const x0 = x[0];
   const dx = (x[n - 1] - x0) / (m - 1);
   if (!(dx > 0)) return undefined;
-  // Linear resampling (two pointers).
-  const u = new Float64Array(m);
-  for (let k = 0, j = 0; k < m; k++) {
-    const at = x0 + k * dx;
-    while (j + 1 < n - 1 && x[j + 1] < at) j++;
-    const t = x[j + 1] > x[j] ? (at - x[j]) / (x[j + 1] - x[j]) : 0;
-    u[k] = v[j] + Math.min(1, Math.max(0, t)) * (v[j + 1] - v[j]);
-  }
+  const u = resampleUniform(x, v, m);
   const level = rollingLevel(u, Math.max(5, Math.round(m / 4)) | 1);
   for (let k = 0; k < m; k++) u[k] -= level[k];
   const minLag = Math.max(2, Math.ceil((MIN_POINTS_PER_EPOCH * m) / n));
