@@ -46,6 +46,19 @@ export function classifyTrend(points: XY, scale: number, minEffect = MIN_EFFECT)
   return { direction, p: mk.p, tau: mk.tau, slope, relChange, confidence, from, to, n };
 }
 
+/** Smallest effect a clean curve's tail may show and still count as moving (2%). */
+export const MIN_CLEAN_EFFECT = 0.02;
+
+/**
+ * The effect size a tail must show to count as falling or rising: 5% of its level, lowered to 2%
+ * for a clean curve (point noise under 1% of the level): a steady 3% fall that stands 6+ noise
+ * units clear of the scatter is still learning, not a plateau.
+ */
+export function cleanEffect(relNoise: number): number {
+  if (!Number.isFinite(relNoise)) return MIN_EFFECT;
+  return Math.min(MIN_EFFECT, Math.max(MIN_CLEAN_EFFECT, 5 * relNoise));
+}
+
 /** Typical size of a curve's values, never zero (falls back to spread, then 1). */
 export function typicalLevel(y: ArrayLike<number>): number {
   const abs = new Float64Array(y.length);
@@ -100,7 +113,8 @@ export function profileSeries(series: Series): SeriesProfile {
 
   const trend = classifyTrend(pts, level);
   const tailPts = tailWindow(pts);
-  const tail = classifyTrend(tailPts, typicalLevel(tailPts.y));
+  const tailLevel = typicalLevel(tailPts.y);
+  const tail = classifyTrend(tailPts, tailLevel, cleanEffect(robustNoise(tailPts.y) / tailLevel));
   const endSmooth = smooth.length ? smooth[smooth.length - 1] : endLevel;
   const rise = Math.max(0, Math.min(endLevel, endSmooth) - smoothMin);
 
