@@ -63,6 +63,12 @@ describeCorpus('failure classes on real logs', () => {
     expect(only('plain_text/ShahariarRabby__Attention-Based-Ocr__aocr.log').verdict.id).toBe('still-learning');
   });
 
+  it('a steady slow decline on a clean curve is still learning, not a plateau', () => {
+    // Val loss falls 5.32 → 3.75 with steps at the LR drops; the train export falls ~4% over its last third.
+    expect(named('tb_export_csv', 'Brunogomes97__Imdb__run-.').verdict.id).toBe('still-learning');
+    expect(named('wandb_export_csv/Junyoungpark__snet-analysis__wandb_export.csv', 'misunderstood-river-34').verdict.id).toBe('still-learning');
+  });
+
   it('a held-out loss that never improved while training kept pulling away is overfitting, not converged', () => {
     // val_loss 0.324–0.339 for the whole run (minimum at epoch 6) while train falls 0.34 → ~0.18.
     const r = only('lightning_csv/CooperBigFoot__CAMELS-CH__version_17.csv');
