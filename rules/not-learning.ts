@@ -87,7 +87,7 @@ export default defineRule({
         improvement: pct(-t.improvement),
         state,
         chance,
-        ...lrData(ctx, t.last.x),
+        ...lrData(ctx, t.last.x, 'peak'),
       },
       evidence: { improvement: t.improvement, trend: t.trend, relNoise: t.relNoise, chanceClasses: atChance, lr },
       series: [t.name],

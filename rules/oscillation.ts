@@ -250,7 +250,7 @@ function largeSwingFinding(ctx: RuleContext, series: Series, lang: Lang): Detect
         lang === 'zh'
           ? `相邻两轮之间典型变化 ±${pct(rel(big.swing))}，${pct(big.turns)} 的轮次改变方向，而这一段的净变化只有 ${pct(rel(big.net))}`
           : `a typical change of ±${pct(rel(big.swing))} from one epoch to the next, the direction turning at ${pct(big.turns)} of epochs, while the net change over that stretch is ${pct(rel(big.net))}`,
-      ...lrData(ctx, big.toX),
+      ...lrData(ctx, big.toX, 'peak'),
     },
     evidence: {
       test: 'large-swings',
@@ -332,7 +332,7 @@ export default defineRule({
           lang === 'zh'
             ? `相邻变化交替出现（滞后 1 自相关 ${r1}），摆动约 ±${amplitude}，而这一段的净变化只有 ${progress}`
             : `consecutive changes alternate (lag-1 autocorrelation ${r1}), swinging about ±${amplitude} while the net change over that stretch is ${progress}`,
-        ...lrData(ctx, z.to),
+        ...lrData(ctx, z.to, 'peak'),
       },
       evidence: {
         test: 'zig-zag',

@@ -1,4 +1,5 @@
 /** Small helpers shared by the rule modules in rules/. Pure. */
+import { xLabel } from '../number-format.js';
 import type { Series, SeriesProfile } from '../types.js';
 import type { CauseDef, RuleContext } from './define-rule.js';
 
@@ -15,10 +16,8 @@ export function pct(v: number): string {
   return `${Number((v * 100).toPrecision(3))}%`;
 }
 
-/** `12` for integral x, otherwise 4 significant digits. */
-export function xval(v: number): string {
-  return Number.isInteger(v) ? String(v) : num(v);
-}
+/** An x value: whole numbers with thousands separators, fractional epochs to 4 significant digits. */
+export const xval = (v: number): string => xLabel(v);
 
 /** The learning rate in force at x (last logged value at or before x). */
 export function lrAt(lr: Series | undefined, x: number): number | undefined {
@@ -28,14 +27,32 @@ export function lrAt(lr: Series | undefined, x: number): number | undefined {
   return found ?? (Number.isFinite(lr.y[0]) ? lr.y[0] : undefined);
 }
 
-/** Template data about the learning rate at x: `lr`, `lrLow` (÷10) and `lrText`. */
-export function lrData(ctx: RuleContext, x: number): Record<string, string> {
-  const value = lrAt(ctx.lr, x);
-  if (value === undefined || value <= 0) {
-    const lang = ctx.options.lang ?? 'en';
-    return { lr: lang === 'zh' ? '当前学习率' : 'the current learning rate', lrLow: lang === 'zh' ? '其 1/10' : 'a tenth of it', lrHigh: lang === 'zh' ? '其 3 倍' : '3× it' };
+/** The highest learning rate logged at or before x (the whole series when none is): the one a blow-up or a swing answers to. */
+export function lrPeakUpTo(lr: Series | undefined, x: number): number | undefined {
+  if (!lr || lr.x.length === 0) return undefined;
+  let peak: number | undefined;
+  for (let i = 0; i < lr.x.length && (lr.x[i] <= x || peak === undefined); i++) {
+    if (Number.isFinite(lr.y[i]) && (peak === undefined || lr.y[i] > peak)) peak = lr.y[i];
   }
-  return { lr: num(value), lrLow: num(value / 10), lrHigh: num(value * 3) };
+  return peak;
+}
+
+/**
+ * Template data about the learning rate: `lr`, `lrLow` (÷10) and `lrHigh` (×10: advice moves by
+ * factors of 10). `at`: the LR in force at x (a plateau's best epoch, the end of a run still
+ * learning); `peak`: the highest LR up to x (divergence, spikes, oscillation: a decayed tail would
+ * advise lowering what the schedule already lowered).
+ */
+export function lrData(ctx: RuleContext, x: number, mode: 'at' | 'peak' = 'at'): Record<string, string> {
+  const value = mode === 'peak' ? lrPeakUpTo(ctx.lr, x) : lrAt(ctx.lr, x);
+  const lang = ctx.options.lang ?? 'en';
+  if (value === undefined || value <= 0) {
+    return { lr: lang === 'zh' ? '当前学习率' : 'the current learning rate', lrLow: lang === 'zh' ? '其 1/10' : 'a tenth of it', lrHigh: lang === 'zh' ? '其 10 倍' : '10× it' };
+  }
+  const peakNote = mode === 'peak' && lrAt(ctx.lr, x) !== value ? (lang === 'zh' ? '（峰值）' : ' (its peak)') : '';
+  // One number style for the three: exponents for all when the smallest needs one.
+  const style = value / 10 < 1e-3 ? (v: number) => v.toExponential(2) : num;
+  return { lr: `${style(value)}${peakNote}`, lrLow: style(value / 10), lrHigh: style(value * 10) };
 }
 
 /** Common template data of one profiled series. */
