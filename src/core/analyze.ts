@@ -5,6 +5,7 @@ import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
 import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
 import { sparkline } from './sparkline.js';
 import { decideVerdict, reconcileVerdict, VERDICT_IDS } from './verdict.js';
+import { seriesDirection } from './metric-direction.js';
 import { verdictTitles } from './verdict-text.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
@@ -79,6 +80,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
       SEVERITY_WEIGHT[b.severity] * b.confidence - SEVERITY_WEIGHT[a.severity] * a.confidence || a.id.localeCompare(b.id),
   );
 
+  const primaryNames = new Set([run.primary.train, run.primary.val, run.primary.test].filter((n): n is string => n !== undefined));
   const primaryRole = new Map<string, 'train' | 'val' | 'test'>();
   for (const role of ['train', 'val', 'test'] as const) {
     const name = run.primary[role];
@@ -95,6 +97,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
       const report: SeriesReport = p
         ? seriesReport(p, primaryRole.get(s.name) ?? null)
         : emptySeriesReport(s.name, s.role, s.kind, s.resolution?.points ?? s.x.length, primaryRole.get(s.name) ?? null);
+      report.better = seriesDirection(s, primaryNames, options.metricDirections) ?? null;
       const sample = run.series[i];
       if (p && sample.resolution) report.sampling = { stride: sample.resolution.stride, analyzedPoints: sample.x.length };
       // The sample draws the same 24 buckets at a fraction of the cost.
@@ -230,6 +233,7 @@ function seriesReport(p: SeriesProfile, primary: 'train' | 'val' | 'test' | null
     role: p.role,
     kind: p.kind,
     primary,
+    better: null,
     points: p.n,
     sampling: null,
     sparkline: '',
@@ -269,6 +273,7 @@ function emptySeriesReport(
     role,
     kind,
     primary,
+    better: null,
     points,
     sampling: null,
     sparkline: '',

@@ -31,6 +31,7 @@ export const seriesSchema = z.object({
   role,
   kind,
   primary: z.enum(['train', 'val', 'test']).nullable().describe('the loss that stands for the run in this role'),
+  better: z.enum(['higher', 'lower']).nullable().describe('for a metric: which way it improves (from its name, or the config\'s metrics); null for losses, learning rates and unknown names'),
   components: z.array(z.string()).optional(),
   points: z.number().int(),
   sampling: z

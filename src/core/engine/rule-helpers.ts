@@ -1,5 +1,6 @@
 /** Small helpers shared by the rule modules in rules/. Pure. */
 import { xLabel } from '../number-format.js';
+import { seriesDirection, type Better } from '../metric-direction.js';
 import type { Series, SeriesProfile } from '../types.js';
 import type { CauseDef, RuleContext } from './define-rule.js';
 
@@ -86,4 +87,49 @@ export const TRAIN_NOT_FALLING_CAUSES: CauseDef[] = [
 export function plateauStart(p: SeriesProfile): number | undefined {
   const last = p.phases[p.phases.length - 1];
   return last && last.direction === 'flat' ? last.from : undefined;
+}
+
+/** A metric of the held-out split and which way it improves. */
+export interface SplitMetric {
+  p: SeriesProfile;
+  better: Better;
+  /** Best value and where. */
+  best: { x: number; value: number };
+  /** Moving toward better over the last third (significant trend), or at its best in the last tenth of the run and staying there. */
+  improving: boolean;
+  /** Moving toward worse over the last third, or past its best by more than 5% of it. */
+  worsening: boolean;
+}
+
+/** Accuracy-like metrics first, then the rest in log order: the one an expert would read first. */
+const METRIC_PRIORITY = /acc|f1|map|auc|ap\d|bleu|rouge|iou|dice|wer|cer/i;
+
+/** The metric logged for the same split as `loss` (val_accuracy beside val_loss, eval_wer beside eval_loss). */
+export function splitMetric(ctx: RuleContext, loss: SeriesProfile): SplitMetric | undefined {
+  const primaries = new Set([ctx.run.primary.train, ctx.run.primary.val, ctx.run.primary.test].filter((n): n is string => n !== undefined));
+  const candidates: Array<{ p: SeriesProfile; better: Better }> = [];
+  for (const p of ctx.profiles.values()) {
+    // Unprefixed metrics (mAP, AR@100) are what trainers evaluate on the held-out split.
+    const sameSplit = p.role === loss.role || (p.role === 'other' && loss.role !== 'train');
+    if (!sameSplit || p.name === loss.name || p.nFinite < 3) continue;
+    const better = seriesDirection(p, primaries, ctx.options.metricDirections);
+    if (better) candidates.push({ p, better });
+  }
+  if (candidates.length === 0) return undefined;
+  const chosen = candidates.find((c) => METRIC_PRIORITY.test(c.p.name)) ?? candidates[0];
+  const { p, better } = chosen;
+  const best = better === 'higher' ? p.max : p.min;
+  const span = p.span[1] - p.span[0] || 1;
+  const towardBetter = better === 'higher' ? 'rising' : 'falling';
+  const towardWorse = better === 'higher' ? 'falling' : 'rising';
+  const end = p.endLevel;
+  const pastBest = better === 'higher' ? (best.value - end) / (Math.abs(best.value) || 1) : (end - best.value) / (Math.abs(best.value) || 1);
+  return {
+    p,
+    better,
+    best: { x: best.x, value: best.value },
+    // At its best near the end only counts when the recent level is there too (not one lucky evaluation).
+    improving: p.tail.direction === towardBetter || ((best.x - p.span[0]) / span >= 0.9 && Math.abs(best.value - end) <= p.noise),
+    worsening: p.tail.direction === towardWorse || pastBest > 0.05,
+  };
 }
