@@ -1,0 +1,415 @@
+/**
+ * The protobuf records of a W&B transaction log, read in place (wandb_internal.proto; field
+ * numbers unchanged since SDK 0.10). Only what curves need is decoded:
+ *   Record        { num 1, history 2, summary 3, config 5, metric 12, run 17, exit 18, header 21 }
+ *   HistoryRecord { repeated item 1 { key 1, repeated nested_key 2, value_json 16 }, step 2 { num 1 } }
+ *   SummaryRecord { repeated update 1 (same item shape) }
+ *   ConfigRecord  { repeated update 1, repeated remove 2 (same item shape) }
+ *   RunRecord     { run_id 1, project 3, config 4, display_name 8 }
+ *   MetricRecord  { name 1, glob_name 2, step_metric 4 }
+ *   RunExitRecord { exit_code 1 }
+ * Every other record type (console output, system stats, files, artifacts, telemetry…) is skipped
+ * by its length without being looked at. Item names are interned by a hash of their bytes, and
+ * plain numbers are read straight from the bytes, so a scalar row allocates nothing. Pure.
+ */
+import { Wire, WireError } from '../protobuf-wire.js';
+import { HistoryTable, type HistoryColumn, type StepRule } from './history.js';
+import { walkLooseJson } from './loose-json.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+interface NameInfo {
+  bytes: Uint8Array;
+  name: string;
+  /** Go explodes dict values into leaves: the dict's name, for leaves of a nested_key of 2+ parts. */
+  parent?: string;
+  /** The `_type` leaf of an exploded dict (a histogram, an image…): its dict is not a curve. */
+  typeLeaf: boolean;
+  column?: HistoryColumn;
+}
+
+/** Where a run stands after the records read so far. */
+export interface RecordState {
+  id?: string;
+  displayName?: string;
+  project?: string;
+  producer?: string;
+  exitCode?: number;
+  /** Config items by key: their value_json text (later updates win, removes delete). */
+  config: Map<string, string>;
+  rules: StepRule[];
+  /** Numeric summary values by name (SummaryRecords applied in order). */
+  summary: Map<string, number>;
+  /** Records that were not valid protobuf. */
+  malformed: number;
+  firstMalformedOffset?: number;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class RecordDecoder {
+  readonly table = new HistoryTable();
+  readonly state: RecordState = { config: new Map(), rules: [], summary: new Map(), malformed: 0 };
+  private readonly wire = new Wire(EMPTY, new DataView(EMPTY.buffer));
+  private readonly names = new Map<number, NameInfo[]>();
+  /** Scratch for an item's name bytes (nested_key parts joined by `/`). */
+  private scratch = new Uint8Array(256);
+  // Items of the row being read (reused).
+  private rowNames: NameInfo[] = [];
+  private rowStart: number[] = [];
+  private rowEnd: number[] = [];
+
+  /** Decode one record payload (valid only during the call). */
+  record(payload: Uint8Array, offset: number): void {
+    const w = this.wire;
+    w.buf = payload;
+    w.pos = 0;
+    const end = payload.length;
+    try {
+      while (w.pos < end) {
+        const key = w.u32(end);
+        const field = key >>> 3;
+        const wt = key & 7;
+        if (wt !== 2 || !(field === 2 || field === 3 || field === 5 || field === 12 || field === 17 || field === 18 || field === 21)) {
+          w.skip(wt, end);
+          continue;
+        }
+        const len = w.len(end);
+        const start = w.pos;
+        const stop = start + len;
+        if (field === 2) this.history(start, stop);
+        else if (field === 3) this.items(start, stop, 1, (name, vs, ve) => this.summaryItem(name, vs, ve));
+        else if (field === 5) this.config(start, stop);
+        else if (field === 12) this.metric(start, stop);
+        else if (field === 17) this.run(start, stop);
+        else if (field === 18) this.exit(start, stop);
+        else this.header(start, stop);
+        w.pos = stop;
+      }
+    } catch (error) {
+      if (!(error instanceof WireError)) throw error;
+      this.state.malformed++;
+      this.state.firstMalformedOffset ??= offset;
+    }
+  }
+
+  private str(start: number, end: number): string {
+    return utf8.decode(this.wire.buf.subarray(start, end));
+  }
+
+  /** Visit the items (field `itemField`) of a History/Summary/Config message: name and value_json range. */
+  private items(start: number, end: number, itemField: number, visit: (name: NameInfo, vStart: number, vEnd: number) => void): void {
+    const w = this.wire;
+    w.pos = start;
+    while (w.pos < end) {
+      const key = w.u32(end);
+      if (key >>> 3 !== itemField || (key & 7) !== 2) {
+        w.skip(key & 7, end);
+        continue;
+      }
+      const len = w.len(end);
+      const itemEnd = w.pos + len;
+      this.item(w.pos, itemEnd, visit);
+      w.pos = itemEnd;
+    }
+  }
+
+  private item(start: number, end: number, visit: (name: NameInfo, vStart: number, vEnd: number) => void): void {
+    const w = this.wire;
+    const b = w.buf;
+    w.pos = start;
+    let nameLen = 0;
+    let parts = 0;
+    let lastPartAt = 0;
+    let keyed = false;
+    let vStart = -1;
+    let vEnd = -1;
+    while (w.pos < end) {
+      const key = w.u32(end);
+      const field = key >>> 3;
+      const wt = key & 7;
+      if (wt === 2 && (field === 1 || field === 2)) {
+        const len = w.len(end);
+        if (field === 1 ? len > 0 : !keyed) {
+          if (field === 1) {
+            keyed = true;
+            nameLen = 0;
+            parts = 0;
+          } else if (parts > 0) this.put(nameLen++, 0x2f);
+          lastPartAt = nameLen;
+          this.ensure(nameLen + len);
+          this.scratch.set(b.subarray(w.pos, w.pos + len), nameLen);
+          nameLen += len;
+          parts++;
+        }
+        w.pos += len;
+      } else if (wt === 2 && field === 16) {
+        const len = w.len(end);
+        vStart = w.pos;
+        vEnd = w.pos + len;
+        w.pos = vEnd;
+      } else w.skip(wt, end);
+    }
+    if (nameLen === 0 || vStart < 0) return;
+    visit(this.intern(nameLen, keyed ? 1 : parts, lastPartAt), vStart, vEnd);
+  }
+
+  private put(at: number, byte: number): void {
+    this.ensure(at + 1);
+    this.scratch[at] = byte;
+  }
+
+  private ensure(size: number): void {
+    if (size <= this.scratch.length) return;
+    const grown = new Uint8Array(Math.max(size, this.scratch.length * 2));
+    grown.set(this.scratch);
+    this.scratch = grown;
+  }
+
+  /** The NameInfo of the name in scratch[0, len), by an FNV-1a hash of its bytes. */
+  private intern(len: number, parts: number, lastPartAt: number): NameInfo {
+    const s = this.scratch;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ s[i], 0x01000193);
+    h = (h ^ len) >>> 0;
+    let bucket = this.names.get(h);
+    if (bucket) {
+      outer: for (const info of bucket) {
+        if (info.bytes.length !== len) continue;
+        for (let i = 0; i < len; i++) if (info.bytes[i] !== s[i]) continue outer;
+        return info;
+      }
+    } else {
+      bucket = [];
+      this.names.set(h, bucket);
+    }
+    const bytes = s.slice(0, len);
+    const name = utf8.decode(bytes);
+    const info: NameInfo = { bytes, name, typeLeaf: false };
+    if (parts >= 2) {
+      const parent = utf8.decode(bytes.subarray(0, lastPartAt - 1));
+      info.parent = parent;
+      info.typeLeaf = name.length - parent.length === 6 && name.endsWith('/_type');
+    }
+    bucket.push(info);
+    return info;
+  }
+
+  private history(start: number, end: number): void {
+    const w = this.wire;
+    const table = this.table;
+    const row = table.rows;
+    const names = this.rowNames;
+    const starts = this.rowStart;
+    const ends = this.rowEnd;
+    let count = 0;
+    let typed = false;
+    let stepNum = Number.NaN;
+    w.pos = start;
+    while (w.pos < end) {
+      const key = w.u32(end);
+      if (key === 0x0a) {
+        const len = w.len(end);
+        const itemEnd = w.pos + len;
+        this.item(w.pos, itemEnd, (name, vs, ve) => {
+          names[count] = name;
+          starts[count] = vs;
+          ends[count] = ve;
+          count++;
+          if (name.typeLeaf) typed = true;
+        });
+        w.pos = itemEnd;
+      } else if (key === 0x12) {
+        // HistoryStep { num = 1 }
+        const len = w.len(end);
+        const stepEnd = w.pos + len;
+        stepNum = 0;
+        while (w.pos < stepEnd) {
+          const k = w.u32(stepEnd);
+          if (k === 0x08) stepNum = w.i64(stepEnd);
+          else w.skip(k & 7, stepEnd);
+        }
+      } else w.skip(key & 7, end);
+    }
+    // Leaves of an exploded histogram or image (a dict with a `_type` leaf) are not curves.
+    const skipped = typed ? typedParents(names, count) : undefined;
+    for (let i = 0; i < count; i++) {
+      const info = names[i];
+      if (skipped && info.parent !== undefined && isUnder(info.name, skipped)) continue;
+      this.value(info, starts[i], ends[i], row);
+    }
+    const stepCol = table.get('_step');
+    if (!Number.isNaN(stepNum) && !(stepCol && stepCol.n > 0 && stepCol.rows[stepCol.n - 1] === row)) {
+      table.column('_step').set(row, stepNum);
+    }
+    table.endRow();
+  }
+
+  /** A history value: numbers (NaN/±Infinity tokens included) go to their column; dicts are flattened with `/`. */
+  private value(info: NameInfo, vStart: number, vEnd: number, row: number): void {
+    const v = numberAt(this.wire.buf, vStart, vEnd);
+    if (v !== undefined) {
+      (info.column ??= this.table.column(info.name)).set(row, v);
+      return;
+    }
+    if (vEnd > vStart && this.wire.buf[vStart] === 0x7b) {
+      walkLooseJson(
+        this.str(vStart, vEnd),
+        (path, leaf) => {
+          if (typeof leaf === 'number') this.table.column(`${info.name}/${path}`).set(row, leaf);
+        },
+        { skipTyped: true },
+      );
+    }
+  }
+
+  private summaryItem(info: NameInfo, vStart: number, vEnd: number): void {
+    const v = numberAt(this.wire.buf, vStart, vEnd);
+    if (v !== undefined) this.state.summary.set(info.name, v);
+  }
+
+  private config(start: number, end: number): void {
+    const w = this.wire;
+    const config = this.state.config;
+    w.pos = start;
+    while (w.pos < end) {
+      const key = w.u32(end);
+      if (key === 0x0a || key === 0x12) {
+        const len = w.len(end);
+        const itemStart = w.pos;
+        const itemEnd = itemStart + len;
+        if (key === 0x0a) this.item(itemStart, itemEnd, (name, vs, ve) => config.set(name.name, this.str(vs, ve)));
+        else this.removeConfig(itemStart, itemEnd);
+        w.pos = itemEnd;
+      } else w.skip(key & 7, end);
+    }
+  }
+
+  /** A ConfigRecord.remove item names a key without a value. */
+  private removeConfig(start: number, end: number): void {
+    const w = this.wire;
+    w.pos = start;
+    while (w.pos < end) {
+      const key = w.u32(end);
+      if (key === 0x0a || key === 0x12) {
+        const len = w.len(end);
+        this.state.config.delete(this.str(w.pos, w.pos + len));
+        w.pos += len;
+      } else w.skip(key & 7, end);
+    }
+  }
+
+  private metric(start: number, end: number): void {
+    const w = this.wire;
+    w.pos = start;
+    let name = '';
+    let glob = '';
+    let stepMetric = '';
+    while (w.pos < end) {
+      const key = w.u32(end);
+      if (key === 0x0a || key === 0x12 || key === 0x22) {
+        const len = w.len(end);
+        const text = this.str(w.pos, w.pos + len);
+        if (key === 0x0a) name = text;
+        else if (key === 0x12) glob = text;
+        else stepMetric = text;
+        w.pos += len;
+      } else w.skip(key & 7, end);
+    }
+    if (stepMetric === '' || (name === '' && glob === '')) return;
+    this.state.rules.push(name !== '' ? { name, stepMetric } : { glob, stepMetric });
+  }
+
+  private run(start: number, end: number): void {
+    const w = this.wire;
+    const state = this.state;
+    w.pos = start;
+    while (w.pos < end) {
+      const key = w.u32(end);
+      if (key === 0x0a || key === 0x1a || key === 0x42) {
+        const len = w.len(end);
+        const text = this.str(w.pos, w.pos + len);
+        w.pos += len;
+        if (text === '') continue;
+        if (key === 0x0a) state.id = text;
+        else if (key === 0x1a) state.project = text;
+        else state.displayName = text;
+      } else if (key === 0x22) {
+        // The initial config: a ConfigRecord.
+        const len = w.len(end);
+        const stop = w.pos + len;
+        this.config(w.pos, stop);
+        w.pos = stop;
+      } else w.skip(key & 7, end);
+    }
+  }
+
+  private exit(start: number, end: number): void {
+    const w = this.wire;
+    w.pos = start;
+    let code = 0;
+    while (w.pos < end) {
+      const key = w.u32(end);
+      if (key === 0x08) code = w.i64(end);
+      else w.skip(key & 7, end);
+    }
+    this.state.exitCode = code | 0;
+  }
+
+  private header(start: number, end: number): void {
+    const w = this.wire;
+    w.pos = start;
+    while (w.pos < end) {
+      const key = w.u32(end);
+      if (key === 0x0a) {
+        const len = w.len(end);
+        const stop = w.pos + len;
+        while (w.pos < stop) {
+          const k = w.u32(stop);
+          if (k === 0x0a) {
+            const l = w.len(stop);
+            this.state.producer = this.str(w.pos, w.pos + l);
+            w.pos += l;
+          } else w.skip(k & 7, stop);
+        }
+        w.pos = stop;
+      } else w.skip(key & 7, end);
+    }
+  }
+}
+
+function typedParents(names: NameInfo[], count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) if (names[i].typeLeaf) out.push(names[i].parent!);
+  return out;
+}
+
+function isUnder(name: string, parents: string[]): boolean {
+  for (const p of parents) if (name.length > p.length && name.charCodeAt(p.length) === 0x2f && name.startsWith(p)) return true;
+  return false;
+}
+
+/**
+ * The number a value_json holds, read from its bytes: JSON numbers and the bare tokens NaN,
+ * Infinity, -Infinity. undefined for anything else (null, strings, booleans, lists, dicts).
+ */
+export function numberAt(b: Uint8Array, start: number, end: number): number | undefined {
+  const n = end - start;
+  if (n === 0 || n > 40) return undefined;
+  const c = b[start];
+  if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x4e || c === 0x49)) return undefined;
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const d = b[i];
+    // digits . - + e E, and the letters of NaN / Infinity
+    if (!((d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x2d || d === 0x2b || d === 0x65 || d === 0x45 || NAME_LETTERS.has(d))) return undefined;
+    s += String.fromCharCode(d);
+  }
+  if (c === 0x4e || c === 0x49 || (c === 0x2d && b[start + 1] === 0x49)) {
+    return s === 'NaN' ? Number.NaN : s === 'Infinity' ? Infinity : s === '-Infinity' ? -Infinity : undefined;
+  }
+  const v = Number(s);
+  return Number.isNaN(v) ? undefined : v;
+}
+
+const NAME_LETTERS = new Set([...'NaInfity'].map((ch) => ch.charCodeAt(0)));
