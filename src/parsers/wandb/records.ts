@@ -25,6 +25,8 @@ interface NameInfo {
   parent?: string;
   /** The `_type` leaf of an exploded dict (a histogram, an image…): its dict is not a curve. */
   typeLeaf: boolean;
+  /** W&B's own keys other than `_step` (`_runtime`, `_timestamp`, `_wandb`…): never a series, so never parsed. */
+  internal: boolean;
   column?: HistoryColumn;
 }
 
@@ -51,6 +53,9 @@ export class RecordDecoder {
   readonly table = new HistoryTable();
   readonly state: RecordState = { config: new Map(), rules: [], summary: new Map(), malformed: 0 };
   private readonly wire = new Wire(EMPTY, new DataView(EMPTY.buffer));
+  private textMemory: ArrayBufferLike | undefined;
+  private textView: Buffer = Buffer.alloc(0);
+  private textBase = 0;
   private readonly names = new Map<number, NameInfo[]>();
   /** Scratch for an item's name bytes (nested_key parts joined by `/`). */
   private scratch = new Uint8Array(256);
@@ -63,6 +68,13 @@ export class RecordDecoder {
   record(payload: Uint8Array, offset: number): void {
     const w = this.wire;
     w.buf = payload;
+    // A Buffer over the whole underlying memory (one per input, not per record): its latin1 decoding
+    // turns long number spellings into strings twice as fast as String.fromCharCode.
+    if (payload.buffer !== this.textMemory) {
+      this.textMemory = payload.buffer;
+      this.textView = Buffer.from(payload.buffer);
+    }
+    this.textBase = payload.byteOffset;
     w.pos = 0;
     const end = payload.length;
     try {
@@ -97,7 +109,7 @@ export class RecordDecoder {
     return utf8.decode(this.wire.buf.subarray(start, end));
   }
 
-  /** Visit the items (field `itemField`) of a History/Summary/Config message: name and value_json range. */
+  /** Visit the items (field `itemField`) of a Summary/Config message: name and value_json range. */
   private items(start: number, end: number, itemField: number, visit: (name: NameInfo, vStart: number, vEnd: number) => void): void {
     const w = this.wire;
     w.pos = start;
@@ -109,15 +121,27 @@ export class RecordDecoder {
       }
       const len = w.len(end);
       const itemEnd = w.pos + len;
-      this.item(w.pos, itemEnd, visit);
+      if (this.item(w.pos, itemEnd)) visit(this.itemName!, this.itemStart, this.itemEnd);
       w.pos = itemEnd;
     }
   }
 
-  private item(start: number, end: number, visit: (name: NameInfo, vStart: number, vEnd: number) => void): void {
+  // The item read last by item(): its name and value_json range (fields, not a callback: no closure per item).
+  private itemName: NameInfo | undefined;
+  private itemStart = 0;
+  private itemEnd = 0;
+
+  /**
+   * Read one item (`key` 1, or `nested_key` 2 parts joined by `/`; `value_json` 16). False when it
+   * has no name or no value.
+   */
+  private item(start: number, end: number): boolean {
     const w = this.wire;
     const b = w.buf;
     w.pos = start;
+    // A one-part name is interned straight from the record; only nested names are copied to scratch.
+    let firstStart = -1;
+    let firstEnd = -1;
     let nameLen = 0;
     let parts = 0;
     let lastPartAt = 0;
@@ -133,13 +157,23 @@ export class RecordDecoder {
         if (field === 1 ? len > 0 : !keyed) {
           if (field === 1) {
             keyed = true;
-            nameLen = 0;
             parts = 0;
-          } else if (parts > 0) this.put(nameLen++, 0x2f);
-          lastPartAt = nameLen;
-          this.ensure(nameLen + len);
-          this.scratch.set(b.subarray(w.pos, w.pos + len), nameLen);
-          nameLen += len;
+          }
+          if (parts === 0) {
+            firstStart = w.pos;
+            firstEnd = w.pos + len;
+          } else {
+            if (parts === 1) {
+              this.ensure(firstEnd - firstStart);
+              this.scratch.set(b.subarray(firstStart, firstEnd), 0);
+              nameLen = firstEnd - firstStart;
+            }
+            this.put(nameLen++, 0x2f);
+            lastPartAt = nameLen;
+            this.ensure(nameLen + len);
+            this.scratch.set(b.subarray(w.pos, w.pos + len), nameLen);
+            nameLen += len;
+          }
           parts++;
         }
         w.pos += len;
@@ -150,8 +184,12 @@ export class RecordDecoder {
         w.pos = vEnd;
       } else w.skip(wt, end);
     }
-    if (nameLen === 0 || vStart < 0) return;
-    visit(this.intern(nameLen, keyed ? 1 : parts, lastPartAt), vStart, vEnd);
+    if (parts === 0 || vStart < 0) return false;
+    this.itemName = parts === 1 ? this.internAt(b, firstStart, firstEnd) : this.intern(this.scratch, 0, nameLen, parts, lastPartAt);
+    if (this.itemName.bytes.length === 0) return false;
+    this.itemStart = vStart;
+    this.itemEnd = vEnd;
+    return true;
   }
 
   private put(at: number, byte: number): void {
@@ -166,26 +204,47 @@ export class RecordDecoder {
     this.scratch = grown;
   }
 
-  /** The NameInfo of the name in scratch[0, len), by an FNV-1a hash of its bytes. */
-  private intern(len: number, parts: number, lastPartAt: number): NameInfo {
-    const s = this.scratch;
+  /** Rows repeat their names in the same order: the name seen at this item position last time is tried first. */
+  private readonly lastAt: NameInfo[] = [];
+  /** Item position within the record being read (reset per record by history()). */
+  private position = 0;
+
+  /** intern() of a one-part name, trying the name at the same item position of the previous row first. */
+  private internAt(s: Uint8Array, start: number, end: number): NameInfo {
+    const k = this.position++;
+    const guess = this.lastAt[k];
+    const len = end - start;
+    if (guess !== undefined && guess.bytes.length === len) {
+      const g = guess.bytes;
+      let i = 0;
+      while (i < len && g[i] === s[start + i]) i++;
+      if (i === len) return guess;
+    }
+    const info = this.intern(s, start, end, 1, 0);
+    this.lastAt[k] = info;
+    return info;
+  }
+
+  /** The NameInfo of the name in s[start, end) (`parts` parts, the last one from `lastPartAt`), by an FNV-1a hash of its bytes. */
+  private intern(s: Uint8Array, start: number, end: number, parts: number, lastPartAt: number): NameInfo {
+    const len = end - start;
     let h = 0x811c9dc5;
-    for (let i = 0; i < len; i++) h = Math.imul(h ^ s[i], 0x01000193);
+    for (let i = start; i < end; i++) h = Math.imul(h ^ s[i], 0x01000193);
     h = (h ^ len) >>> 0;
     let bucket = this.names.get(h);
     if (bucket) {
       outer: for (const info of bucket) {
         if (info.bytes.length !== len) continue;
-        for (let i = 0; i < len; i++) if (info.bytes[i] !== s[i]) continue outer;
+        for (let i = 0; i < len; i++) if (info.bytes[i] !== s[start + i]) continue outer;
         return info;
       }
     } else {
       bucket = [];
       this.names.set(h, bucket);
     }
-    const bytes = s.slice(0, len);
+    const bytes = s.slice(start, end);
     const name = utf8.decode(bytes);
-    const info: NameInfo = { bytes, name, typeLeaf: false };
+    const info: NameInfo = { bytes, name, typeLeaf: false, internal: name.startsWith('_') && name !== '_step' };
     if (parts >= 2) {
       const parent = utf8.decode(bytes.subarray(0, lastPartAt - 1));
       info.parent = parent;
@@ -205,19 +264,21 @@ export class RecordDecoder {
     let count = 0;
     let typed = false;
     let stepNum = Number.NaN;
+    this.position = 0;
     w.pos = start;
     while (w.pos < end) {
       const key = w.u32(end);
       if (key === 0x0a) {
         const len = w.len(end);
         const itemEnd = w.pos + len;
-        this.item(w.pos, itemEnd, (name, vs, ve) => {
+        if (this.item(w.pos, itemEnd)) {
+          const name = this.itemName!;
           names[count] = name;
-          starts[count] = vs;
-          ends[count] = ve;
+          starts[count] = this.itemStart;
+          ends[count] = this.itemEnd;
           count++;
           if (name.typeLeaf) typed = true;
-        });
+        }
         w.pos = itemEnd;
       } else if (key === 0x12) {
         // HistoryStep { num = 1 }
@@ -235,7 +296,7 @@ export class RecordDecoder {
     const skipped = typed ? typedParents(names, count) : undefined;
     for (let i = 0; i < count; i++) {
       const info = names[i];
-      if (skipped && info.parent !== undefined && isUnder(info.name, skipped)) continue;
+      if (info.internal || (skipped && info.parent !== undefined && isUnder(info.name, skipped))) continue;
       this.value(info, starts[i], ends[i], row);
     }
     const stepCol = table.get('_step');
@@ -247,7 +308,7 @@ export class RecordDecoder {
 
   /** A history value: numbers (NaN/±Infinity tokens included) go to their column; dicts are flattened with `/`. */
   private value(info: NameInfo, vStart: number, vEnd: number, row: number): void {
-    const v = numberAt(this.wire.buf, vStart, vEnd);
+    const v = numberAt(this.wire.buf, vStart, vEnd, this.textView, this.textBase);
     if (v !== undefined) {
       (info.column ??= this.table.column(info.name)).set(row, v);
       return;
@@ -278,7 +339,9 @@ export class RecordDecoder {
         const len = w.len(end);
         const itemStart = w.pos;
         const itemEnd = itemStart + len;
-        if (key === 0x0a) this.item(itemStart, itemEnd, (name, vs, ve) => config.set(name.name, this.str(vs, ve)));
+        if (key === 0x0a) {
+          if (this.item(itemStart, itemEnd)) config.set(this.itemName!.name, this.str(this.itemStart, this.itemEnd));
+        }
         else this.removeConfig(itemStart, itemEnd);
         w.pos = itemEnd;
       } else w.skip(key & 7, end);
@@ -389,27 +452,40 @@ function isUnder(name: string, parents: string[]): boolean {
   return false;
 }
 
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
 /**
  * The number a value_json holds, read from its bytes: JSON numbers and the bare tokens NaN,
  * Infinity, -Infinity. undefined for anything else (null, strings, booleans, lists, dicts).
+ * Plain decimals whose digits form an integer below 2^53 are computed exactly (the digits and
+ * the power of ten are exact doubles, so one division rounds correctly, as Number() does);
+ * longer spellings go through Number().
  */
-export function numberAt(b: Uint8Array, start: number, end: number): number | undefined {
+export function numberAt(b: Uint8Array, start: number, end: number, text?: Buffer, base = 0): number | undefined {
   const n = end - start;
   if (n === 0 || n > 40) return undefined;
   const c = b[start];
   if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x4e || c === 0x49)) return undefined;
-  let s = '';
-  for (let i = start; i < end; i++) {
+  let i = c === 0x2d ? start + 1 : start;
+  const first = i;
+  let mantissa = 0;
+  let scale = -1;
+  for (; i < end; i++) {
     const d = b[i];
-    // digits . - + e E, and the letters of NaN / Infinity
-    if (!((d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x2d || d === 0x2b || d === 0x65 || d === 0x45 || NAME_LETTERS.has(d))) return undefined;
-    s += String.fromCharCode(d);
+    if (d >= 0x30 && d <= 0x39) mantissa = mantissa * 10 + (d - 0x30);
+    else if (d === 0x2e && scale < 0) scale = i;
+    else break;
   }
-  if (c === 0x4e || c === 0x49 || (c === 0x2d && b[start + 1] === 0x49)) {
-    return s === 'NaN' ? Number.NaN : s === 'Infinity' ? Infinity : s === '-Infinity' ? -Infinity : undefined;
+  const fraction = scale < 0 ? 0 : end - scale - 1;
+  if (i === end && i > first && mantissa <= MAX_EXACT && fraction <= 22 && b[end - 1] !== 0x2e) {
+    const v = fraction === 0 ? mantissa : mantissa / POW10[fraction];
+    return c === 0x2d ? -v : v;
   }
-  const v = Number(s);
-  return Number.isNaN(v) ? undefined : v;
+  const spelled = text ? text.toString('latin1', base + start, base + end) : String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+  const v = Number(spelled);
+  if (Number.isNaN(v)) return spelled === 'NaN' ? Number.NaN : undefined;
+  return v;
 }
 
-const NAME_LETTERS = new Set([...'NaInfity'].map((ch) => ch.charCodeAt(0)));
+/** Integers up to here are exact doubles (2^53). */
+const MAX_EXACT = 9007199254740992;
