@@ -31,7 +31,7 @@ function metric(run: ReturnType<typeof read>, name: string) {
 /** Payloads of every record, by framing alone. */
 function payloads(bytes: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
-  const f = new FrameReader((p) => out.push(p.slice()));
+  const f = new FrameReader((b, start, end) => out.push(b.slice(start, end)));
   f.push(bytes);
   f.end();
   return out;
@@ -60,7 +60,7 @@ describe('framing', () => {
     // Streaming in odd-sized pieces gives the same records.
     for (const piece of [1, 7, 1000, BLOCK - 1, BLOCK + 3]) {
       const out: number[] = [];
-      const f = new FrameReader((p) => out.push(p.length));
+      const f = new FrameReader((_b, start, end) => out.push(end - start));
       for (let i = 0; i < bytes.length; i += piece) f.push(bytes.subarray(i, i + piece));
       f.end();
       expect(out, `pieces of ${piece}`).toEqual(recs.map((r) => r.length));
@@ -261,6 +261,20 @@ describe('history values and steps', () => {
     const run = read(frameRecords([records.header(), records.output('hello\n'), records.stats([['cpu', '12.5']]), bad, records.history([['loss', '1'], ['_step', '0']]), records.exit(0)]));
     expect(run.rows).toBe(1);
     expect(run.raw.warnings.map((w) => w.code)).toEqual(['bad-record']);
+  });
+
+  it('numberAt rounds exactly like Number() (Python repr, Go shortest form, exponents, long mantissas)', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const spellings: string[] = ['0.30000000000000004', '1.7415967088264031e+09', '6.748916832691871e+143', '5e-05', '1e-05', '15.0', '-0.0', '123456789012345678901234', '0.1e-30'];
+    for (let i = 0; i < 20000; i++) {
+      const v = (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
+      spellings.push(String(v), v.toPrecision(1 + Math.floor(rand() * 17)), v.toExponential(Math.floor(rand() * 17)), v.toFixed(Math.floor(rand() * 20)));
+    }
+    for (const text of spellings) {
+      const got = numberAt(enc.encode(text), 0, text.length);
+      expect(Object.is(got, Number(text)), text).toBe(true);
+    }
   });
 
   it('numberAt reads JSON numbers and the NaN/Infinity tokens, nothing else', () => {

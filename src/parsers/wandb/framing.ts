@@ -44,10 +44,11 @@ export interface FramingProblem {
 }
 
 /**
- * Called for each complete record with its payload (valid only during the call) and the byte
- * offset of its first chunk.
+ * Called for each complete record with its payload, `bytes[start, end)` (valid only during the
+ * call; passed as a range so that no view is allocated per record), and the byte offset of its
+ * first chunk.
  */
-export type RecordSink = (payload: Uint8Array, offset: number) => void;
+export type RecordSink = (bytes: Uint8Array, start: number, end: number, offset: number) => void;
 
 export class FrameReader {
   private readonly block = new Uint8Array(BLOCK_SIZE);
@@ -166,7 +167,7 @@ export class FrameReader {
       case FULL:
         if (this.recordOffset >= 0) this.sequence(offset, 'a FULL chunk inside an unfinished record');
         this.resync = false;
-        this.emit(b.subarray(start, end), offset);
+        this.emit(b, start, end, offset);
         return;
       case FIRST:
         if (this.recordOffset >= 0) this.sequence(offset, 'a FIRST chunk inside an unfinished record');
@@ -185,7 +186,7 @@ export class FrameReader {
         if (type === LAST) {
           const at = this.recordOffset;
           this.recordOffset = -1;
-          this.emit(this.record.subarray(0, this.recordLen), at);
+          this.emit(this.record, 0, this.recordLen, at);
         }
         return;
       default:
@@ -210,8 +211,8 @@ export class FrameReader {
     this.recordLen = need;
   }
 
-  private emit(payload: Uint8Array, offset: number): void {
+  private emit(bytes: Uint8Array, start: number, end: number, offset: number): void {
     this.records++;
-    this.sink(payload, offset);
+    this.sink(bytes, start, end, offset);
   }
 }

@@ -12,6 +12,7 @@
  * by its length without being looked at. Item names are interned by a hash of their bytes, and
  * plain numbers are read straight from the bytes, so a scalar row allocates nothing. Pure.
  */
+import { tokenDouble } from '../csv/decimal.js';
 import { Wire, WireError } from '../protobuf-wire.js';
 import { HistoryTable, type HistoryColumn, type StepRule } from './history.js';
 import { walkLooseJson } from './loose-json.js';
@@ -53,9 +54,8 @@ export class RecordDecoder {
   readonly table = new HistoryTable();
   readonly state: RecordState = { config: new Map(), rules: [], summary: new Map(), malformed: 0 };
   private readonly wire = new Wire(EMPTY, new DataView(EMPTY.buffer));
-  private textMemory: ArrayBufferLike | undefined;
+  private textSource: Uint8Array | undefined;
   private textView: Buffer = Buffer.alloc(0);
-  private textBase = 0;
   private readonly names = new Map<number, NameInfo[]>();
   /** Scratch for an item's name bytes (nested_key parts joined by `/`). */
   private scratch = new Uint8Array(256);
@@ -64,19 +64,17 @@ export class RecordDecoder {
   private rowStart: number[] = [];
   private rowEnd: number[] = [];
 
-  /** Decode one record payload (valid only during the call). */
-  record(payload: Uint8Array, offset: number): void {
+  /** Decode one record, the payload `bytes[start, end)` (valid only during the call). */
+  record(bytes: Uint8Array, start: number, end: number, offset: number): void {
     const w = this.wire;
-    w.buf = payload;
-    // A Buffer over the whole underlying memory (one per input, not per record): its latin1 decoding
+    w.buf = bytes;
+    // A Buffer view of the bytes records come from (made when they change, not per record): its latin1 decoding
     // turns long number spellings into strings twice as fast as String.fromCharCode.
-    if (payload.buffer !== this.textMemory) {
-      this.textMemory = payload.buffer;
-      this.textView = Buffer.from(payload.buffer);
+    if (bytes !== this.textSource) {
+      this.textSource = bytes;
+      this.textView = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
-    this.textBase = payload.byteOffset;
-    w.pos = 0;
-    const end = payload.length;
+    w.pos = start;
     try {
       while (w.pos < end) {
         const key = w.u32(end);
@@ -138,6 +136,19 @@ export class RecordDecoder {
   private item(start: number, end: number): boolean {
     const w = this.wire;
     const b = w.buf;
+    // The common shape, `0a|12 <n> name 82 01 <m> value` with n, m < 128, without the general loop.
+    const n1 = b[start + 1];
+    if ((b[start] === 0x0a || b[start] === 0x12) && n1 > 0 && n1 < 0x80) {
+      const v = start + 2 + n1;
+      const m = b[v + 2];
+      if (b[v] === 0x82 && b[v + 1] === 0x01 && m < 0x80 && v + 3 + m === end) {
+        this.itemName = this.internAt(b, start + 2, v);
+        this.itemStart = v + 3;
+        this.itemEnd = end;
+        w.pos = end;
+        return true;
+      }
+    }
     w.pos = start;
     // A one-part name is interned straight from the record; only nested names are copied to scratch.
     let firstStart = -1;
@@ -308,7 +319,7 @@ export class RecordDecoder {
 
   /** A history value: numbers (NaN/±Infinity tokens included) go to their column; dicts are flattened with `/`. */
   private value(info: NameInfo, vStart: number, vEnd: number, row: number): void {
-    const v = numberAt(this.wire.buf, vStart, vEnd, this.textView, this.textBase);
+    const v = numberAt(this.wire.buf, vStart, vEnd, this.textView);
     if (v !== undefined) {
       (info.column ??= this.table.column(info.name)).set(row, v);
       return;
@@ -454,38 +465,72 @@ function isUnder(name: string, parents: string[]): boolean {
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
+/** Integers below this are exact doubles (2^53). */
+const MAX_EXACT = 9007199254740992;
+
 /**
  * The number a value_json holds, read from its bytes: JSON numbers and the bare tokens NaN,
  * Infinity, -Infinity. undefined for anything else (null, strings, booleans, lists, dicts).
- * Plain decimals whose digits form an integer below 2^53 are computed exactly (the digits and
- * the power of ten are exact doubles, so one division rounds correctly, as Number() does);
- * longer spellings go through Number().
+ * Decimals are read without building a string, rounded exactly as Number() does: a mantissa
+ * below 2^53 with an exact power of ten needs one correctly rounded operation (Clinger's fast
+ * path); the 16–17 digit mantissas Python and Go write go through tokenDouble (the CSV fast
+ * path's exact decimal reader); what neither decides goes through Number().
  */
-export function numberAt(b: Uint8Array, start: number, end: number, text?: Buffer, base = 0): number | undefined {
+export function numberAt(b: Uint8Array, start: number, end: number, text?: Buffer): number | undefined {
   const n = end - start;
   if (n === 0 || n > 40) return undefined;
   const c = b[start];
   if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x4e || c === 0x49)) return undefined;
-  let i = c === 0x2d ? start + 1 : start;
-  const first = i;
-  let mantissa = 0;
-  let scale = -1;
-  for (; i < end; i++) {
-    const d = b[i];
-    if (d >= 0x30 && d <= 0x39) mantissa = mantissa * 10 + (d - 0x30);
-    else if (d === 0x2e && scale < 0) scale = i;
-    else break;
+  const negative = c === 0x2d;
+  let p = negative ? start + 1 : start;
+  let m = 0;
+  let digits = 0;
+  let frac = 0;
+  let d = b[p];
+  while (p < end && d >= 0x30 && d <= 0x39) {
+    m = m * 10 + (d - 0x30);
+    digits++;
+    d = b[++p];
   }
-  const fraction = scale < 0 ? 0 : end - scale - 1;
-  if (i === end && i > first && mantissa <= MAX_EXACT && fraction <= 22 && b[end - 1] !== 0x2e) {
-    const v = fraction === 0 ? mantissa : mantissa / POW10[fraction];
-    return c === 0x2d ? -v : v;
+  if (p < end && d === 0x2e) {
+    d = b[++p];
+    while (p < end && d >= 0x30 && d <= 0x39) {
+      m = m * 10 + (d - 0x30);
+      frac++;
+      digits++;
+      d = b[++p];
+    }
   }
-  const spelled = text ? text.toString('latin1', base + start, base + end) : String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+  let exp = 0;
+  let ok = digits > 0;
+  if (ok && p < end && (d === 0x65 || d === 0x45)) {
+    d = b[++p];
+    let eneg = false;
+    if (p < end && (d === 0x2d || d === 0x2b)) {
+      eneg = d === 0x2d;
+      d = b[++p];
+    }
+    let ed = 0;
+    while (p < end && d >= 0x30 && d <= 0x39) {
+      if (exp < 100000) exp = exp * 10 + (d - 0x30);
+      ed++;
+      d = b[++p];
+    }
+    if (ed === 0) ok = false;
+    if (eneg) exp = -exp;
+  }
+  if (ok && p === end) {
+    const e10 = exp - frac;
+    let v = Number.NaN;
+    if (m === 0) v = 0;
+    else if (m < MAX_EXACT && e10 === 0) v = m;
+    else if (m < MAX_EXACT && e10 < 0 && e10 >= -22) v = m / POW10[-e10];
+    else if (m < MAX_EXACT && e10 > 0 && e10 <= 22) v = m * POW10[e10];
+    else if (digits >= 3 && e10 < 0) v = tokenDouble(b, negative ? start + 1 : start, end, digits, e10, false);
+    if (!Number.isNaN(v)) return negative ? -v : v;
+  }
+  const spelled = text ? text.toString('latin1', start, end) : String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
   const v = Number(spelled);
   if (Number.isNaN(v)) return spelled === 'NaN' ? Number.NaN : undefined;
   return v;
 }
-
-/** Integers up to here are exact doubles (2^53). */
-const MAX_EXACT = 9007199254740992;

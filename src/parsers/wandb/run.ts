@@ -127,7 +127,7 @@ export function readWandbRun(files: WandbRunFiles): WandbRun {
 /** Frame and decode a transaction log. Throws InputError when it is not one. */
 export function readLog(name: string, chunks: Iterable<Uint8Array>): { decoder: RecordDecoder; frames: FrameReader; warnings: ParseWarning[] } {
   const decoder = new RecordDecoder();
-  const frames = new FrameReader((payload, offset) => decoder.record(payload, offset));
+  const frames = new FrameReader((bytes, start, end, offset) => decoder.record(bytes, start, end, offset));
   for (const chunk of chunks) {
     frames.push(chunk);
     if (frames.badHeader !== undefined) break;
