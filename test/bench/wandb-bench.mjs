@@ -1,24 +1,29 @@
 #!/usr/bin/env node
 /**
- * Throughput of the W&B reader (readWandbRun: framing, CRC-32, records, history → series) on a
- * large generated `run-<id>.wandb`.
+ * Throughput of the W&B reader (readWandbRun: framing, CRC-32, records, history → series) on
+ * large generated `run-<id>.wandb` logs, side by side with the TensorBoard reader on a scalar-only
+ * event file of the same size.
  *
- *   npm run build && node test/bench/wandb-bench.mjs [--mb 100] [--style python|go|both] [--runs 5]
+ *   npm run build && node test/bench/wandb-bench.mjs [--mb 100] [--runs 5]
  *
- * Imports the BUILT reader (dist/src/parsers/wandb/run.js); LOSSDOC_WANDB_MODULE points at another
- * compiled copy. The file is written by gen-wandb.mjs (the documented layout: Python- or Go-style
- * item names, one console-output record per history row, as real runs have) to
- * os.tmpdir()/lossdoc-bench, read into memory, then parsed several times; the best and median
- * MB/s are printed. Not a test: nothing is asserted.
+ * Imports the BUILT readers (dist/src/parsers/…); LOSSDOC_WANDB_MODULE / LOSSDOC_TFEVENTS_MODULE
+ * point at other compiled copies. The logs are written by gen-wandb.mjs (the documented layout:
+ * Python- and Go-style rows of seven values, one console-output record per row, as real runs have)
+ * to os.tmpdir()/lossdoc-bench and the event file by tfevents-bench.mjs's writer, all before any
+ * timing; then the three readers run in turn, `runs` rounds, so that the load of a shared machine
+ * falls on all of them alike. Best and median MB/s (MB = 2^20 bytes, as tfevents-bench.mjs) are
+ * printed. Not a test: nothing is asserted.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBigWandb } from './gen-wandb.mjs';
+import { writeFile as writeEventFile } from './tfevents-bench.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const modulePath = process.env.LOSSDOC_WANDB_MODULE ?? path.resolve(here, '../../dist/src/parsers/wandb/run.js');
-const { readWandbRun } = await import(pathToFileURL(modulePath).href);
+const load = (env, rel) => import(pathToFileURL(process.env[env] ?? path.resolve(here, '../../dist/src/parsers', rel)).href);
+const { readWandbRun } = await load('LOSSDOC_WANDB_MODULE', 'wandb/run.js');
+const { readEventScalars } = await load('LOSSDOC_TFEVENTS_MODULE', 'tfevents.js');
 
 const args = process.argv.slice(2);
 const arg = (name, dflt) => {
@@ -26,26 +31,30 @@ const arg = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const targetMB = Number(arg('mb', '100'));
-const style = arg('style', 'both');
 const runs = Number(arg('runs', '5'));
+const MiB = 1024 * 1024;
 
-for (const go of style === 'both' ? [false, true] : [style === 'go']) {
-  const file = ensureBigWandb(targetMB, { go });
-  const bytes = new Uint8Array(readFileSync(file));
-  const mb = bytes.length / 1e6;
-  const times = [];
-  let rows = 0;
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    const run = readWandbRun({ folder: path.basename(file), log: { name: file, chunks: [bytes] } });
-    times.push((performance.now() - t0) / 1000);
-    rows = run.rows;
-  }
-  times.sort((a, b) => a - b);
-  const best = times[0];
-  const median = times[times.length >> 1];
-  console.log(
-    `${go ? 'go' : 'python'}-style .wandb, ${mb.toFixed(1)} MB, ${rows} rows: ` +
-      `best ${(mb / best).toFixed(0)} MB/s (${(best * 1000).toFixed(0)} ms), median ${(mb / median).toFixed(0)} MB/s`,
-  );
+const python = new Uint8Array(readFileSync(ensureBigWandb(targetMB)));
+const inputs = [
+  { label: 'python-style .wandb', bytes: python },
+  { label: 'go-style .wandb', bytes: new Uint8Array(readFileSync(ensureBigWandb(targetMB, { go: true }))) },
+  { label: 'tfevents (same size)', bytes: writeEventFile('simple', python.length).bytes, events: true },
+];
+const rows = new Map();
+const times = inputs.map(() => []);
+for (let r = 0; r < runs; r++) {
+  inputs.forEach((input, i) => {
+    const t0 = process.hrtime.bigint();
+    if (input.events) readEventScalars(input.bytes, 'events.out.tfevents.bench');
+    else rows.set(input.label, readWandbRun({ folder: 'run-bench', log: { name: 'run-bench.wandb', chunks: [input.bytes] } }).rows);
+    times[i].push(Number(process.hrtime.bigint() - t0) / 1e9);
+  });
 }
+inputs.forEach((input, i) => {
+  const mb = input.bytes.length / MiB;
+  const sorted = times[i].sort((a, b) => a - b);
+  const best = sorted[0];
+  const median = sorted[sorted.length >> 1];
+  const what = rows.has(input.label) ? `${rows.get(input.label)} rows` : 'scalar-only';
+  console.log(`${input.label}, ${mb.toFixed(1)} MB, ${what}: best ${(mb / best).toFixed(0)} MB/s (${(best * 1000).toFixed(0)} ms), median ${(mb / median).toFixed(0)} MB/s`);
+});
