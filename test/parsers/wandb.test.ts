@@ -351,3 +351,40 @@ describe('legacy folders and the parser registry', () => {
     expect(parsed.runs[0].metrics.map((m) => m.name)).toEqual(['train/loss', 'train/learning_rate']);
   });
 });
+
+describe('a big log streams', () => {
+  it('a .wandb past the 16 MiB streaming threshold is read chunk by chunk, never whole', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readInputs } = await import('../../src/io/read-inputs.js');
+    const { loadRuns } = await import('../../src/api.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lossdoc-wandb-big-'));
+    try {
+      const runDir = join(dir, 'run-20240101_000000-big01');
+      mkdirSync(runDir);
+      // 20 000 rows of about 900 bytes (a long text value the reader skips).
+      const note = JSON.stringify('x'.repeat(850));
+      const recs = [records.header(), records.run({ id: 'big01', displayName: 'big-run' })];
+      for (let i = 0; i < 20_000; i++) recs.push(records.history([['loss', String(2 / (i + 1))], ['note', note], ['_step', String(i)]]));
+      const bytes = frameRecords([...recs, records.exit(0)]);
+      expect(bytes.length).toBeGreaterThan(16 * 1024 * 1024);
+      writeFileSync(join(runDir, 'run-big01.wandb'), bytes);
+      const read = readInputs([dir]);
+      expect(read.errors).toEqual([]);
+      const [input] = read.inputs;
+      expect(typeof (input as { chunks?: unknown }).chunks).toBe('function');
+      Object.defineProperty(input, 'bytes', {
+        get() {
+          throw new Error('the whole file was read');
+        },
+      });
+      const { runs, errors } = loadRuns(read.inputs);
+      expect(errors).toEqual([]);
+      expect(runs.map((r) => r.name)).toEqual(['big-run (big01)']);
+      expect(runs[0].series.find((s) => s.name === 'loss')!.x.length).toBe(20_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

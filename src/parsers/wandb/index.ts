@@ -7,7 +7,6 @@ import { InputError } from '../../errors.js';
 import { isStreamingInput } from '../csv/fast.js';
 import { baseName } from '../text.js';
 import { defineParser, type ParserInput } from '../types.js';
-import { isWandbLog } from './framing.js';
 import { readWandbRun, type WandbRun, type WandbRunFiles } from './run.js';
 
 export { isWandbLog } from './framing.js';
@@ -18,16 +17,6 @@ function chunksOf(input: ParserInput): Iterable<Uint8Array> {
   return isStreamingInput(input) ? input.chunks() : [input.bytes];
 }
 
-/** True for the names of the files a W&B run folder is read from (besides `*.wandb`). */
-export function isWandbCompanion(name: string): boolean {
-  return name === 'config.yaml' || name === 'wandb-summary.json';
-}
-
-/** True for a file that holds a W&B run's metrics: a `.wandb` log or a legacy `wandb-history.jsonl`. */
-export function isWandbRunLog(name: string): boolean {
-  return /\.wandb$/i.test(name) || name === 'wandb-history.jsonl';
-}
-
 /**
  * Read one W&B run folder from its files, given by their path below the folder (`run-x.wandb`,
  * `files/config.yaml`, `wandb-summary.json`…). `folder` names the run when no record does.
@@ -36,9 +25,11 @@ export function parseWandbFolder(files: ReadonlyArray<{ rel: string; input: Pars
   const run: WandbRunFiles = { folder: baseName(folder) };
   // The newest of several logs (a resumed run writes one per resume) is not guessed: the first in name order is read.
   const logs = files.filter((f) => /\.wandb$/i.test(f.rel)).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  const log = logs.find((f) => f.input.bytes.length > 0 || isStreamingInput(f.input)) ?? logs[0];
+  // (A streamed input is never empty, and its `bytes` would read the whole file: test it first.)
+  const nonEmpty = (input: ParserInput) => isStreamingInput(input) || input.bytes.length > 0;
+  const log = logs.find((f) => nonEmpty(f.input)) ?? logs[0];
   const history = files.find((f) => baseName(f.rel) === 'wandb-history.jsonl');
-  if (log && (!history || log.input.bytes.length > 0)) run.log = { name: log.input.name, chunks: chunksOf(log.input) };
+  if (log && (!history || nonEmpty(log.input))) run.log = { name: log.input.name, chunks: chunksOf(log.input) };
   else if (history) run.history = { name: history.input.name, bytes: history.input.bytes };
   const pick = (name: string) => {
     const found = files.find((f) => f.rel === `files/${name}`) ?? files.find((f) => f.rel === name);
@@ -64,8 +55,3 @@ export const wandbParser = defineParser({
     return { format: 'wandb', runs: [run.raw] };
   },
 });
-
-/** True when an input is a W&B transaction log by its first bytes. */
-export function isWandbInput(input: ParserInput): boolean {
-  return isWandbLog(input.bytes);
-}
