@@ -15,12 +15,11 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** A member that holds a run's metrics: a W&B log by its bytes (or an empty `.wandb`), or `wandb-history.jsonl`. */
+/** A member that holds a run's metrics: a W&B log by its bytes or its `.wandb` name (a damaged one is reported as such), or `wandb-history.jsonl`. */
 function isRunLog(path: string, head: Uint8Array, forced: FormatId | undefined): boolean {
   if (forced !== undefined && forced !== 'wandb') return false;
   const name = basename(path);
-  if (name === 'wandb-history.jsonl') return true;
-  return isWandbLog(head) || (head.length === 0 && /\.wandb$/i.test(name)) || (forced === 'wandb' && /\.wandb$/i.test(name));
+  return name === 'wandb-history.jsonl' || /\.wandb$/i.test(name) || isWandbLog(head);
 }
 
 /**
