@@ -148,3 +148,16 @@ export function isWandbRunFile(name: string): boolean {
 export function isWandbRunListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
   return entries.some((e) => !e.isDir && (/\.wandb$/i.test(e.name) || e.name === 'wandb-history.jsonl'));
 }
+
+/** W&B run folder names: `run-20240604_002738-vo9feo4c`, `offline-run-…`, legacy `dryrun-…`. */
+const WANDB_RUN_DIR = /^(run|offline-run|dryrun)-\d{8}_\d{6}-[A-Za-z0-9]+$/;
+
+/** True when a folder's listing is a `wandb/` folder: W&B run folders, or its `latest-run` link. */
+export function isWandbRootListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
+  return entries.some((e) => e.isDir && (e.name === 'latest-run' || WANDB_RUN_DIR.test(e.name)));
+}
+
+/** The W&B SDK's own logs in a `wandb/` folder: `debug.log`, `debug-internal.log`, `debug-cli.<user>.log`. */
+export function isWandbDebugLog(name: string): boolean {
+  return name === 'debug.log' || name === 'debug-internal.log' || /^debug-cli\.[^/]*\.log$/.test(name);
+}

@@ -8,7 +8,17 @@ import { InputError, type LossdocError } from '../errors.js';
 import { detectFormat } from '../parsers/index.js';
 import { PathFilter } from './glob.js';
 import { gunzipCapped, isGzip } from './gzip.js';
-import { classifyFileName, isMlflowRunListing, isRoleDir, isSkippedDir, isWandbRunFile, isWandbRunListing, type NameClass } from './names.js';
+import {
+  classifyFileName,
+  isMlflowRunListing,
+  isRoleDir,
+  isSkippedDir,
+  isWandbDebugLog,
+  isWandbRootListing,
+  isWandbRunFile,
+  isWandbRunListing,
+  type NameClass,
+} from './names.js';
 
 /** Options of a directory scan (`--max-depth`, `--include`, `--exclude`). */
 export interface ScanOptions {
@@ -254,7 +264,11 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
       }
     }
 
-    const candidates = entries.filter((e) => (e.isDir ? !isSkippedDir(e.name) : e.isFile && classifyFileName(e.name) !== 'skip'));
+    // A `wandb/` folder's debug.log / debug-internal.log are the SDK's own logs (links into the latest run), not training logs.
+    const wandbRoot = isWandbRootListing(entries);
+    const candidates = entries.filter((e) =>
+      e.isDir ? !isSkippedDir(e.name) : e.isFile && classifyFileName(e.name) !== 'skip' && !(wandbRoot && isWandbDebugLog(e.name)),
+    );
     for (const e of sorted(candidates)) {
       const childRel = joinRel(rel, e.name);
       if (e.isDir) {

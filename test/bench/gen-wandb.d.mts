@@ -15,5 +15,14 @@ export const records: {
   stats(items: Array<[string, string]>): Uint8Array;
 };
 export function frameRecords(recs: Uint8Array[]): Uint8Array;
-export function syntheticRun(options?: { rows: number; go?: boolean; seed?: number; exitCode?: number; withExit?: boolean; output?: boolean }): Uint8Array[];
+export function syntheticRun(options?: {
+  rows: number;
+  go?: boolean;
+  seed?: number;
+  exitCode?: number;
+  withExit?: boolean;
+  output?: boolean;
+  id?: string;
+  displayName?: string;
+}): Uint8Array[];
 export function ensureBigWandb(mb: number, options?: { go?: boolean }): string;

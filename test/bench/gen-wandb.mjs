@@ -143,14 +143,14 @@ export function frameRecords(recs) {
 }
 
 /** A plausible run: header, run record with config, define_metric, `rows` history rows with console output, summary, exit. */
-export function syntheticRun({ rows, go = false, seed = 1, exitCode = 0, withExit = true, output = true } = {}) {
+export function syntheticRun({ rows, go = false, seed = 1, exitCode = 0, withExit = true, output = true, id = 'synth01', displayName = 'synthetic-run' } = {}) {
   let s = seed >>> 0;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const name = (n) => (go ? [n] : n);
   const num = (v) => (go ? String(v) : Number.isInteger(v) ? `${v}.0` : String(v));
   const recs = [
     records.header(go ? '0.21.0+synthetic' : undefined),
-    records.run({ id: 'synth01', displayName: 'synthetic-run', config: [['lr', '0.001'], ['batch_size', '32'], ['optimizer', '"adam"']] }),
+    records.run({ id, displayName, config: [['lr', '0.001'], ['batch_size', '32'], ['optimizer', '"adam"']] }),
     records.metric({ name: 'train/global_step' }),
     records.metric({ glob: '*', stepMetric: 'train/global_step' }),
   ];

@@ -388,3 +388,51 @@ describe('a big log streams', () => {
     }
   });
 });
+
+describe('a wandb/ project folder', () => {
+  it('one run per run folder; latest-run, debug logs, console output and media are not read', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readInputs } = await import('../../src/io/read-inputs.js');
+    const { loadRuns } = await import('../../src/api.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lossdoc-wandb-dir-'));
+    try {
+      const wandb = join(dir, 'wandb');
+      const online = join(wandb, 'run-20240101_000000-aaa111');
+      const offline = join(wandb, 'offline-run-20240102_000000-bbb222');
+      for (const d of [online, offline]) mkdirSync(join(d, 'files', 'media'), { recursive: true });
+      mkdirSync(join(online, 'logs'));
+      writeFileSync(join(online, 'run-aaa111.wandb'), frameRecords(syntheticRun({ rows: 60, id: 'aaa111', displayName: 'online-run' })));
+      writeFileSync(join(offline, 'run-bbb222.wandb'), frameRecords(syntheticRun({ rows: 60, go: true, withExit: false, id: 'bbb222', displayName: '' })));
+      writeFileSync(join(online, 'files', 'config.yaml'), 'wandb_version: 1\nlr:\n  desc: null\n  value: 0.5\n');
+      writeFileSync(join(online, 'files', 'wandb-summary.json'), '{"train/loss": NaN, "_step": 59}');
+      writeFileSync(join(online, 'files', 'output.log'), 'epoch 1 loss: 0.5\nepoch 2 loss: 0.4\n');
+      writeFileSync(join(online, 'files', 'media', 'metrics.csv'), 'step,loss\n1,2\n');
+      writeFileSync(join(online, 'logs', 'debug.log'), 'step: 1 loss: 0.3\nstep: 2 loss: 0.2\n');
+      symlinkSync(join('run-20240101_000000-aaa111', 'logs', 'debug.log'), join(wandb, 'debug.log'));
+      symlinkSync('run-20240101_000000-aaa111', join(wandb, 'latest-run'));
+      const read = readInputs([dir]);
+      const { runs, errors, warnings } = loadRuns(read.inputs);
+      expect([errors, read.warnings, warnings]).toEqual([[], [], []]);
+      // The offline run has no display name: it is named by its folder. It has no exit record: one warning.
+      expect(runs.map((r) => [r.name, r.format, r.sources.map((s) => s.slice(dir.length + 1)), r.warnings.map((w) => w.code)])).toEqual([
+        ['wandb/offline-run-20240102_000000-bbb222', 'wandb', ['wandb/offline-run-20240102_000000-bbb222/run-bbb222.wandb'], ['incomplete']],
+        [
+          'online-run (aaa111)',
+          'wandb',
+          ['wandb/run-20240101_000000-aaa111/run-aaa111.wandb', 'wandb/run-20240101_000000-aaa111/files/config.yaml', 'wandb/run-20240101_000000-aaa111/files/wandb-summary.json'],
+          [],
+        ],
+      ]);
+      // The log's config wins over config.yaml.
+      expect(runs[1].hyperparameters).toEqual([
+        { name: 'lr', value: 0.001 },
+        { name: 'batch_size', value: 32 },
+        { name: 'optimizer', value: 'adam' },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -76,7 +76,10 @@ export function readWandbRun(files: WandbRunFiles): WandbRun {
     warnings.push(...log.warnings);
     const lastStep = table.lastStep();
     const kept = `${table.rows} complete history row(s)${lastStep !== undefined ? ` up to step ${lastStep}` : ''} are analysed`;
-    const later = summaryStep !== undefined && lastStep !== undefined && summaryStep > lastStep ? `; ${files.summary!.name} reports step ${summaryStep}` : '';
+    // How far the run got by its summary: wandb-summary.json, else the log's own summary records.
+    const reached = summaryStep ?? state.summary.get('_step');
+    const where = summaryStep !== undefined ? files.summary!.name : 'its summary';
+    const later = reached !== undefined && lastStep !== undefined && reached > lastStep ? `; ${where} reports step ${reached}` : '';
     if (log.frames.stop) {
       complete = false;
       warnings.push({
