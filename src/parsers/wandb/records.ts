@@ -1,14 +1,14 @@
 /**
  * The protobuf records of a W&B transaction log, read in place (wandb_internal.proto; field
  * numbers unchanged since SDK 0.10). Only what curves need is decoded:
- *   Record        { num 1, history 2, summary 3, config 5, metric 12, run 17, exit 18, header 21 }
+ *   Record        { history 2, summary 3, config 5, metric 12, run 17, exit 18 }
  *   HistoryRecord { repeated item 1 { key 1, repeated nested_key 2, value_json 16 }, step 2 { num 1 } }
  *   SummaryRecord { repeated update 1 (same item shape) }
  *   ConfigRecord  { repeated update 1, repeated remove 2 (same item shape) }
- *   RunRecord     { run_id 1, project 3, config 4, display_name 8 }
+ *   RunRecord     { run_id 1, config 4, display_name 8 }
  *   MetricRecord  { name 1, glob_name 2, step_metric 4 }
  *   RunExitRecord { exit_code 1 }
- * Every other record type (console output, system stats, files, artifacts, telemetry…) is skipped
+ * Every other record type (header, console output, system stats, files, artifacts, telemetry…) is skipped
  * by its length without being looked at. Item names are interned by a hash of their bytes, and
  * plain numbers are read straight from the bytes, so a scalar row allocates nothing. Pure.
  */
@@ -35,8 +35,6 @@ interface NameInfo {
 export interface RecordState {
   id?: string;
   displayName?: string;
-  project?: string;
-  producer?: string;
   exitCode?: number;
   /** Config items by key: their value_json text (later updates win, removes delete). */
   config: Map<string, string>;
@@ -80,7 +78,7 @@ export class RecordDecoder {
         const key = w.u32(end);
         const field = key >>> 3;
         const wt = key & 7;
-        if (wt !== 2 || !(field === 2 || field === 3 || field === 5 || field === 12 || field === 17 || field === 18 || field === 21)) {
+        if (wt !== 2 || !(field === 2 || field === 3 || field === 5 || field === 12 || field === 17 || field === 18)) {
           w.skip(wt, end);
           continue;
         }
@@ -92,8 +90,7 @@ export class RecordDecoder {
         else if (field === 5) this.config(start, stop);
         else if (field === 12) this.metric(start, stop);
         else if (field === 17) this.run(start, stop);
-        else if (field === 18) this.exit(start, stop);
-        else this.header(start, stop);
+        else this.exit(start, stop);
         w.pos = stop;
       }
     } catch (error) {
@@ -400,13 +397,13 @@ export class RecordDecoder {
     w.pos = start;
     while (w.pos < end) {
       const key = w.u32(end);
-      if (key === 0x0a || key === 0x1a || key === 0x42) {
+      if (key === 0x0a || key === 0x42) {
+        // Several RunRecords: later non-empty values win.
         const len = w.len(end);
         const text = this.str(w.pos, w.pos + len);
         w.pos += len;
         if (text === '') continue;
         if (key === 0x0a) state.id = text;
-        else if (key === 0x1a) state.project = text;
         else state.displayName = text;
       } else if (key === 0x22) {
         // The initial config: a ConfigRecord.
@@ -428,27 +425,6 @@ export class RecordDecoder {
       else w.skip(key & 7, end);
     }
     this.state.exitCode = code | 0;
-  }
-
-  private header(start: number, end: number): void {
-    const w = this.wire;
-    w.pos = start;
-    while (w.pos < end) {
-      const key = w.u32(end);
-      if (key === 0x0a) {
-        const len = w.len(end);
-        const stop = w.pos + len;
-        while (w.pos < stop) {
-          const k = w.u32(stop);
-          if (k === 0x0a) {
-            const l = w.len(stop);
-            this.state.producer = this.str(w.pos, w.pos + l);
-            w.pos += l;
-          } else w.skip(k & 7, stop);
-        }
-        w.pos = stop;
-      } else w.skip(key & 7, end);
-    }
   }
 }
 
