@@ -134,6 +134,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
     },
     findings,
     warnings: run.warnings.map((w) => ({ code: w.code, message: w.message, line: w.line ?? null })),
+    ...(run.hyperparameters ? { hyperparameters: run.hyperparameters } : {}),
   };
 }
 

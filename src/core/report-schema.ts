@@ -109,6 +109,10 @@ export const runReportSchema = z.object({
   verdict: verdictSchema,
   findings: z.array(findingSchema),
   warnings: z.array(warningSchema),
+  hyperparameters: z
+    .array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
+    .optional()
+    .describe("the run's configuration when the log records it (W&B run folders): nested keys joined with /, lists as JSON text"),
 });
 
 export const reportSchema = z.object({

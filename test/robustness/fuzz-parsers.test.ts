@@ -14,7 +14,8 @@ import { InputError, LossdocError } from '../../src/errors.js';
 import { formatters, formatNames } from '../../src/formatters/index.js';
 import { detectFormat, formatIds, parseLog } from '../../src/parsers/index.js';
 import { splitLines } from '../../src/parsers/text.js';
-import { csvText, encodeAs, eventBytes, jsonlText, jsonText, logBytes, logInput, textLog } from './generators.js';
+import { readWandbRun } from '../../src/parsers/wandb/index.js';
+import { csvText, encodeAs, eventBytes, jsonlText, jsonText, logBytes, logInput, textLog, wandbBytes } from './generators.js';
 
 /** LOSSDOC_FUZZ_SCALE=20 runs twenty times as many cases (a deeper local search). */
 const SCALE = Math.max(1, Number(process.env.LOSSDOC_FUZZ_SCALE ?? 1) || 1);
@@ -90,6 +91,22 @@ describe('parseLog on arbitrary input', () => {
       fc.property(eventBytes, (bytes) => {
         const out = typedOutcome(() => parseLog({ name: 'events.out.tfevents.1700000000.host', bytes }));
         if (!(out instanceof LossdocError)) expectWellFormed(out);
+      }),
+      runs(200),
+    );
+  });
+
+  it('damaged W&B logs, and random records in valid framing: series (with a warning) or a LossdocError', () => {
+    fc.assert(
+      fc.property(wandbBytes, (bytes) => {
+        const out = typedOutcome(() => parseLog({ name: 'run-fuzz1.wandb', bytes }));
+        if (!(out instanceof LossdocError)) expectWellFormed(out);
+        // The same bytes streamed in pieces read the same.
+        const pieces: Uint8Array[] = [];
+        for (let i = 0; i < bytes.length; i += 777) pieces.push(bytes.subarray(i, i + 777));
+        const streamed = typedOutcome(() => readWandbRun({ folder: 'run-fuzz1.wandb', log: { name: 'run-fuzz1.wandb', chunks: pieces } }));
+        expect(streamed instanceof LossdocError).toBe(out instanceof LossdocError);
+        if (!(out instanceof LossdocError) && !(streamed instanceof LossdocError)) expect(streamed.raw).toEqual(out.runs[0]);
       }),
       runs(200),
     );

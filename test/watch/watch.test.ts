@@ -5,6 +5,7 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { frameRecords, records } from '../bench/gen-wandb.mjs';
 import { writeEventFile, type ScalarPoint } from '../helpers/tfevents-writer.js';
 import { DEMO, ensureBuilt, lossCsv, lossdocAsync, tempDir, type RunningCli } from '../cli/cli-helper.js';
 
@@ -120,6 +121,28 @@ describe('lossdoc watch', () => {
     const r = await watch.done;
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\+ error (non-finite|diverging) — /);
+  });
+
+  it('follows a W&B run folder whose .wandb log a live run is writing', async () => {
+    const runDir = join(dir, 'wandb', 'run-20240101_000000-live01');
+    mkdirSync(runDir, { recursive: true });
+    const path = join(runDir, 'run-live01.wandb');
+    const recs = [records.header(), records.run({ id: 'live01', displayName: 'live-run' })];
+    for (let i = 0; i < 120; i++) {
+      const loss = i < 100 ? 2 * Math.exp(-i / 30) + 0.4 : Number.NaN;
+      recs.push(records.history([['loss', String(loss)], ['_step', String(i)]]));
+    }
+    const bytes = frameRecords(recs);
+    // Cut mid-record, no exit record yet: the reader stops at the cut, with a warning, not a failure.
+    const cut = Math.floor(bytes.length * 0.4) + 3;
+    writeFileSync(path, bytes.subarray(0, cut));
+    const watch = lossdocAsync(['watch', join(dir, 'wandb'), ...FAST, '--idle-exit', '3']);
+    await started(watch);
+    appendFileSync(path, bytes.subarray(cut));
+    const r = await watch.done;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^\[step \d+\] live-run \(live01\): verdict /m);
+    expect(r.stdout).toMatch(/live-run \(live01\): \+ error (non-finite|diverging) — /);
   });
 
   it('waits for a file that does not exist yet, and watches a directory', async () => {
