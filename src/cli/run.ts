@@ -24,6 +24,8 @@ export interface CliIo {
   stderrIsTTY?: boolean;
   /** Directory the config search starts from (default: the process's). */
   cwd?: string;
+  /** The analysis worker's code, when no worker file sits beside the bin (the single executable). */
+  analysisWorkerCode?: string;
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
