@@ -64,6 +64,11 @@ describe.runIf(present)('single executable, no node on PATH', () => {
     expect(explain.stdout).toBe(lossdoc(['explain', 'overfitting']).stdout);
   });
 
+  it('writes the Python training callback (init python)', () => {
+    expect(exe(['init', 'python']).code).toBe(0);
+    expect(readFileSync(join(dir, 'lossdoc_callback.py'), 'utf8')).toBe(readFileSync(join(ROOT, 'src/cli/python/lossdoc_callback.py'), 'utf8'));
+  });
+
   it('bad input: a one-line message and exit 2', () => {
     const r = exe(['analyze', join(dir, 'missing.csv')]);
     expect(r.code).toBe(2);
