@@ -72,7 +72,8 @@ describe('lossdoc watch', () => {
     const path = join(dir, 'run.csv');
     const lines = csvLines(readFileSync(join(DEMO, 'overfitting.csv'), 'utf8'));
     writeFileSync(path, lines.slice(0, 8).join(''));
-    const watch = lossdocAsync(['watch', path, ...FAST, '--idle-exit', '1']);
+    // Idle exit well above the feed's 250 ms pauses, which a busy machine may stretch.
+    const watch = lossdocAsync(['watch', path, ...FAST, '--idle-exit', '3']);
     await started(watch);
     await feed(path, lines.slice(8), 4, 250);
     const r = await watch.done;
@@ -83,7 +84,7 @@ describe('lossdoc watch', () => {
     expect(r.stdout).toMatch(/^\[epoch \d+\] .*run\.csv: \+ warning overfitting — val_loss bottomed at /m);
     // Every line says where the run is and what changed.
     for (const line of r.stdout.trimEnd().split('\n')) expect(line).toMatch(/^\[epoch \d+\] .*run\.csv: (verdict [a-z-]+ — |\+ (error|warning|info) [a-z-]+ — |- (error|warning|info) [a-z-]+ \(gone\)$)/);
-    expect(r.stderr).toMatch(/^lossdoc: stopped \(no change for 1 s\): overfitting; \d+ error\(s\), \d+ warning\(s\), \d+ info$/m);
+    expect(r.stderr).toMatch(/^lossdoc: stopped \(no change for 3 s\): overfitting; \d+ error\(s\), \d+ warning\(s\), \d+ info$/m);
   });
 
   it('does not stop on a non-stability finding before --min-points; does after', async () => {
@@ -127,7 +128,7 @@ describe('lossdoc watch', () => {
 
   it('waits for a file that does not exist yet, and watches a directory', async () => {
     const logs = join(dir, 'logs');
-    const watch = lossdocAsync(['watch', logs, ...FAST, '--idle-exit', '1.5']);
+    const watch = lossdocAsync(['watch', logs, ...FAST, '--idle-exit', '3']);
     await sleep(300);
     mkdirSync(logs);
     await sleep(200);
