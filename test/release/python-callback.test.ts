@@ -12,6 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
 
 const PYTHON = '/usr/bin/python3';
+const havePython = existsSync(PYTHON);
+if (!havePython) {
+  if (/^(1|true|yes)$/i.test(process.env.CI ?? '')) throw new Error(`${PYTHON} is missing: .ci/run installs it (CI=true: the Python callback must be tested)`);
+  console.warn(`${PYTHON} not found, skipping the Python callback tests`);
+}
 
 /** Trains each fake framework for 20 epochs; the loss turns NaN from epoch `nan_from` on. */
 const DRIVER = String.raw`
@@ -97,7 +102,7 @@ function train(framework: string, log: string, nanFrom: number, env: Record<stri
   return { ...(JSON.parse(result![1]) as { epochs: number; stopped: string | null; findings: string[] }), stdout: r.stdout };
 }
 
-describe.runIf(existsSync(PYTHON))('lossdoc_callback.py (lossdoc init python)', () => {
+describe.runIf(havePython)('lossdoc_callback.py (lossdoc init python)', () => {
   it('is the file the package carries, and uses the Python standard library only', () => {
     const text = readFileSync(join(dir, 'lossdoc_callback.py'), 'utf8');
     expect(text).toBe(readFileSync(join(ROOT, 'src/cli/python/lossdoc_callback.py'), 'utf8'));
