@@ -10,13 +10,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
+import { prerequisite } from '../helpers/prerequisite.js';
 
 const PYTHON = '/usr/bin/python3';
-const havePython = existsSync(PYTHON);
-if (!havePython) {
-  if (/^(1|true|yes)$/i.test(process.env.CI ?? '')) throw new Error(`${PYTHON} is missing: .ci/run installs it (CI=true: the Python callback must be tested)`);
-  console.warn(`${PYTHON} not found, skipping the Python callback tests`);
-}
+const havePython = prerequisite(existsSync(PYTHON), `${PYTHON} not found (.ci/run installs it)`);
 
 /** Trains each fake framework for 20 epochs; the loss turns NaN from epoch `nan_from` on. */
 const DRIVER = String.raw`

@@ -10,13 +10,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, ROOT, ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
+import { prerequisite } from '../helpers/prerequisite.js';
 
 const EXE = join(ROOT, 'dist/bin/lossdoc-linux-x64');
-const present = existsSync(EXE);
-if (!present) {
-  if (/^(1|true|yes)$/i.test(process.env.CI ?? '')) throw new Error(`${EXE} is missing: .ci/run builds it (npm run build:binary) before npm test`);
-  console.warn(`single executable not built, skipping its tests (npm run build:binary writes ${EXE})`);
-}
+const present = prerequisite(existsSync(EXE), `single executable not built: ${EXE} (npm run build:binary; .ci/run builds it before npm test)`);
 
 let dir: string;
 let cleanup: () => void;
