@@ -38,6 +38,7 @@ if framework == "keras":
     class Model: stop_training = False
     model = Model()
     cb.set_model(model); cb.set_params({"epochs": EPOCHS}); cb.on_train_begin(logs={})
+    assert cb._implements_train_batch_hooks() is False and getattr(cb, "_supports_tf_logs", False) is False
     for epoch in range(EPOCHS):
         cb.on_epoch_begin(epoch); cb.on_train_batch_end(0, logs={})
         loss, val = losses(epoch)

@@ -106,9 +106,12 @@ class LossdocCallback:
         return control
 
     def __getattr__(self, name):
-        # Every other hook a framework calls (on_train_begin, on_step_end, setup, ...) does nothing.
+        # Every other hook a framework calls (on_train_begin, on_step_end, setup, ...) does nothing,
+        # and tf.keras's "does it implement batch hooks?" questions get a no.
         if name.startswith("on_") or name in ("setup", "teardown"):
             return lambda *args, **kwargs: None
+        if name.startswith("_implements_"):
+            return lambda *args, **kwargs: False
         raise AttributeError(name)
 
     # The log, lossdoc, the findings -----------------------------------------------------------
