@@ -3,17 +3,17 @@
  * of the tfevents, mlflow, dvclive_tsv and plain_text kinds is read through the directory path,
  * with the expected run count and names (W&B run folders one by one: test/parsers/wandb-corpus.test.ts). Skipped with a note when the corpus is absent.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuns } from '../../src/api.js';
 import { readInputs } from '../../src/io/read-inputs.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = path.resolve(repoRoot, '../shared/corpus');
-const have = existsSync(path.join(corpus, 'SOURCES.md'));
-if (!have) console.warn(`corpus not found, skipping corpus directory tests (${corpus})`);
+const have = corpusPresent(path.join(corpus, 'SOURCES.md'));
 const describeCorpus = have ? describe : describe.skip;
 
 function load(...paths: string[]) {
