@@ -6,6 +6,7 @@ import diverging from './diverging.js';
 import earlyInstability from './early-instability.js';
 import epochSawtooth from './epoch-sawtooth.js';
 import epochStaircase from './epoch-staircase.js';
+import heldOutSpikes from './held-out-spikes.js';
 import insufficientData from './insufficient-data.js';
 import lossSpikes from './loss-spikes.js';
 import lrSchedule from './lr-schedule.js';
@@ -29,6 +30,7 @@ export const rules: readonly Rule[] = [
   earlyInstability,
   epochSawtooth,
   epochStaircase,
+  heldOutSpikes,
   insufficientData,
   lossSpikes,
   lrSchedule,
