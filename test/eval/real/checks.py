@@ -32,11 +32,20 @@ def late_progress(xs):
     return (window_mean(xs, 0.6, 0.7) - end_level(xs)) / total
 
 
-def val_turned(xs):
-    """Validation minimum before 70 % of the run, and the last value ≥ 1.1 × that minimum."""
+def smoothed(xs):
+    """Rolling mean over a tenth of the run (at least 3 points): one noisy evaluation is not a trend."""
     vals = finite(xs)
-    i = vals.index(min(vals))
-    return i / len(vals) < 0.7 and vals[-1] >= 1.1 * vals[i], {'val_min_at': round(i / len(vals), 3), 'val_end_over_min': round(vals[-1] / vals[i], 3)}
+    w = max(3, len(vals) // 10)
+    return [statistics.fmean(vals[max(0, i - w + 1):i + 1]) for i in range(len(vals))]
+
+
+def val_turned(xs):
+    """How far the validation curve climbed back from its (smoothed) minimum, and where that minimum
+    lies: a minimum before 70 % of the run and an end ≥ 1.1 × the minimum is overfitting."""
+    smooth = smoothed(xs)
+    i = smooth.index(min(smooth))
+    rise = end_level(xs) / smooth[i] if smooth[i] > 0 else 1.0
+    return {'val_min_at': round(i / len(smooth), 3), 'val_end_over_min': round(rise, 3)}
 
 
 def shape_verdicts(log):
@@ -44,31 +53,35 @@ def shape_verdicts(log):
     rising → diverging (§C5), flat train with falling validation → data-problem (§C3), flat/flat →
     not learning when it never fell (§C4), falling train with flat or turning validation →
     overfitting (§C2, §V), falling/falling → still learning (§C1) unless the last 30 % of the run
-    adds little (converged). Returns (set of acceptable verdicts, numbers)."""
+    adds little (converged). Returns (acceptable verdicts, the expected one first; numbers)."""
     train = log.series('loss')
     val = log.series('val_loss') if log.has('val_loss') else None
     numbers = {'train_fall': round(relative_fall(train), 4), 'train_late_progress': round(late_progress(train), 4)}
     end, low = end_level(train), min(finite(train))
     if end > 2 * low and end > train[0]:
-        return {'diverging'}, numbers
+        return ['diverging'], numbers
     if numbers['train_fall'] < 0.05:
         if val and relative_fall(val) >= 0.15:
             numbers['val_fall'] = round(relative_fall(val), 4)
-            return {'data-problem'}, numbers
-        return {'not-learning'}, numbers
+            return ['data-problem'], numbers
+        return ['not-learning'], numbers
+    close_call = False
     if val:
         numbers['val_fall'] = round(relative_fall(val), 4)
-        turned, extra = val_turned(val)
-        numbers.update(extra)
-        if turned or (numbers['val_fall'] < 0.05 and numbers['train_fall'] > 0.3):
-            return {'overfitting'}, numbers
+        numbers.update(val_turned(val))
+        early, rise = numbers['val_min_at'] < 0.7, numbers['val_end_over_min']
+        if (early and rise >= 1.1) or (numbers['val_fall'] < 0.05 and numbers['train_fall'] > 0.3):
+            return ['overfitting'], numbers
+        close_call = early and rise >= 1.05  # near the line: overfitting is acceptable too
         numbers['val_late_progress'] = round(late_progress(val), 4)
     late = max(numbers['train_late_progress'], numbers.get('val_late_progress', -1))
     if late >= 0.10:
-        return {'still-learning'}, numbers
-    if late <= 0.04:
-        return {'converged'}, numbers
-    return {'still-learning', 'converged'}, numbers
+        trend = ['still-learning']
+    elif late <= 0.04:
+        trend = ['converged']
+    else:  # between the two: both are acceptable, the nearer one is expected
+        trend = ['still-learning', 'converged'] if late >= 0.07 else ['converged', 'still-learning']
+    return trend + (['overfitting'] if close_call else []), numbers
 
 
 def nonfinite(log):

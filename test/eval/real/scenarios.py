@@ -16,7 +16,6 @@ from train import Setup
 
 # Findings that may accompany any run: descriptive notes, not diagnoses.
 BASE_ALLOW = ['lr-schedule', 'noisy-validation', 'val-below-train', 'slow-convergence']
-HEALTHY = {'still-learning', 'converged'}
 
 EPOCH_FORMATS = ['keras-csv', 'keras-history-json', 'keras-stdout']
 VAL_STEP_FORMATS = ['hf-trainer-state', 'lightning-csv', 'tfevents']
@@ -59,7 +58,7 @@ def _split(g, maker, n_train, n_val, n_test=0):
 def _shape_is(*allowed):
     def check(log):
         got, numbers = checks.shape_verdicts(log)
-        return [('verdict from the epoch curves', got <= set(allowed), {**numbers, 'verdicts': sorted(got)})]
+        return [('verdict from the epoch curves', set(got) <= set(allowed), {**numbers, 'verdicts': got})]
     return check
 
 
@@ -294,7 +293,16 @@ def _finite_start(log):
 
 
 def _wrap(name, fn):
+    """A check from a function returning (passed, numbers)."""
     return lambda log: [(name, *fn(log))]
+
+
+def _measured(name, measure, passes):
+    """A check from a measurement (log -> numbers) and a test on those numbers."""
+    def check(log):
+        numbers = measure(log)
+        return [(name, passes(numbers), numbers)]
+    return check
 
 
 SCENARIOS = [
@@ -347,13 +355,13 @@ SCENARIOS = [
     Scenario('unshuffled-sorted', 'training data sorted by class and never shuffled',
              '§T9: each epoch walks the classes in the same order, so the per-step loss repeats every epoch → epoch-sawtooth.',
              make_unshuffled, VAL_STEP_FORMATS + TRAIN_ONLY_STEP_FORMATS,
-             _wrap('per-step loss repeats every epoch (acf at one epoch ≥ 0.5)',
-                   lambda log: ((lambda p: (p['acf_epoch'] >= 0.5 and p['acf_epoch'] > p['acf_half_epoch'] + 0.3, p))(checks.epoch_period(log)))),
+             _measured('per-step loss repeats every epoch (acf at one epoch ≥ 0.5)', checks.epoch_period,
+                       lambda p: p['acf_epoch'] >= 0.5 and p['acf_epoch'] > p['acf_half_epoch'] + 0.3),
              findings=['epoch-sawtooth'], allow=['oscillation', 'loss-spikes'], per_step=True),
     Scenario('memorisation', 'a large MLP memorising random labels over several epochs',
              'Memorisation: each epoch revisits examples it has stored, so the per-step loss drops at every epoch boundary → epoch-staircase.',
              make_memorise, VAL_STEP_FORMATS + TRAIN_ONLY_STEP_FORMATS,
-             _wrap('loss drops at ≥ 60 % of epoch boundaries', lambda log: ((lambda p: (p['boundaries_with_drop'] >= 0.6, p))(checks.staircase(log)))),
+             _measured('loss drops at ≥ 60 % of epoch boundaries', checks.staircase, lambda p: p['boundaries_with_drop'] >= 0.6),
              findings=['epoch-staircase'], allow=['loss-spikes', 'oscillation'], per_step=True),
     Scenario('chance-shuffled-labels', 'labels shuffled: no relation between inputs and targets',
              '§T10/§T12: accuracy within 0.05 of 1/C and loss at ln C → chance level, not learning.',
@@ -366,7 +374,7 @@ SCENARIOS = [
     Scenario('exploding-gradients', 'rare outlier inputs and no gradient clipping',
              '§T7: an outlier batch blows up the gradient norm and the loss spikes ≥ 5× its recent median → loss spikes.',
              make_spikes, VAL_STEP_FORMATS + TRAIN_ONLY_STEP_FORMATS,
-             _both(_learned(0.2), _wrap('≥ 2 per-step spikes over 5× the recent median', lambda log: ((lambda p: (p['spikes'] >= 2, p))(checks.spikes(log))))),
+             _both(_learned(0.2), _measured('≥ 2 per-step spikes over 5× the recent median', checks.spikes, lambda p: p['spikes'] >= 2)),
              findings=['loss-spikes'], allow=['early-instability', 'oscillation'], per_step=True),
     Scenario('unbounded-loss', 'NLLLoss on raw logits (log_softmax missing): the objective has no lower bound',
              '§T4 wrong loss: the loss goes negative and keeps falling without limit → unbounded loss; the run diverges.',

@@ -217,7 +217,7 @@ def tfevents(log, folder, every):
 
 def mmengine_jsonl(log, path, every):
     """mmengine's vis_data/scalars.json: a JSON line per logged iteration (step = global iteration,
-    epoch 1-based, grad_norm when gradient clipping is configured, here with max_norm=inf) and a
+    epoch 1-based, grad_norm as logged when gradient clipping is configured) and a
     validation line per epoch with the accuracy metric and step = epoch."""
     per_epoch = log.steps_per_epoch
     lines = []
@@ -225,7 +225,7 @@ def mmengine_jsonl(log, path, every):
         if s['step'] % every == 0:
             epoch = (s['step'] - 1) // per_epoch + 1
             lines.append({'lr': s['lr'], 'data_time': 0.0021, 'grad_norm': f32(s['grad_norm']), 'loss': f32(s['loss']),
-                          'time': 0.0137, 'epoch': epoch, 'iter': s['step'], 'memory': 212, 'step': s['step']})
+                          'time': 0.0137, 'epoch': epoch, 'memory': 212, 'step': s['step']})
         if s['step'] % per_epoch == 0:
             e = log.epochs[s['step'] // per_epoch - 1]
             if 'val_accuracy' in e:
