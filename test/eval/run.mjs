@@ -7,13 +7,14 @@
  * `--misses` also lists every miss; `--write-baseline` records the figures that
  * test/eval/benchmark.test.ts then holds every later change to.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { analyze, analyzeRuns, loadRuns } from '../../dist/src/index.js';
 import { readInputs } from '../../dist/src/io/read-inputs.js';
 import { baselinePath, formatTable, loadBenchmarks, score, toBaseline } from './score.mjs';
 
 const { benchmarks, notes } = loadBenchmarks({ analyze, analyzeRuns, loadRuns, readInputs });
-const baseline = {};
+// Benchmarks that are absent here (the corpus) keep their recorded figures.
+const baseline = existsSync(baselinePath) ? JSON.parse(readFileSync(baselinePath, 'utf8')) : {};
 for (const benchmark of benchmarks) {
   const result = score(benchmark);
   baseline[benchmark.key] = toBaseline(result);

@@ -10,7 +10,7 @@
  * alternative verdicts count as allowed.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,7 +97,9 @@ function analyzePath(api, path, run) {
     if (report.runs.length !== 1) throw new Error(`${report.runs.length} runs found where one was expected`);
     return report.runs[0];
   }
-  const found = report.runs.find((r) => r.name === run);
+  // A file holding several runs names them `<path> :: <run>`; a label may give either form.
+  const names = (name) => [name, name.split(' :: ').pop(), relative(corpusDir, name.split(' :: ')[0]) + (name.includes(' :: ') ? ` :: ${name.split(' :: ').pop()}` : '')];
+  const found = report.runs.find((r) => names(r.name).includes(run));
   if (!found) throw new Error(`no run named ${run} (found: ${report.runs.map((r) => r.name).join(', ')})`);
   return found;
 }
