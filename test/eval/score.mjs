@@ -1,62 +1,168 @@
 /**
- * Scores lossdoc's findings against the labelled benchmark in fixtures/eval. Shared by
- * `npm run eval` (prints the table) and the test that keeps the published figures honest.
+ * Scores lossdoc against labelled logs. One scorer serves the three benchmarks `npm run eval`
+ * prints (and the test that keeps their figures honest): the synthetic logs in fixtures/eval,
+ * the really-trained runs in fixtures/real-runs, and the labelled corpus of real logs
+ * (test/eval/corpus-labels.json, when it and ../shared/corpus exist).
+ *
+ * Every labelled case is normalised to { id, verdict, verdictAlso, findings, allow, healthy }:
+ * the verdict (the report's `runs[i].verdict.id`) is scored on its own; findings are scored per id,
+ * where the verdict also counts as a finding id (lossdoc emits it as one) and the acceptable
+ * alternative verdicts count as allowed.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const evalDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/eval');
-export const baselinePath = resolve(dirname(fileURLToPath(import.meta.url)), 'baseline.json');
+const here = dirname(fileURLToPath(import.meta.url));
+export const evalDir = resolve(here, '../../fixtures/eval');
+export const realRunsDir = resolve(here, '../../fixtures/real-runs');
+export const corpusDir = resolve(here, '../../../shared/corpus');
+export const corpusLabelsPath = resolve(here, 'corpus-labels.json');
+export const baselinePath = resolve(here, 'baseline.json');
 
-/** The figures a later change must not fall below (recall, precision) or rise above (false findings). */
-export function toBaseline(result) {
+export const VERDICT_IDS = ['still-learning', 'converged', 'overfitting', 'not-learning', 'data-problem', 'diverging', 'insufficient-data'];
+const isVerdict = (id) => VERDICT_IDS.includes(id);
+
+/**
+ * The benchmarks that are present, each { key, title, cases, analyze(case) → RunReport }.
+ * `api` is lossdoc's library (dist or src) plus `readInputs` from its io layer.
+ */
+export function loadBenchmarks(api) {
+  const benchmarks = [syntheticBenchmark(api), realRunsBenchmark(api)];
+  const corpus = corpusBenchmark(api);
+  return { benchmarks: corpus.benchmark ? [...benchmarks, corpus.benchmark] : benchmarks, notes: corpus.note ? [corpus.note] : [] };
+}
+
+function syntheticBenchmark(api) {
+  const manifest = JSON.parse(readFileSync(join(evalDir, 'manifest.json'), 'utf8'));
   return {
-    falseFindingRate: result.falseFindingRate,
-    ids: Object.fromEntries(result.rows.map((r) => [r.id, { precision: Number(r.precision.toFixed(4)), recall: Number(r.recall.toFixed(4)) }])),
+    key: 'synthetic',
+    title: 'Synthetic logs (fixtures/eval)',
+    cases: manifest.map((c) => ({
+      id: c.file,
+      verdict: c.expect.find(isVerdict),
+      verdictAlso: c.allow.filter(isVerdict),
+      findings: c.expect.filter((id) => !isVerdict(id)),
+      allow: c.allow,
+      healthy: c.healthy,
+    })),
+    analyze: (c) => {
+      const path = join(evalDir, c.id);
+      return api.analyze([{ name: path, bytes: readFileSync(path) }]).runs[0];
+    },
   };
 }
 
-export function loadManifest() {
-  return JSON.parse(readFileSync(join(evalDir, 'manifest.json'), 'utf8'));
+function realRunsBenchmark(api) {
+  const manifest = JSON.parse(readFileSync(join(realRunsDir, 'manifest.json'), 'utf8'));
+  return {
+    key: 'real',
+    title: 'Really-trained runs (fixtures/real-runs)',
+    cases: manifest.map((c) => ({ id: c.file, format: c.format, scenario: c.scenario, verdict: c.verdict, verdictAlso: c.verdictAlso, findings: c.findings, allow: c.allow, healthy: c.healthy })),
+    analyze: (c) => analyzePath(api, join(realRunsDir, c.id), null),
+  };
+}
+
+function corpusBenchmark(api) {
+  if (!existsSync(corpusLabelsPath)) return { note: 'Corpus labels: skipped (test/eval/corpus-labels.json is absent).' };
+  if (!existsSync(corpusDir)) return { note: 'Corpus labels: skipped (../shared/corpus is absent).' };
+  const labels = JSON.parse(readFileSync(corpusLabelsPath, 'utf8'));
+  return {
+    benchmark: {
+      key: 'corpus',
+      title: 'Labelled real logs (../shared/corpus)',
+      cases: labels.runs.map((r) => ({
+        id: r.run ? `${r.path} :: ${r.run}` : r.path,
+        path: r.path,
+        run: r.run,
+        verdict: r.verdict,
+        verdictAlso: [],
+        findings: r.findings.filter((id) => id !== r.verdict),
+        allow: r.allow ?? [],
+        healthy: r.healthy,
+      })),
+      analyze: (c) => analyzePath(api, join(corpusDir, c.path), c.run),
+    },
+  };
+}
+
+/** Read a file or folder as the CLI does and analyse it; the run named `run`, or the only one. */
+function analyzePath(api, path, run) {
+  const read = api.readInputs([path]);
+  if (read.errors.length > 0) throw read.errors[0];
+  const loaded = api.loadRuns(read.inputs);
+  if (loaded.errors.length > 0) throw loaded.errors[0];
+  const report = api.analyzeRuns(loaded.runs);
+  if (run == null) {
+    if (report.runs.length !== 1) throw new Error(`${report.runs.length} runs found where one was expected`);
+    return report.runs[0];
+  }
+  // A file holding several runs names them `<path> :: <run>`; a label may give either form.
+  const names = (name) => [name, name.split(' :: ').pop(), relative(corpusDir, name.split(' :: ')[0]) + (name.includes(' :: ') ? ` :: ${name.split(' :: ').pop()}` : '')];
+  const found = report.runs.find((r) => names(r.name).includes(run));
+  if (!found) throw new Error(`no run named ${run} (found: ${report.runs.map((r) => r.name).join(', ')})`);
+  return found;
 }
 
 /**
- * @param cases manifest entries
- * @param analyzeFile (path, bytes) => Report
- * @returns per-id precision/recall, the healthy false-finding rate, and the misses for inspection
+ * @returns verdict agreement, required-findings recall, per-id precision/recall, healthy runs
+ * flagged with a warning or error, unreadable cases and every miss.
  */
-export function score(cases, analyzeFile) {
+export function score(benchmark) {
   const stats = new Map();
   const stat = (id) => {
     if (!stats.has(id)) stats.set(id, { id, tp: 0, fp: 0, fn: 0 });
     return stats.get(id);
   };
   const misses = [];
+  let verdicts = 0;
+  let verdictHits = 0;
+  let required = 0;
+  let requiredHits = 0;
   let healthy = 0;
-  let healthyFlagged = 0;
-  for (const c of cases) {
-    const path = join(evalDir, c.file);
-    const report = analyzeFile(path, readFileSync(path));
-    const findings = report.runs.flatMap((r) => r.findings);
+  const healthyFlaggedRuns = [];
+  let unreadable = 0;
+  for (const c of benchmark.cases) {
+    let run;
+    try {
+      run = benchmark.analyze(c);
+    } catch (error) {
+      unreadable++;
+      misses.push({ file: c.id, kind: 'unreadable', id: String(error.message ?? error).split('\n')[0] });
+    }
+    const actual = run?.verdict.id;
+    const acceptable = [c.verdict, ...c.verdictAlso].filter(Boolean);
+    if (acceptable.length > 0) {
+      verdicts++;
+      if (acceptable.includes(actual)) verdictHits++;
+      else misses.push({ file: c.id, kind: 'verdict', id: `${actual ?? 'none'} (expected ${acceptable.join(' or ')})` });
+    }
+    const findings = run?.findings ?? [];
     const fired = new Set(findings.map((f) => f.id));
-    for (const id of c.expect) {
-      if (fired.has(id)) stat(id).tp++;
+    const expected = c.verdict ? [...c.findings, c.verdict] : c.findings;
+    for (const id of expected) {
+      const hit = fired.has(id);
+      if (!isVerdict(id)) {
+        required++;
+        if (hit) requiredHits++;
+      }
+      if (hit) stat(id).tp++;
       else {
         stat(id).fn++;
-        misses.push({ file: c.file, kind: 'missed', id, verdict: report.runs[0]?.verdict.id });
+        misses.push({ file: c.id, kind: 'missed', id, verdict: actual });
       }
     }
     for (const id of fired) {
-      if (c.expect.includes(id) || c.allow.includes(id)) continue;
+      if (expected.includes(id) || c.allow.includes(id) || c.verdictAlso.includes(id)) continue;
       stat(id).fp++;
-      misses.push({ file: c.file, kind: 'false', id, verdict: report.runs[0]?.verdict.id });
+      misses.push({ file: c.id, kind: 'false', id, verdict: actual });
     }
     if (c.healthy) {
       healthy++;
-      if (findings.some((f) => f.severity === 'error' || f.severity === 'warning')) {
-        healthyFlagged++;
-        misses.push({ file: c.file, kind: 'healthy-flagged', id: findings.filter((f) => f.severity !== 'info').map((f) => f.id).join('+') });
+      const loud = findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+      if (loud.length > 0) {
+        healthyFlaggedRuns.push(c.id);
+        misses.push({ file: c.id, kind: 'healthy-flagged', id: loud.map((f) => f.id).join('+') });
       }
     }
   }
@@ -67,16 +173,50 @@ export function score(cases, analyzeFile) {
       recall: s.tp + s.fn ? s.tp / (s.tp + s.fn) : 1,
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
-  return { rows, healthy, healthyFlagged, falseFindingRate: healthy ? healthyFlagged / healthy : 0, cases: cases.length, misses };
+  return {
+    rows,
+    cases: benchmark.cases.length,
+    verdicts,
+    verdictAgreement: verdicts ? verdictHits / verdicts : 1,
+    required,
+    requiredRecall: required ? requiredHits / required : 1,
+    healthy,
+    healthyFlagged: healthyFlaggedRuns.length,
+    healthyFlaggedRuns,
+    unreadable,
+    misses,
+  };
 }
 
-export function formatTable(result) {
+const round = (v) => Number(v.toFixed(4));
+
+/**
+ * The figures a later change must not fall below (agreement, recall, precision), and the healthy
+ * runs that are known to get a warning or error finding: no other healthy run may get one.
+ */
+export function toBaseline(result) {
+  return {
+    verdictAgreement: round(result.verdictAgreement),
+    requiredRecall: round(result.requiredRecall),
+    healthyFlagged: result.healthyFlagged,
+    healthyFlaggedRuns: result.healthyFlaggedRuns,
+    ids: Object.fromEntries(result.rows.map((r) => [r.id, { precision: round(r.precision), recall: round(r.recall) }])),
+  };
+}
+
+export function formatTable(title, result) {
   const pct = (v) => `${(v * 100).toFixed(1)}%`;
   const lines = [
+    `### ${title}`,
+    '',
+    `${result.cases} labelled runs. Verdict agreement: ${pct(result.verdictAgreement)} (${Math.round(result.verdictAgreement * result.verdicts)} of ${result.verdicts}). ` +
+      `Required-findings recall: ${pct(result.requiredRecall)} (${Math.round(result.requiredRecall * result.required)} of ${result.required}). ` +
+      `Healthy runs with an error/warning finding: ${result.healthyFlagged} of ${result.healthy}.` +
+      (result.unreadable ? ` Unreadable: ${result.unreadable}.` : ''),
+    '',
     '| id | expected | true pos. | false pos. | missed | precision | recall |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...result.rows.map((r) => `| \`${r.id}\` | ${r.tp + r.fn} | ${r.tp} | ${r.fp} | ${r.fn} | ${pct(r.precision)} | ${pct(r.recall)} |`),
   ];
-  lines.push('', `${result.cases} labelled logs; healthy runs with an error/warning finding: ${result.healthyFlagged} of ${result.healthy} (${pct(result.falseFindingRate)})`);
   return lines.join('\n');
 }
