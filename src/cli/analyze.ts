@@ -137,6 +137,7 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     failOn: settings.failOn,
     ...(settings.maxWarnings !== undefined ? { maxWarnings: settings.maxWarnings } : {}),
     ruleIds: ruleIdsFor(settings, mode, flags.baseline !== undefined),
+    ...(flags.top !== undefined ? { top: flags.top } : {}),
   });
   emit(text, flags.outputFile, io);
   const code = getExitCode(report, { failOn: settings.failOn, ...(settings.maxWarnings !== undefined ? { maxWarnings: settings.maxWarnings } : {}) });

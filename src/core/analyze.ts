@@ -4,6 +4,7 @@ import type { Finding, Report, RunReport, SeriesReport, TrendReport } from './re
 import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
 import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
 import { sparkline } from './sparkline.js';
+import { summarizeRuns } from './summary.js';
 import { decideVerdict, VERDICT_IDS } from './verdict.js';
 import { verdictTitles } from './verdict-text.js';
 
@@ -121,6 +122,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
     },
     findings,
     warnings: run.warnings.map((w) => ({ code: w.code, message: w.message, line: w.line ?? null })),
+    hyperparameters: fullRun.hyperparameters ?? [],
   };
 }
 
@@ -136,7 +138,7 @@ export function buildReport(runs: RunReport[], version: string, lang: Lang = 'en
     tool: { name: 'lossdoc', version },
     lang,
     runs,
-    summary: { runs: runs.length, errors: count('error'), warnings: count('warning'), infos: count('info'), verdicts },
+    summary: { runs: summarizeRuns(runs), errors: count('error'), warnings: count('warning'), infos: count('info'), verdicts },
   };
 }
 

@@ -51,11 +51,22 @@ export interface RawMetric {
   roleHint?: Role;
 }
 
+/** A hyperparameter value as a log states it. */
+export type HyperparameterValue = string | number | boolean;
+
+/**
+ * Hyperparameters of a run as `[key, value]` pairs in the order found: keys come from logs, so
+ * they are never used as object properties.
+ */
+export type Hyperparameters = Array<[string, HyperparameterValue]>;
+
 /** One run as a parser found it. A file may hold several runs (W&B exports). */
 export interface RawRun {
   name: string;
   metrics: RawMetric[];
   warnings: ParseWarning[];
+  /** The run's configuration when the log (or a file beside it) states it. */
+  hyperparameters?: Hyperparameters;
 }
 
 export interface ParsedLog {
@@ -103,6 +114,7 @@ export interface Run {
   /** Epoch number at each x, when a per-step log also carries epochs (for per-epoch patterns). */
   epochAt?: { x: Float64Array; epoch: Float64Array };
   warnings: ParseWarning[];
+  hyperparameters?: Hyperparameters;
 }
 
 export type Direction = 'falling' | 'flat' | 'rising';

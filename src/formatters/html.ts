@@ -75,7 +75,7 @@ export const formatHtml: Formatter = (report) => {
 function masthead(report: Report, t: HtmlLabels): string {
   const s = report.summary;
   const chips = [
-    `<span class="chip">${count(s.runs, t.runs, t.one.runs)}</span>`,
+    `<span class="chip">${count(report.runs.length, t.runs, t.one.runs)}</span>`,
     `<span class="chip${s.errors ? ' error' : ''}">${count(s.errors, t.errors, t.one.errors)}</span>`,
     `<span class="chip${s.warnings ? ' warning' : ''}">${count(s.warnings, t.warnings, t.one.warnings)}</span>`,
     `<span class="chip${s.infos ? ' info' : ''}">${count(s.infos, t.infos, t.one.infos)}</span>`,

@@ -1,5 +1,5 @@
 /** Small presentation helpers shared by the human-readable formatters. Pure. */
-import type { RunReport } from '../core/report-schema.js';
+import type { Report, RunReport, RunSummary } from '../core/report-schema.js';
 
 export type Tone = 'error' | 'warning' | 'info' | 'ok';
 
@@ -33,4 +33,63 @@ export function signedPct(v: number | null): string {
 /** 2000000 → 2,000,000 (without Intl, whose locale data costs megabytes of memory). */
 export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** The cells of one summary-table row, as raw text (each formatter escapes them its own way). */
+export interface SummaryCells {
+  run: string;
+  verdict: string;
+  worst: string;
+  best: string;
+  final: string;
+  hyperparameters: string;
+}
+
+/** `key=value` pairs, clipped: a sweep's table shows what differs, not a whole config. */
+export function hyperparameterText(pairs: RunSummary['hyperparameters'], max = 80): string {
+  const text = pairs.map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+export function summaryCells(row: RunSummary, verdictTitle: (id: RunSummary['verdict']) => string): SummaryCells {
+  const at = (p: RunSummary['final']) => (p ? `${num(p.value)} @ ${num(p.x)}` : '–');
+  return {
+    run: row.name,
+    verdict: verdictTitle(row.verdict),
+    worst: row.worstFinding ? `${row.worstFinding.severity} ${row.worstFinding.id}` : '–',
+    best: at(row.bestHeldOut),
+    final: row.final ? num(row.final.value) : '–',
+    hyperparameters: hyperparameterText(row.hyperparameters),
+  };
+}
+
+/** Length of text in UTF-8 bytes (the unit of GitHub's comment and step-summary limits). */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** The reports of the summary's rows, in the summary's order (names may repeat). */
+export function runsInSummaryOrder(report: Report): RunReport[] {
+  const byName = new Map<string, RunReport[]>();
+  for (const run of report.runs) byName.set(run.name, [...(byName.get(run.name) ?? []), run]);
+  return report.summary.runs.map((row) => byName.get(row.name)!.shift()!);
+}
+
+/** A long name cut in the middle (its start and its end both tell runs apart). */
+export function clipMiddle(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = Math.ceil((max - 1) / 3);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (max - 1 - head)).join('')}`;
 }

@@ -18,6 +18,7 @@ import { escapeHtml, jsonForScript } from '../../src/formatters/html/escape.js';
 import type { ChartModel, Mark } from '../../src/formatters/html/prepare.js';
 import { formatNames, formatters, formatsNeedingData } from '../../src/formatters/index.js';
 import { rng } from '../helpers/curves.js';
+import { summarizeRuns } from '../../src/core/summary.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -145,6 +146,7 @@ const run: RunReport = {
     }),
   ],
   warnings: [{ code: 'odd-line', message: 'line <script>x</script> skipped', line: 3 }],
+  hyperparameters: [],
 };
 
 const report: Report = {
@@ -152,7 +154,7 @@ const report: Report = {
   tool: { name: 'lossdoc', version: '0.0.0-test' },
   lang: 'en',
   runs: [run],
-  summary: { runs: 1, errors: 1, warnings: 2, infos: 0, verdicts: { overfitting: 1 } },
+  summary: { runs: summarizeRuns([run]), errors: 1, warnings: 2, infos: 0, verdicts: { overfitting: 1 } },
 };
 
 const html = formatHtml(report, { color: false, lang: 'en' });
