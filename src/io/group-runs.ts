@@ -18,7 +18,8 @@
  * - Hugging Face `checkpoint-N/trainer_state.json` copies are left out when the output folder has
  *   its own trainer_state.json, else only the latest checkpoint's is read.
  * - Every other file is one run (a W&B export may hold several), e.g. one per Lightning
- *   `version_N/metrics.csv`, named by its `version_N` folder.
+ *   `version_N/metrics.csv`, named by its `version_N` folder; runs appended to one file (its
+ *   epoch, else step, starting again at the first value) are `file#1`, `file#2`, … (split-appended.ts).
  * Runs found by scanning are named by their path below the scanned directory; files given
  * directly keep their path as given.
  */
@@ -33,6 +34,7 @@ import { parseTbExportName } from '../parsers/csv/tbExport.js';
 import { decodeText, parseNumber } from '../parsers/text.js';
 import { readEventScalars } from '../parsers/tfevents.js';
 import { eventFileTimestamp, isRoleDir } from './names.js';
+import { splitAppendedRuns } from './split-appended.js';
 
 /** One run before buildRun. */
 export interface PlannedRun {
@@ -553,7 +555,13 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
         const many = runs.length > 1;
         for (const raw of runs) {
           const runName = many ? `${name} :: ${raw.name}` : name;
-          push(g, raw, format, runName, many ? `${member.input.name} :: ${raw.name}` : member.input.name);
+          const runPath = many ? `${member.input.name} :: ${raw.name}` : member.input.name;
+          // Runs appended to one file (split-appended.ts) are file#1, file#2, …
+          const parts = splitAppendedRuns(raw);
+          parts.forEach((part, k) => {
+            const suffix = parts.length > 1 ? `#${k + 1}` : '';
+            push(g, part, format, `${runName}${suffix}`, `${runPath}${suffix}`);
+          });
         }
         break;
       }

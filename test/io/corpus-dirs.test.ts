@@ -132,23 +132,32 @@ describeCorpus('corpus folders read as directories', () => {
     }
   });
 
-  it('plain_text/: every log, whatever its extension (.log, .rb), is one run', () => {
+  it('plain_text/: every log is read whatever its extension (.log, .rb); appended sessions and sweeps are runs of their own', () => {
     const files = readdirSync(path.join(corpus, 'plain_text')).sort();
     const { names, errors, loaded } = load('plain_text');
     expect(errors).toEqual([]);
-    expect(names).toEqual(files);
+    // aocr.log: 11 sessions whose step starts again at 1; 0508: a 22-run sweep; 0510: 8 runs.
+    const runsOf: Record<string, number> = {
+      'ShahariarRabby__Attention-Based-Ocr__aocr.log': 11,
+      'derekchen14__snippet_rnn__0508_results.rb': 22,
+      'derekchen14__snippet_rnn__0510_plain.rb': 8,
+    };
+    const expected = files.flatMap((f) => (runsOf[f] ? Array.from({ length: runsOf[f] }, (_, k) => `${f}#${k + 1}`) : [f]));
+    expect(names).toEqual(expected);
     expect(loaded.runs.every((r) => r.format === 'text-log')).toBe(true);
-    for (const f of files) expect(load(`plain_text/${f}`).names, f).toEqual([path.join(corpus, 'plain_text', f)]);
+    const given = path.join(corpus, 'plain_text', 'zhaoyang97__mmdetection__fcos_moco_20201017_191416.log');
+    expect(load('plain_text/zhaoyang97__mmdetection__fcos_moco_20201017_191416.log').names).toEqual([given]);
   });
 
   it('the four folders together, and the whole corpus: names relative to each given folder', () => {
     const four = load('tfevents', 'mlflow', 'dvclive_tsv', 'plain_text');
     expect(four.errors).toEqual([]);
-    expect(four.names).toHaveLength(7 + 5 + 1 + 4);
+    expect(four.names).toHaveLength(7 + 5 + 1 + 11 + 22 + 8 + 1);
     const all = load('.');
     expect(all.errors).toEqual([]);
-    // 16 folders; tb_export_csv holds the exports of two different runs (the W&B exports hold 4 and 14).
-    expect(all.names).toHaveLength(71);
+    // 17 folders; tb_export_csv holds the exports of two different runs (the W&B exports hold 4 and
+    // 14); 50 runs come from 5 files that hold several appended runs each.
+    expect(all.names).toHaveLength(129);
     expect(all.names.filter((n) => n.startsWith('tfevents/'))).toEqual(four.names.slice(0, 7).map((n) => `tfevents/${n}`));
     expect(all.names).toContain('mlflow/BozzoloLu__GAN__run_71597c39 (Run_0)');
     expect(all.names).toContain('lightning_csv/CooperBigFoot__CAMELS-CH__version_107.csv');
@@ -158,7 +167,11 @@ describeCorpus('corpus folders read as directories', () => {
       'tb_export_json/ShahariarRabby__Attention-Based-Ocr__run-.-tag-loss.json',
     ]);
     // The trainer_log.jsonl without any loss, and the two event files without scalars.
-    expect(all.warnings.map((w) => [w.code, path.relative(corpus, (w as { source?: string }).source ?? '')])).toEqual([
+    // (wandb_offline/ holds W&B run folders whose files are read by their own reader.)
+    const outsideWandb = all.warnings
+      .map((w) => [w.code, path.relative(corpus, (w as { source?: string }).source ?? '')])
+      .filter(([code, where]) => !where.startsWith('wandb_offline/') && code !== 'not-a-log');
+    expect(outsideWandb).toEqual([
       ['no-metrics', 'jsonl_logs/gi7014__SunXiaochuan-V1__trainer_log_no_loss.jsonl'],
       ['no-scalars', `tfevents/${HP_ONLY}`],
       ['no-scalars', `tfevents/${EMPTY}`],
