@@ -126,7 +126,7 @@ export function formatOfOutputFile(path: string): string {
   const dot = base.lastIndexOf('.');
   const format = dot > 0 ? FORMAT_OF_EXTENSION.get(base.slice(dot + 1).toLowerCase()) : undefined;
   if (format === undefined) {
-    throw new UsageError(`cannot tell the report format from the name "${path}": use an extension (.html, .json, .md, .xml, .txt) or give -f`);
+    throw new UsageError(`${path}: cannot tell the report format from the file name (end it in .html, .json, .md, .xml or .txt, or give -f)`);
   }
   return format;
 }

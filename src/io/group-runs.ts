@@ -20,6 +20,8 @@
  * - Every other file is one run (a W&B export may hold several), e.g. one per Lightning
  *   `version_N/metrics.csv`, named by its `version_N` folder; runs appended to one file (its
  *   epoch, else step, starting again at the first value) are `file#1`, `file#2`, … (split-appended.ts).
+ * - A train file and a validation file of one folder (`train_loss.csv` + `val_loss.csv`) are one
+ *   run named after both (pair-splits.ts).
  * Runs found by scanning are named by their path below the scanned directory; files given
  * directly keep their path as given.
  */
@@ -34,6 +36,7 @@ import { parseTbExportName } from '../parsers/csv/tbExport.js';
 import { decodeText, parseNumber } from '../parsers/text.js';
 import { readEventScalars } from '../parsers/tfevents.js';
 import { eventFileTimestamp, isRoleDir } from './names.js';
+import { mergeSplitRuns, pairSplitFiles } from './pair-splits.js';
 import { splitAppendedRuns } from './split-appended.js';
 
 /** One run before buildRun. */
@@ -319,6 +322,26 @@ export function tbExportRun(path: string): { run: string; split: string } {
   return m ? { run: `${prefix}run-${m[1] || '.'}`, split: m[2] } : { run: `${prefix}run-${parts.run}`, split: '' };
 }
 
+/** Train and validation files of one run become one 'file' group (rules in pair-splits.ts). */
+function pairTrainValFiles(groups: Group[]): void {
+  const single = groups.filter((g) => g.kind === 'file' && g.parsed!.length === 1 && g.parsed![0].runs.length === 1);
+  const files = single.map((g) => ({ dir: dirname(g.key), base: basename(g.key), format: g.parsed![0].format }));
+  for (const pair of pairSplitFiles(files)) {
+    const train = single[pair.train];
+    const val = single[pair.val];
+    const merged = mergeSplitRuns(train.parsed![0].runs[0], val.parsed![0].runs[0]);
+    if (pair.guess) {
+      merged.warnings.unshift({
+        code: 'paired-guess',
+        message: `read with ${val.members[0].input.name} as its validation curve: the only train and validation files of their folder, though their names differ otherwise`,
+      });
+    }
+    train.members.push(...val.members);
+    train.parsed = [{ ...train.parsed![0], runs: [merged] }];
+    groups.splice(groups.indexOf(val), 1);
+  }
+}
+
 function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
   const scanned = root.dir !== undefined;
   const fail = (error: LossdocError, kind: PlanProblem['kind'] = 'failed') =>
@@ -445,6 +468,8 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     }
   }
 
+  pairTrainValFiles(groups);
+
   const eventKeys = new Set(groups.filter((g) => g.kind === 'events').map((g) => g.key));
   /** Name of a group: its path below the scanned folder; for files given directly, their path (one file) or folder. */
   const nameOf = (g: Group, key = g.key): string => {
@@ -547,6 +572,8 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
       case 'file': {
         const { member, format, runs } = g.parsed![0];
         let name = scanned ? member.path : member.input.name;
+        // A train file read with its validation file: both named.
+        if (g.members.length === 2) name = `${name} + ${basename(g.members[1].path)}`;
         // A Lightning CSVLogger run is its version_N folder.
         const dir = dirname(member.path);
         if (scanned && basename(member.path) === 'metrics.csv' && /^version_\d+$/.test(basename(dir)) && !eventKeys.has(dir)) {

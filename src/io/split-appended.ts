@@ -24,8 +24,22 @@ interface Restart {
   to: number;
 }
 
-/** Lines where the reference series starts again at (or below) its first x. */
+/**
+ * Lines where the reference series starts again at (or below) its first x. A log whose x never
+ * repeats is out of order rather than restarted (build-run sorts it), so it has none.
+ */
 function restartsOf(x: Float64Array, line: Int32Array): Restart[] {
+  const seen = new Set<number>();
+  let repeats = false;
+  for (const v of x) {
+    if (!Number.isFinite(v)) continue;
+    if (seen.has(v)) {
+      repeats = true;
+      break;
+    }
+    seen.add(v);
+  }
+  if (!repeats) return [];
   const out: Restart[] = [];
   let first = Number.NaN;
   let prev = Number.NaN;
