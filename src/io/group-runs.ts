@@ -269,6 +269,20 @@ function concatMetrics(name: string, chunks: RawMetric[]): RawMetric {
   return out;
 }
 
+/** The top-level keys of a JSON object file, listed for a message; undefined when it is not one. */
+function jsonObjectKeys(bytes: Uint8Array): string | undefined {
+  const text = decodeText(bytes);
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const keys = Object.keys(value);
+    return keys.length === 0 ? undefined : `${keys.slice(0, 8).join(', ')}${keys.length > 8 ? `, and ${keys.length - 8} more` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeError(error: unknown, name: string): LossdocError {
   if (error instanceof LossdocError) return error;
   return new InputError(name, `could not be parsed (${(error as Error).message})`, { code: 'parse-failed' });
@@ -440,8 +454,9 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     }
     const format = forced ?? detectFormat(probeOf(input))?.format;
     if (!format) {
+      const keys = scanned ? undefined : jsonObjectKeys(input.bytes);
       fail(
-        new InputError(input.name, 'not a training log lossdoc recognises', {
+        new InputError(input.name, `not a training log lossdoc recognises${keys ? ` (a JSON object with the keys ${keys}, none of them a series)` : ''}`, {
           code: 'unknown-format',
           hint: `pass --input-format (one of: ${formatIds.join(', ')})`,
         }),
