@@ -3,7 +3,7 @@ import type { Finding, Report, RunReport, SeriesReport } from '../core/report-sc
 import { verdictTitles } from '../core/verdict-text.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainText } from './plain-text.js';
-import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, utf8Length, VERDICT_TONE, type Tone } from './shared.js';
+import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, utf8Length, varyingKeys, VERDICT_TONE, type Tone } from './shared.js';
 import type { Formatter } from './types.js';
 
 /**
@@ -146,8 +146,9 @@ function manyRuns(report: Report, head: string[], t: Labels, lang: Lang, verbose
   for (const line of table) used += utf8Length(line) + 1;
   out.push(...table);
   let tableRows = 0;
+  const keys = varyingKeys(rows);
   for (const row of rows) {
-    const c = summaryCells(row, (id) => verdictTitles[id][lang]);
+    const c = summaryCells(row, (id) => verdictTitles[id][lang], keys);
     const line = `| ${MARK[VERDICT_TONE[row.verdict]]} | ${md(clipMiddle(c.run, 90))} | ${md(c.verdict)} | ${md(c.worst)} | ${c.best} | ${c.final} | ${md(c.hyperparameters)} |`;
     const size = utf8Length(line) + 1;
     if (used + size > MARKDOWN_LIMIT - reserve) break;

@@ -52,7 +52,28 @@ export function hyperparameterText(pairs: RunSummary['hyperparameters'], max = 8
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 
-export function summaryCells(row: RunSummary, verdictTitle: (id: RunSummary['verdict']) => string): SummaryCells {
+/**
+ * Keys worth a column in a sweep's table: those whose value is not the same in every run (a key
+ * every run shares with one value says nothing about which run did better). Keys come from logs:
+ * kept in a Map.
+ */
+export function varyingKeys(rows: readonly RunSummary[]): Set<string> {
+  const values = new Map<string, Set<string>>();
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    for (const [k, v] of row.hyperparameters) {
+      if (!values.has(k)) values.set(k, new Set());
+      values.get(k)!.add(`${typeof v}:${String(v)}`);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  const withAny = rows.filter((r) => r.hyperparameters.length > 0).length;
+  const out = new Set<string>();
+  for (const [k, set] of values) if (set.size > 1 || counts.get(k)! < withAny || withAny < 2) out.add(k);
+  return out;
+}
+
+export function summaryCells(row: RunSummary, verdictTitle: (id: RunSummary['verdict']) => string, shownKeys?: ReadonlySet<string>): SummaryCells {
   const at = (p: RunSummary['final']) => (p ? `${num(p.value)} @ ${num(p.x)}` : '–');
   return {
     run: row.name,
@@ -60,7 +81,7 @@ export function summaryCells(row: RunSummary, verdictTitle: (id: RunSummary['ver
     worst: row.worstFinding ? `${row.worstFinding.severity} ${row.worstFinding.id}` : '–',
     best: at(row.bestHeldOut),
     final: row.final ? num(row.final.value) : '–',
-    hyperparameters: hyperparameterText(row.hyperparameters),
+    hyperparameters: hyperparameterText(shownKeys ? row.hyperparameters.filter(([k]) => shownKeys.has(k)) : row.hyperparameters),
   };
 }
 

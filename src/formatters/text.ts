@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
-import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, thousands, VERDICT_TONE, type SummaryCells } from './shared.js';
+import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, thousands, varyingKeys, VERDICT_TONE, type SummaryCells } from './shared.js';
 import { verdictTitles } from '../core/verdict-text.js';
 import type { Formatter } from './types.js';
 
@@ -146,7 +146,8 @@ const SUMMARY_HEAD: Record<Lang, SummaryCells> = {
 
 /** Several runs: one aligned line per run, best held-out loss first. */
 function summaryTable(report: Report, c: ChalkInstance, lang: Lang): string[] {
-  const rows = report.summary.runs.map((row) => ({ tone: VERDICT_TONE[row.verdict], cells: summaryCells(row, (id) => verdictTitles[id][lang]) }));
+  const shown = varyingKeys(report.summary.runs);
+  const rows = report.summary.runs.map((row) => ({ tone: VERDICT_TONE[row.verdict], cells: summaryCells(row, (id) => verdictTitles[id][lang], shown) }));
   const keys = ['run', 'verdict', 'worst', 'best', 'final', 'hyperparameters'] as const;
   const width = (k: (typeof keys)[number]) =>
     Math.min(k === 'run' ? 64 : 32, Math.max([...SUMMARY_HEAD[lang][k]].length, ...rows.map((r) => [...r.cells[k]].length)));

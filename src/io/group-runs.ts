@@ -26,8 +26,9 @@
  * directly keep their path as given.
  */
 import type { LogInput } from '../api.js';
-import type { FormatId, ParseWarning, RawMetric, RawRun } from '../core/types.js';
+import type { FormatId, Hyperparameters, ParseWarning, RawMetric, RawRun } from '../core/types.js';
 import { InputError, LossdocError } from '../errors.js';
+import { configFromFile } from '../parsers/config-files.js';
 import { parseDvcliveRun } from '../parsers/dvclive.js';
 import { detectFormat, formatIds, isEventFile, parserFor } from '../parsers/index.js';
 import { parseMlflowRun } from '../parsers/mlflow.js';
@@ -378,7 +379,14 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     return g;
   };
 
-  let members = root.members;
+  // Configuration files: hyperparameters of the runs in their folder.
+  const configs = new Map<string, Hyperparameters>();
+  for (const m of root.members) {
+    if (!m.input.scan?.config) continue;
+    const pairs = configFromFile(m.path, m.input.bytes);
+    if (pairs.length > 0) configs.set(dirname(m.path), [...(configs.get(dirname(m.path)) ?? []), ...pairs]);
+  }
+  let members = root.members.filter((m) => !m.input.scan?.config);
 
   // Hugging Face checkpoint copies of trainer_state.json (scans only: files given directly are read as given).
   if (scanned) {
@@ -492,11 +500,12 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     return g.members.length === 1 ? g.members[0].input.name : key === '' ? '.' : key;
   };
   const push = (g: Group, raw: RawRun, format: FormatId, name = nameOf(g), path = fullPath(g.key)) => {
+    const hyperparameters = raw.hyperparameters ?? configs.get(g.kind === 'file' ? dirname(g.key) : g.key);
     plan.runs.push({
       name,
       path,
       format,
-      raw: { ...raw, name },
+      raw: { ...raw, name, ...(hyperparameters ? { hyperparameters } : {}) },
       sources: g.members.map((m) => m.input.name),
       ...(scanned ? { root: root.dir } : {}),
     });

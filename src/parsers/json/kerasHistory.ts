@@ -4,6 +4,7 @@
  * index keys = epoch; empty columns skipped, sparse columns fine).
  */
 import type { Hyperparameters, RawMetric, RawRun } from '../../core/types.js';
+import { flattenConfig } from '../config-files.js';
 import { InputError } from '../../errors.js';
 import { defineParser, type LogParser } from '../types.js';
 import { isObject, parseJsonDocument } from './jsonText.js';
@@ -25,17 +26,6 @@ const CONTAINERS = new Set(['metrics', 'history', 'log', 'logs', 'scalars', 'cur
 const SPLITS = new Set(['train', 'training', 'val', 'valid', 'validation', 'eval', 'test']);
 /** Objects that configure the run: read as its hyperparameters. */
 const CONFIGS = new Set(['config', 'params', 'hparams', 'hyperparameters', 'args', 'training_args', 'settings']);
-
-/** Scalars of a config object as `key.sub` pairs (two levels deep; lists and deeper objects left out). */
-export function flattenConfig(value: Record<string, unknown>, prefix = '', depth = 0, out: Hyperparameters = []): Hyperparameters {
-  for (const key of Object.keys(value)) {
-    const v = value[key];
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out.push([name, v]);
-    else if (isObject(v) && depth < 1) flattenConfig(v, name, depth + 1, out);
-  }
-  return out;
-}
 
 interface Found {
   metrics: RawMetric[];
