@@ -247,7 +247,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
 
     // Configuration files beside a run's logs give its hyperparameters (config-files.ts); a
     // config.json only beside a Hugging Face trainer_state.json (elsewhere it is a model's).
-    const trainerOutput = entries.some((e) => e.isFile && e.name === 'trainer_state.json');
+    const trainerOutput = entries.some((e) => e.isFile && e.name === 'trainer_state.json') && !/(^|\/)checkpoint-\d+$/.test(rel);
     for (const e of entries) {
       if (!e.isFile || !CONFIG_FILE_NAMES.has(e.name) || (e.name === 'config.json' && !trainerOutput)) continue;
       if (filter.takeFile(joinRel(rel, e.name))) addFile(dir, rel, e, 'config');
