@@ -29,6 +29,18 @@ interface Restart {
  * repeats is out of order rather than restarted (build-run sorts it), so it has none.
  */
 function restartsOf(x: Float64Array, line: Int32Array): Restart[] {
+  // Most logs never go back: settle that without building a set of every x.
+  let back = false;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const v of x) {
+    if (!Number.isFinite(v)) continue;
+    if (v < last) {
+      back = true;
+      break;
+    }
+    last = v;
+  }
+  if (!back) return [];
   const seen = new Set<number>();
   let repeats = false;
   for (const v of x) {
@@ -73,9 +85,15 @@ function pick(m: RawMetric, keep: number[]): RawMetric {
 
 /** Index of the segment a source line belongs to (starts: ascending first lines of runs 2…). */
 function segmentOf(line: number, starts: readonly number[]): number {
-  let k = 0;
-  while (k < starts.length && line >= starts[k]) k++;
-  return k;
+  // Binary search: a log that restarts every few lines has as many starts as points.
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (line >= starts[mid]) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -87,3 +87,17 @@ describeCorpus('appended runs in the corpus', () => {
     expect(runs.map((r) => r.series.find((s) => s.name === 'loss')!.x.length)).toEqual([...Array(21).fill(15), 14]);
   });
 });
+
+describe('many appended runs', () => {
+  it('a log that starts again every 3 lines: one run per restart, each with its own points', () => {
+    const make = (runs: number) => {
+      const rows = Array.from({ length: runs }, () => '0,2.0\n1,1.5\n2,1.2\n').join('');
+      return { name: 'many.csv', bytes: new TextEncoder().encode(`epoch,loss\n${rows}`) } satisfies LogInput;
+    };
+    const small = loadRuns([make(200)]).runs;
+    const big = loadRuns([make(2000)]).runs;
+    expect(small).toHaveLength(200);
+    expect(big).toHaveLength(2000);
+    expect(big.every((r) => r.series[0].x.length === 3)).toBe(true);
+  });
+});
