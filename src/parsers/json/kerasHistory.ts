@@ -38,7 +38,8 @@ interface Found {
 /** Whether a value is a series: a list with a number, or a pandas column (`{"0": 0.4, …}`). */
 function isSeries(v: unknown): boolean {
   if (Array.isArray(v)) return v.length === 0 || v.some((x) => toNumber(x) !== undefined);
-  return isObject(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => /^-?\d+(?:\.\d+)?$/.test(k));
+  // An empty object is an empty pandas column (`"accuracy": {}`).
+  return isObject(v) && Object.keys(v).every((k) => /^-?\d+(?:\.\d+)?$/.test(k));
 }
 
 /** Read the series of one object (`prefix` names a split), descending into containers and splits. */
