@@ -339,8 +339,9 @@ export function tbExportRun(path: string): { run: string; split: string } {
 
 /** Train and validation files of one run become one 'file' group (rules in pair-splits.ts). */
 function pairTrainValFiles(groups: Group[]): void {
-  const single = groups.filter((g) => g.kind === 'file' && g.parsed!.length === 1 && g.parsed![0].runs.length === 1);
-  const files = single.map((g) => ({ dir: dirname(g.key), base: basename(g.key), format: g.parsed![0].format }));
+  // Files holding one run: any log, or a TensorBoard UI export alone in its group (a renamed download).
+  const single = groups.filter((g) => (g.kind === 'file' || (g.kind === 'tb-export' && g.members.length === 1)) && g.parsed!.length === 1 && g.parsed![0].runs.length === 1);
+  const files = single.map((g) => ({ dir: dirname(g.members[0].path), base: basename(g.members[0].path), format: g.parsed![0].format }));
   for (const pair of pairSplitFiles(files)) {
     const train = single[pair.train];
     const val = single[pair.val];
@@ -353,6 +354,8 @@ function pairTrainValFiles(groups: Group[]): void {
     }
     train.members.push(...val.members);
     train.parsed = [{ ...train.parsed![0], runs: [merged] }];
+    train.kind = 'file';
+    train.key = train.members[0].path;
     groups.splice(groups.indexOf(val), 1);
   }
 }

@@ -56,4 +56,15 @@ describe('train/validation files of one run', () => {
     expect(runs[0].primary).toEqual({ train: 'loss', val: 'val/loss' });
     expect(runs[0].name).toBe(`${path.join(dir, 'exp_b/train.csv')} + valid.csv`);
   });
+
+  it('TensorBoard UI downloads renamed train_loss.csv / validation_loss.csv are one run too', () => {
+    const tb = (values: number[]) =>
+      new TextEncoder().encode(`Wall time,Step,Value\n${values.map((v, i) => `${1700000000 + i}.5,${i},${v}`).join('\n')}\n`);
+    const { runs } = loadRuns([
+      { name: 'tb/train_loss.csv', bytes: tb([2.3, 1.9, 1.5, 1.3, 1.2]) },
+      { name: 'tb/validation_loss.csv', bytes: tb([2.4, 2.0, 1.8, 1.75, 1.8]) },
+    ]);
+    expect(runs.map((r) => [r.name, r.format])).toEqual([['tb/train_loss.csv + validation_loss.csv', 'tb-export-csv']]);
+    expect(runs[0].primary).toEqual({ train: 'train_loss', val: 'validation_loss' });
+  });
 });
