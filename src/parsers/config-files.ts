@@ -17,7 +17,8 @@ export function scalarOf(text: string): HyperparameterValue {
   if (unquoted) return unquoted[2];
   if (t === 'true' || t === 'True') return true;
   if (t === 'false' || t === 'False') return false;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  // One way to match each digit: linear in the length of the text.
+  if (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(t)) return Number(t);
   return t;
 }
 
@@ -35,6 +36,12 @@ export function flattenConfig(value: Record<string, unknown>, prefix = '', depth
 const TOP_KEY = /^([A-Za-z0-9_.\-/]+):(?:\s+(.*))?$/;
 const VALUE_LINE = /^\s+value:\s+(.*)$/;
 
+/** A YAML value without its ` # comment` (indexOf, not a regex: a long run of blanks stays linear). */
+function withoutComment(value: string): string {
+  const at = value.search(/[ \t]#/);
+  return at >= 0 ? value.slice(0, at) : value;
+}
+
 /**
  * Top-level scalars of a YAML file: `key: value` lines, and W&B's `key:` followed by an indented
  * `value: …`. Keys starting with `_` (W&B's own) and `wandb_version` are left out.
@@ -47,7 +54,7 @@ export function configFromYaml(text: string): Hyperparameters {
     if (!m) continue;
     const key = m[1];
     if (key.startsWith('_') || key === 'wandb_version') continue;
-    const rest = (m[2] ?? '').replace(/\s+#.*$/, '').trim();
+    const rest = withoutComment(m[2] ?? '').trim();
     if (rest !== '') {
       if (!/^[[{|>&*!]/.test(rest)) out.push([key, scalarOf(rest)]);
       continue;

@@ -59,12 +59,17 @@ function rowIndexAsStep(run: RawRun): RawRun {
   return { ...run, metrics: run.metrics.map((m) => ({ ...m, step: Float64Array.from(m.line!, (line) => rowOf.get(line)!) })) };
 }
 
+/** A number alone on a line (each digit matched one way only: linear in the line's length). */
+const NUMBER_LINE = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|nan|NaN|inf|-inf|Infinity|-Infinity)$/;
+
 /** One column: a short name, then numbers only (`loss` / `train_loss` saved from a list). */
 function looksLikeOneColumn(head: string): boolean {
   const lines = head.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').slice(0, 20);
   if (lines.length < 2 || !/^"?[A-Za-z_][\w./ -]{0,63}"?$/.test(lines[0])) return false;
-  const body = head.length >= 65536 ? lines.slice(1, -1) : lines.slice(1);
-  return body.length > 0 && body.every((l) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^(nan|NaN|inf|-inf|Infinity|-Infinity)$/.test(l));
+  // A head that stops mid-line (a bigger file) may cut its last number short: leave that line out.
+  const cut = !/[\r\n]$/.test(head) && lines.length > 2;
+  const body = cut ? lines.slice(1, -1) : lines.slice(1);
+  return body.length > 0 && body.every((l) => NUMBER_LINE.test(l));
 }
 
 const lower = (t: HeadTable): string[] => t.header.map((h) => h.toLowerCase());
