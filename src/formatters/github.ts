@@ -39,10 +39,10 @@ export const formatGithub: Formatter = (report) => {
   // With several runs one notice summarises them, so one fewer finding notice fits.
   const summarise = report.runs.length > 1;
   const room: Record<Severity, number> = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, info: ANNOTATIONS_PER_KIND - (summarise ? 1 : 0) };
+  // The most severe and confident first (GitHub keeps the first 10 of each kind).
   const kept = [...all]
     .sort((a, b) => WEIGHT[b.severity] - WEIGHT[a.severity] || b.confidence - a.confidence || a.order - b.order)
-    .filter((a) => room[a.severity]-- > 0)
-    .sort((a, b) => a.order - b.order);
+    .filter((a) => room[a.severity]-- > 0);
   const lines = kept.map((a) => a.line);
   if (summarise) {
     const s = report.summary;

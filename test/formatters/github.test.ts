@@ -19,7 +19,7 @@ describe('github formatter', () => {
     const findings = fixedReport.runs.flatMap((r) => r.findings);
     expect(lines).toHaveLength(findings.length + 1);
     for (const line of lines) expect(line).toMatch(COMMAND);
-    expect(kinds(out)).toEqual(['warning', 'error', 'notice', 'notice']);
+    expect(kinds(out)).toEqual(['error', 'warning', 'notice', 'notice']);
     expect(lines.at(-1)).toMatch(/^::notice title=lossdoc\/summary::2 runs \(1 overfitting, 1 diverging\)/);
   });
 
@@ -33,13 +33,14 @@ describe('github formatter', () => {
     const text = formatGithub({ ...fixedReport, runs: many }, { color: false, lang: 'en' });
     const counts = kinds(text).reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
     expect(Object.fromEntries(counts)).toEqual({ error: 10, warning: 10, notice: 10 });
-    // The 10 most confident errors are those of runs 20–29.
-    expect(text.split('\n').filter((l) => l.startsWith('::error')).every((l) => /::run-2\d: /.test(l))).toBe(true);
+    // The 10 most confident errors are those of runs 20–29, most confident first.
+    const errors = text.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors.map((l) => /::run-(\d+): /.exec(l)![1])).toEqual(['29', '28', '27', '26', '25', '24', '23', '22', '21', '20']);
     expect(text.trimEnd().split('\n').at(-1)).toContain('the 61 least severe finding(s) are not annotated');
   });
 
   it('cannot be injected by hostile names: newlines, ::commands, property delimiters', () => {
-    const hostile = out.trimEnd().split('\n')[1];
+    const hostile = out.trimEnd().split('\n')[0];
     expect(hostile.startsWith('::error file=logs/a%2Cb%3Ac%25.csv,title=lossdoc/non-finite::')).toBe(true);
     expect(hostile).toContain('%0D%0A::warning::injected');
     expect(hostile).toContain('%0A::error::pwned%252C,a:b');
