@@ -20,9 +20,10 @@ export interface LogInput extends ParserInput {
    * `rel` the file's `/`-separated path below it, `rootName` the name of a run that is the
    * directory itself (its last path part). Runs found below a root are named by their path
    * relative to it; files there that turn out not to be training logs are skipped with a
-   * warning instead of failing the whole call.
+   * warning instead of failing the whole call. `config`: a configuration file beside a run's
+   * logs (hparams.yaml, config.yaml, training_args.json), read for the run's hyperparameters.
    */
-  scan?: { root: string; rel: string; rootName?: string };
+  scan?: { root: string; rel: string; rootName?: string; config?: boolean };
 }
 
 export interface AnalyzeOptions extends BuildOptions, AnalyzeRunOptions {

@@ -9,7 +9,8 @@ export { parseConfig, resolveSettings, type LossdocConfig, type Settings } from 
 export { defineRule } from './core/engine/define-rule.js';
 export type { Rule, RuleMeta, RuleContext, Detection } from './core/engine/define-rule.js';
 export { reportSchema } from './core/report-schema.js';
-export type { Report, RunReport, Finding, SeriesReport } from './core/report-schema.js';
+export type { Report, RunReport, RunSummary, Finding, SeriesReport } from './core/report-schema.js';
+export { summarizeRuns } from './core/summary.js';
 export { formatters, formatsNeedingData, type FormatName, type Formatter, type FormatOptions } from './formatters/index.js';
 export { rules } from '../rules/index.js';
 export { InputError, LossdocError, UsageError, ConfigError } from './errors.js';

@@ -30,9 +30,17 @@ function printErrors(errors: readonly LossdocError[], io: CliIo, prefix = ''): v
   for (const error of errors) io.stderr(`lossdoc: ${plainText(`${prefix}${error.message}${error.hint ? ` (${error.hint})` : ''}`)}\n`);
 }
 
+/** A parser's message that starts with the file's path again (the run name already says where). */
+function withoutPath(message: string, sources: readonly string[]): string {
+  const own = sources.find((s) => message.startsWith(`${s}: `));
+  return own === undefined ? message : message.slice(own.length + 2);
+}
+
 function printWarnings(report: Report, io: CliIo, prefix = ''): void {
   for (const run of report.runs) {
-    for (const w of run.warnings) io.stderr(`lossdoc: warning: ${plainText(`${prefix}${run.name}${w.line !== null ? `:${w.line}` : ''}: ${w.message}`)}\n`);
+    for (const w of run.warnings) {
+      io.stderr(`lossdoc: warning: ${plainText(`${prefix}${run.name}${w.line !== null ? `:${w.line}` : ''}: ${withoutPath(w.message, run.sources)}`)}\n`);
+    }
   }
 }
 
@@ -140,6 +148,7 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     failOn: settings.failOn,
     ...(settings.maxWarnings !== undefined ? { maxWarnings: settings.maxWarnings } : {}),
     ruleIds: ruleIdsFor(settings, mode, flags.baseline !== undefined),
+    ...(flags.top !== undefined ? { top: flags.top } : {}),
   });
   emit(text, flags.outputFile, io);
   const code = getExitCode(report, { failOn: settings.failOn, ...(settings.maxWarnings !== undefined ? { maxWarnings: settings.maxWarnings } : {}) });

@@ -36,6 +36,7 @@ export interface CommonFlags {
   maxPoints?: number;
   include?: string[];
   exclude?: string[];
+  top?: number;
 }
 
 export const collectList = (value: string, previous: string[] = []) => [
@@ -102,7 +103,32 @@ export function scanOptions(flags: CommonFlags): { maxDepth?: number; include?: 
 export function addReportOptions(cmd: Command, finalOnly = false): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', `${finalOnly ? 'format of the final report' : 'report format'} (default: text)`).choices(formatNames))
-    .option('-o, --output-file <path>', finalOnly ? 'write the final report to this file when the watch ends' : 'write the report to this file instead of stdout');
+    .option(
+      '-o, --output-file <path>',
+      `${finalOnly ? 'write the final report to this file when the watch ends' : 'write the report to this file instead of stdout'} (without -f, the format follows the extension: .html, .json, .md, .xml)`,
+    )
+    .option('--top <n>', 'with several runs, show the details of only the best n (the summary table lists them all)', wholeNumber('--top', 1));
+}
+
+const FORMAT_OF_EXTENSION = new Map<string, string>([
+  ['html', 'html'],
+  ['htm', 'html'],
+  ['json', 'json'],
+  ['md', 'markdown'],
+  ['markdown', 'markdown'],
+  ['xml', 'junit'],
+  ['txt', 'text'],
+]);
+
+/** The report format an output file's extension asks for (`-o report.html` without `-f`); a usage error when it names none. */
+export function formatOfOutputFile(path: string): string {
+  const base = path.replace(/^.*[\\/]/, '');
+  const dot = base.lastIndexOf('.');
+  const format = dot > 0 ? FORMAT_OF_EXTENSION.get(base.slice(dot + 1).toLowerCase()) : undefined;
+  if (format === undefined) {
+    throw new UsageError(`${path}: cannot tell the report format from the file name (end it in .html, .json, .md, .xml or .txt, or give -f)`);
+  }
+  return format;
 }
 
 /** Load the config (unless --no-config) and apply the flags over it. */
@@ -126,6 +152,8 @@ export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Pro
   for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'lang', 'format'] as const) {
     if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];
   }
+  // Without -f, an output file's extension chooses the format: text never lands in a .html file.
+  if (flags.format === undefined && flags.outputFile !== undefined) overrides.format = formatOfOutputFile(flags.outputFile);
   return resolveSettings(loaded?.config, overrides);
 }
 

@@ -224,6 +224,7 @@ export async function watchCommand(target: string, flags: WatchFlags, io: CliIo)
           verbose: flags.verbose ?? false,
           failOn: settings.failOn,
           ruleIds: rules.map((r) => r.meta.id).filter((id) => settings.ruleSeverity[id] !== 'off'),
+          ...(flags.top !== undefined ? { top: flags.top } : {}),
         }),
         flags.outputFile,
         io,

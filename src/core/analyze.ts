@@ -4,8 +4,9 @@ import type { Finding, Report, RunReport, SeriesReport, TrendReport } from './re
 import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
 import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
 import { sparkline } from './sparkline.js';
-import { decideVerdict, reconcileVerdict, VERDICT_IDS } from './verdict.js';
 import { seriesDirection } from './metric-direction.js';
+import { summarizeRuns } from './summary.js';
+import { decideVerdict, reconcileVerdict, VERDICT_IDS } from './verdict.js';
 import { verdictTitles } from './verdict-text.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
@@ -134,7 +135,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
     },
     findings,
     warnings: run.warnings.map((w) => ({ code: w.code, message: w.message, line: w.line ?? null })),
-    ...(run.hyperparameters ? { hyperparameters: run.hyperparameters } : {}),
+    hyperparameters: fullRun.hyperparameters ?? [],
   };
 }
 
@@ -150,7 +151,7 @@ export function buildReport(runs: RunReport[], version: string, lang: Lang = 'en
     tool: { name: 'lossdoc', version },
     lang,
     runs,
-    summary: { runs: runs.length, errors: count('error'), warnings: count('warning'), infos: count('info'), verdicts },
+    summary: { runs: summarizeRuns(runs), errors: count('error'), warnings: count('warning'), infos: count('info'), verdicts },
   };
 }
 

@@ -75,6 +75,15 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
       message: `${missingAxis} metric(s) have no ${axis} values and were left out (try --x ${axis === 'step' ? 'epoch' : 'step'})`,
     });
   }
+  // A restart the parser already reported at that line is reported once.
+  const known = new Set(raw.warnings.filter((w) => w.code === 'restart' && w.line !== undefined).map((w) => w.line));
+  for (const line of known) restartLines.delete(line as number);
+  // One restart seen by several series on neighbouring lines (one record per tag) is one restart.
+  let previous: { line: number; from: number; to: number } | undefined;
+  for (const [line, r] of [...restartLines].sort((a, b) => a[0] - b[0])) {
+    if (previous && previous.from === r.from && previous.to === r.to && line - previous.line <= raw.metrics.length) restartLines.delete(line);
+    else previous = { line, ...r };
+  }
   let reported = 0;
   for (const [line, { from, to }] of [...restartLines].sort((a, b) => a[0] - b[0])) {
     if (reported++ >= MAX_RESTART_WARNINGS) {

@@ -87,6 +87,10 @@ export const verdictSchema = z.object({
   reason: z.string(),
 });
 
+export const hyperparametersSchema = z
+  .array(z.tuple([z.string(), z.union([z.string(), z.number(), z.boolean()])]))
+  .describe('the run\'s configuration as [key, value] pairs, in the order the log (or a file beside it) states them; empty when unknown');
+
 export const warningSchema = z.object({ code: z.string(), message: z.string(), line: z.number().int().nullable() });
 
 export const runReportSchema = z.object({
@@ -109,10 +113,18 @@ export const runReportSchema = z.object({
   verdict: verdictSchema,
   findings: z.array(findingSchema),
   warnings: z.array(warningSchema),
-  hyperparameters: z
-    .array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
-    .optional()
-    .describe("the run's configuration when the log records it (W&B run folders): nested keys joined with /, lists as JSON text"),
+  hyperparameters: hyperparametersSchema,
+});
+
+const valueAt = z.object({ series: z.string(), x: num, value: num });
+
+export const runSummarySchema = z.object({
+  name: z.string(),
+  verdict: verdictSchema.shape.id,
+  worstFinding: z.object({ id: z.string(), severity, confidence: z.number(), title: z.string() }).nullable(),
+  bestHeldOut: valueAt.nullable().describe('lowest point of the held-out loss (validation, else test); null without one'),
+  final: valueAt.nullable().describe('last point of the loss that stands for the run: held-out, else train'),
+  hyperparameters: hyperparametersSchema,
 });
 
 export const reportSchema = z.object({
@@ -121,7 +133,7 @@ export const reportSchema = z.object({
   lang: z.enum(['en', 'zh']),
   runs: z.array(runReportSchema),
   summary: z.object({
-    runs: z.number().int(),
+    runs: z.array(runSummarySchema).describe('one entry per run, best held-out loss first (runs without one last, in input order)'),
     errors: z.number().int(),
     warnings: z.number().int(),
     infos: z.number().int(),
@@ -133,4 +145,5 @@ export type Report = z.infer<typeof reportSchema>;
 export type RunReport = z.infer<typeof runReportSchema>;
 export type Finding = z.infer<typeof findingSchema>;
 export type SeriesReport = z.infer<typeof seriesSchema>;
+export type RunSummary = z.infer<typeof runSummarySchema>;
 export type TrendReport = z.infer<typeof trendSchema>;

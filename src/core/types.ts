@@ -52,20 +52,22 @@ export interface RawMetric {
   roleHint?: Role;
 }
 
-/** One hyperparameter of a run (a W&B config key; nested keys joined with `/`). */
-export interface Hyperparameter {
-  name: string;
-  /** Lists are kept as their JSON text; non-finite numbers as "NaN", "Infinity", "-Infinity". */
-  value: string | number | boolean | null;
-}
+/** A hyperparameter value as a log states it. */
+export type HyperparameterValue = string | number | boolean;
+
+/**
+ * Hyperparameters of a run as `[key, value]` pairs in the order found: keys come from logs, so
+ * they are never used as object properties.
+ */
+export type Hyperparameters = Array<[string, HyperparameterValue]>;
 
 /** One run as a parser found it. A file may hold several runs (W&B exports). */
 export interface RawRun {
   name: string;
   metrics: RawMetric[];
   warnings: ParseWarning[];
-  /** The run's configuration, when the log records it (W&B run folders). */
-  hyperparameters?: Hyperparameter[];
+  /** The run's configuration when the log (or a file beside it) states it. */
+  hyperparameters?: Hyperparameters;
 }
 
 export interface ParsedLog {
@@ -113,8 +115,7 @@ export interface Run {
   /** Epoch number at each x, when a per-step log also carries epochs (for per-epoch patterns). */
   epochAt?: { x: Float64Array; epoch: Float64Array };
   warnings: ParseWarning[];
-  /** The run's configuration, when the log records it. */
-  hyperparameters?: Hyperparameter[];
+  hyperparameters?: Hyperparameters;
 }
 
 export type Direction = 'falling' | 'flat' | 'rising';

@@ -18,8 +18,13 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** GitHub shows at most this many annotations of each kind per step and drops the rest. */
+export const ANNOTATIONS_PER_KIND = 10;
+
+const WEIGHT: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
 export const formatGithub: Formatter = (report) => {
-  const lines: string[] = [];
+  const all: Array<{ severity: Severity; confidence: number; order: number; line: string }> = [];
   for (const run of report.runs) {
     const source = run.sources[0];
     const file = source && source !== '-' ? `file=${escapeProperty(source)},` : '';
@@ -27,8 +32,26 @@ export const formatGithub: Formatter = (report) => {
     for (const f of run.findings) {
       const remedy = f.remedies[0] ? `\n→ ${f.remedies[0].text}` : '';
       const message = `${prefix}${f.title}: ${f.message}${remedy}`;
-      lines.push(`::${COMMAND[f.severity]} ${file}title=${escapeProperty(`lossdoc/${f.id}`)}::${escapeData(message)}`);
+      const line = `::${COMMAND[f.severity]} ${file}title=${escapeProperty(`lossdoc/${f.id}`)}::${escapeData(message)}`;
+      all.push({ severity: f.severity, confidence: f.confidence, order: all.length, line });
     }
+  }
+  // With several runs one notice summarises them, so one fewer finding notice fits.
+  const summarise = report.runs.length > 1;
+  const room: Record<Severity, number> = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, info: ANNOTATIONS_PER_KIND - (summarise ? 1 : 0) };
+  // The most severe and confident first (GitHub keeps the first 10 of each kind).
+  const kept = [...all]
+    .sort((a, b) => WEIGHT[b.severity] - WEIGHT[a.severity] || b.confidence - a.confidence || a.order - b.order)
+    .filter((a) => room[a.severity]-- > 0);
+  const lines = kept.map((a) => a.line);
+  if (summarise) {
+    const s = report.summary;
+    const verdicts = Object.entries(s.verdicts).map(([id, n]) => `${n} ${id}`).join(', ');
+    const left = all.length - kept.length;
+    const message =
+      `${report.runs.length} runs (${verdicts}): ${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info` +
+      (left > 0 ? `; the ${left} least severe finding(s) are not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind): see the markdown or HTML report` : '');
+    lines.push(`::notice title=${escapeProperty('lossdoc/summary')}::${escapeData(message)}`);
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 };

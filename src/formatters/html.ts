@@ -14,7 +14,7 @@ import { HTML_LABELS, type HtmlLabels } from './html/labels.js';
 import { prepareRun, type ChartModel, type MarkKind, type RunModel } from './html/prepare.js';
 import { REPORT_CSS } from './html/styles.js';
 import { UPLOT_CSS, UPLOT_JS, UPLOT_VERSION } from './html/uplot-assets.js';
-import { thousands, VERDICT_TONE, type Tone } from './shared.js';
+import { hyperparameterText, runsInSummaryOrder, thousands, varyingKeys, VERDICT_TONE, type Tone } from './shared.js';
 import type { Formatter } from './types.js';
 
 /** TensorBoard's default smoothing weight. */
@@ -36,7 +36,7 @@ export const formatHtml: Formatter = (report) => {
   const data = {
     smoothing: DEFAULT_SMOOTHING,
     labels: { raw: t.raw, smoothed: t.smoothed, best: t.best, lrDrop: t.lrDrop },
-    runs: models.map((m) => ({ axisWord: t[m.axis], charts: m.charts })),
+    runs: models.map((m) => ({ axis: m.axis, axisWord: t[m.axis], charts: m.charts })),
   };
 
   const body: string[] = [];
@@ -75,7 +75,7 @@ export const formatHtml: Formatter = (report) => {
 function masthead(report: Report, t: HtmlLabels): string {
   const s = report.summary;
   const chips = [
-    `<span class="chip">${count(s.runs, t.runs, t.one.runs)}</span>`,
+    `<span class="chip">${count(report.runs.length, t.runs, t.one.runs)}</span>`,
     `<span class="chip${s.errors ? ' error' : ''}">${count(s.errors, t.errors, t.one.errors)}</span>`,
     `<span class="chip${s.warnings ? ' warning' : ''}">${count(s.warnings, t.warnings, t.one.warnings)}</span>`,
     `<span class="chip${s.infos ? ' info' : ''}">${count(s.infos, t.infos, t.one.infos)}</span>`,
@@ -100,22 +100,32 @@ function toolbar(t: HtmlLabels): string {
   );
 }
 
+/** The runs, best held-out loss first: the summary's order and columns, each name linking to its section. */
 function indexTable(report: Report, t: HtmlLabels): string {
-  const rows = report.runs.map((run, i) => {
+  const position = new Map(report.runs.map((run, i) => [run, i]));
+  const keys = varyingKeys(report.summary.runs);
+  const rows = runsInSummaryOrder(report).map((run, k) => {
+    const i = position.get(run)!;
+    const row = report.summary.runs[k];
     const tone = VERDICT_TONE[run.verdict.id];
     const worst = run.findings[0];
     const worstCell = worst
       ? `<span class="chip ${worst.severity}">${esc(t.severity[worst.severity])}</span> ${esc(worst.title)}`
       : `<span class="empty">${esc(t.noFindings)}</span>`;
+    const b = row.bestHeldOut;
+    const best = b && b.value !== null ? `${num(b.value)} @ ${b.x === null ? '–' : xval(b.x)}` : '–';
+    const hyper = hyperparameterText(row.hyperparameters.filter(([key]) => keys.has(key)), 120);
     return (
-      `<tr><td class="num">${i + 1}</td><td class="mono"><a href="#run-${i + 1}">${esc(run.name)}</a></td>` +
+      `<tr><td class="num">${k + 1}</td><td class="mono name"><a href="#run-${i + 1}" title="${esc(run.name)}">${esc(run.name)}</a></td>` +
       `<td><span class="chip ${tone}">${TONE_ICON[tone]} ${esc(run.verdict.title)}</span></td>` +
-      `<td>${worstCell}</td><td class="num">${run.findings.length}</td></tr>`
+      `<td>${worstCell}</td><td class="num">${esc(best)}</td><td class="mono hp">${esc(hyper)}</td><td class="num">${run.findings.length}</td></tr>`
     );
   });
   return (
     `<nav class="card index" id="index"><h2>${esc(t.index)}</h2><table>` +
+    `<colgroup><col class="c-num"><col class="c-run"><col class="c-verdict"><col class="c-worst"><col class="c-best"><col class="c-hp"><col class="c-count"></colgroup>` +
     `<thead><tr><th class="num">#</th><th>${esc(t.run)}</th><th>${esc(t.verdict)}</th><th>${esc(t.worstFinding)}</th>` +
+    `<th class="num">${esc(t.bestHeldOut)}</th><th>${esc(t.hyperparameters)}</th>` +
     `<th class="num">${esc(t.findingsCount)}</th></tr></thead><tbody>${rows.join('')}</tbody></table></nav>`
   );
 }

@@ -1,8 +1,9 @@
 import { getExitCode } from '../core/exit-code.js';
-import type { Finding, RunReport, SeriesReport } from '../core/report-schema.js';
+import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
+import { verdictTitles } from '../core/verdict-text.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainText } from './plain-text.js';
-import { num, signedPct, VERDICT_TONE, type Tone } from './shared.js';
+import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, utf8Length, varyingKeys, VERDICT_TONE, type Tone } from './shared.js';
 import type { Formatter } from './types.js';
 
 /**
@@ -34,6 +35,15 @@ const LABELS = {
     evidence: 'Evidence',
     inputWarnings: 'input warning(s)',
     failsAt: 'fail level',
+    run: 'run',
+    verdict: 'verdict',
+    worst: 'worst finding',
+    bestHeldOut: 'best held-out loss @ x',
+    final: 'final',
+    hyperparameters: 'hyperparameters',
+    tableCut: (n: number) => `… ${n} more run(s) left out of the table to stay within GitHub's 65,536-character limit (use --format json or html for all of them).`,
+    detailsCut: (n: number, byTop: boolean) =>
+      byTop ? `Details of ${n} more run(s) left out (--top).` : `Details of ${n} run(s) left out to stay within GitHub's 65,536-character limit (use --top, or --format json or html for all of them).`,
   },
   zh: {
     failed: '未通过',
@@ -57,8 +67,17 @@ const LABELS = {
     evidence: '证据',
     inputWarnings: '条输入警告',
     failsAt: '失败阈值',
+    run: '运行',
+    verdict: '结论',
+    worst: '最严重的发现',
+    bestHeldOut: '最佳验证损失 @ x',
+    final: '最终值',
+    hyperparameters: '超参数',
+    tableCut: (n: number) => `… 另有 ${n} 个运行未列入表格，以满足 GitHub 65,536 字符的上限（用 --format json 或 html 查看全部）。`,
+    detailsCut: (n: number, byTop: boolean) =>
+      byTop ? `另有 ${n} 个运行的详情未显示（--top）。` : `为满足 GitHub 65,536 字符的上限，${n} 个运行的详情未显示（可用 --top，或 --format json、html 查看全部）。`,
   },
-} satisfies Record<Lang, Record<string, string>>;
+} satisfies Record<Lang, Record<string, string | ((n: number, byTop: boolean) => string)>>;
 type Labels = (typeof LABELS)['en'];
 
 const MARK: Record<Tone, string> = { error: '✖', warning: '▲', info: 'ℹ', ok: '✔' };
@@ -89,6 +108,9 @@ function clip(text: string, max: number): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 
+/** GitHub's limit for a comment body and a step summary. */
+export const MARKDOWN_LIMIT = 65_536;
+
 export const formatMarkdown: Formatter = (report, options) => {
   const t = LABELS[options.lang];
   const s = report.summary;
@@ -97,14 +119,68 @@ export const formatMarkdown: Formatter = (report, options) => {
     ...(options.maxWarnings !== undefined ? { maxWarnings: options.maxWarnings } : {}),
   });
   const mark = failed ? MARK.error : s.warnings ? MARK.warning : MARK.ok;
-  const out: string[] = [
+  const head: string[] = [
     `## ${mark} lossdoc: ${failed ? t.failed : t.passed}`,
     '',
-    `${s.runs} ${t.runs} · ${s.errors} ${t.errors} · ${s.warnings} ${t.warnings} · ${s.infos} ${t.infos} · ${t.failsAt} ${options.failOn ?? 'error'}`,
+    `${report.runs.length} ${t.runs} · ${s.errors} ${t.errors} · ${s.warnings} ${t.warnings} · ${s.infos} ${t.infos} · ${t.failsAt} ${options.failOn ?? 'error'}`,
   ];
-  for (const run of report.runs) out.push('', ...runSection(run, t, options.verbose ?? false));
-  return defuseCommandLines(`${out.join('\n')}\n`);
+  const verbose = options.verbose ?? false;
+  if (report.runs.length === 1) {
+    return defuseCommandLines(`${[...head, '', ...runSection(report.runs[0], t, verbose)].join('\n')}\n`);
+  }
+  return defuseCommandLines(manyRuns(report, head, t, options.lang, verbose, options.top));
 };
+
+/**
+ * Two or more runs: the summary table first, then each run's details folded, best run first, as
+ * many as fit in MARKDOWN_LIMIT (and --top); a last line says how many were left out.
+ */
+function manyRuns(report: Report, head: string[], t: Labels, lang: Lang, verbose: boolean, top: number | undefined): string {
+  const ordered = runsInSummaryOrder(report);
+  const rows = report.summary.runs;
+  // Room kept for the closing note (and the table's own cut note).
+  const reserve = 400;
+  let used = utf8Length(head.join('\n')) + 2;
+  const out = [...head, ''];
+  const table = [`| | ${t.run} | ${t.verdict} | ${t.worst} | ${t.bestHeldOut} | ${t.final} | ${t.hyperparameters} |`, '|---|---|---|---|---|---|---|'];
+  for (const line of table) used += utf8Length(line) + 1;
+  out.push(...table);
+  let tableRows = 0;
+  const keys = varyingKeys(rows);
+  for (const row of rows) {
+    const c = summaryCells(row, (id) => verdictTitles[id][lang], keys);
+    const line = `| ${MARK[VERDICT_TONE[row.verdict]]} | ${md(clipMiddle(c.run, 90))} | ${md(c.verdict)} | ${md(c.worst)} | ${c.best} | ${c.final} | ${md(c.hyperparameters)} |`;
+    const size = utf8Length(line) + 1;
+    if (used + size > MARKDOWN_LIMIT - reserve) break;
+    out.push(line);
+    used += size;
+    tableRows++;
+  }
+  if (tableRows < rows.length) {
+    const note = t.tableCut(rows.length - tableRows);
+    out.push('', note);
+    used += utf8Length(note) + 2;
+  }
+  const wanted = Math.min(top ?? rows.length, tableRows);
+  let shown = 0;
+  for (const run of ordered.slice(0, wanted)) {
+    const section = [
+      '',
+      `<details><summary>${MARK[VERDICT_TONE[run.verdict.id]]} ${md(run.verdict.title)} — ${md(run.name)}</summary>`,
+      '',
+      ...runSection(run, t, verbose).slice(2),
+      '',
+      '</details>',
+    ].join('\n');
+    const size = utf8Length(section) + 1;
+    if (used + size > MARKDOWN_LIMIT - reserve) break;
+    out.push(section);
+    used += size;
+    shown++;
+  }
+  if (shown < rows.length) out.push('', t.detailsCut(rows.length - shown, top !== undefined && shown === wanted && wanted < tableRows));
+  return `${out.join('\n')}\n`;
+}
 
 function runSection(run: RunReport, t: Labels, verbose: boolean): string[] {
   const v = run.verdict;

@@ -1,8 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Finding, RunReport, SeriesReport } from '../core/report-schema.js';
+import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
-import { num, signedPct, thousands, VERDICT_TONE, xLabel } from './shared.js';
+import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, thousands, varyingKeys, VERDICT_TONE, xLabel, type SummaryCells } from './shared.js';
+import { verdictTitles } from '../core/verdict-text.js';
 import type { Formatter } from './types.js';
 
 const LABELS = {
@@ -24,6 +25,7 @@ const LABELS = {
     flat: 'flat',
     rising: 'rising',
     unclear: 'no clear trend',
+    topCut: (n: number) => `details of ${n} more run(s) left out (--top)`,
     sampled: (names: string, stride: number, points: number) =>
       `analysed on 1 point in ${stride} of ${thousands(points)} (spikes, NaN edges and extremes kept; --max-points 0 reads every point): ${names}`,
   },
@@ -45,10 +47,11 @@ const LABELS = {
     flat: '持平',
     rising: '上升',
     unclear: '无明确趋势',
+    topCut: (n: number) => `另有 ${n} 个运行的详情未显示（--top）`,
     sampled: (names: string, stride: number, points: number) =>
       `长序列每 ${stride} 个点取 1 个分析（共 ${points} 个点；尖峰、NaN 边界和极值保留；--max-points 0 分析全部点）：${names}`,
   },
-} satisfies Record<Lang, Record<string, string | ((names: string, stride: number, points: number) => string)>>;
+} satisfies Record<Lang, Record<string, string | ((n: number) => string) | ((names: string, stride: number, points: number) => string)>>;
 
 function pad(s: string, width: number): string {
   const len = [...s].length;
@@ -62,7 +65,13 @@ export const formatText: Formatter = (input, options) => {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const t = LABELS[options.lang];
   const out: string[] = [];
-  for (const run of report.runs) out.push(...runLines(run, c, t, options.verbose ?? false), '');
+  let details = report.runs;
+  if (report.runs.length > 1) {
+    out.push(...summaryTable(report, c, options.lang), '');
+    details = runsInSummaryOrder(report).slice(0, options.top ?? report.runs.length);
+  }
+  for (const run of details) out.push(...runLines(run, c, t, options.verbose ?? false), '');
+  if (details.length < report.runs.length) out.push(c.dim(t.topCut(report.runs.length - details.length)), '');
   const s = report.summary;
   const counts = [
     s.errors ? c.red(`${s.errors} error(s)`) : '0 errors',
@@ -135,4 +144,26 @@ function findingLines(f: Finding, c: ChalkInstance, t: (typeof LABELS)['en']): s
     for (const r of f.remedies.slice(0, 4)) lines.push(`               → ${r.text}`);
   }
   return lines;
+}
+
+const SUMMARY_HEAD: Record<Lang, SummaryCells> = {
+  en: { run: 'run', verdict: 'verdict', worst: 'worst finding', best: 'best held-out @ x', final: 'final', hyperparameters: 'hyperparameters' },
+  zh: { run: '运行', verdict: '结论', worst: '最严重的发现', best: '最佳验证损失 @ x', final: '最终值', hyperparameters: '超参数' },
+};
+
+/** Several runs: one aligned line per run, best held-out loss first. */
+function summaryTable(report: Report, c: ChalkInstance, lang: Lang): string[] {
+  const shown = varyingKeys(report.summary.runs);
+  const rows = report.summary.runs.map((row) => ({ tone: VERDICT_TONE[row.verdict], cells: summaryCells(row, (id) => verdictTitles[id][lang], shown) }));
+  const keys = ['run', 'verdict', 'worst', 'best', 'final', 'hyperparameters'] as const;
+  const width = (k: (typeof keys)[number]) =>
+    Math.min(k === 'run' ? 64 : 32, Math.max([...SUMMARY_HEAD[lang][k]].length, ...rows.map((r) => [...r.cells[k]].length)));
+  const widths = keys.map(width);
+  const line = (cells: SummaryCells) =>
+    keys
+      .map((k, i) => (k === 'hyperparameters' ? cells[k] : pad(clipMiddle(cells[k], widths[i]), widths[i])))
+      .join('  ')
+      .trimEnd();
+  const mark = { error: c.red('✖'), warning: c.yellow('▲'), info: c.blue('ℹ'), ok: c.green('✔') };
+  return [c.bold(`  ${line(SUMMARY_HEAD[lang])}`), ...rows.map((r) => `${mark[r.tone]} ${line(r.cells)}`)];
 }

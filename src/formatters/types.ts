@@ -14,6 +14,8 @@ export interface FormatOptions {
   maxWarnings?: number;
   /** Rules that ran (junit: one testcase per rule per run); default: the ids of the findings. */
   ruleIds?: readonly string[];
+  /** With several runs: details of only the first N in the summary order (text, markdown). */
+  top?: number;
 }
 
 /** Formatters are pure: the same report and options give the same string. */

@@ -20,13 +20,17 @@
  * - Hugging Face `checkpoint-N/trainer_state.json` copies are left out when the output folder has
  *   its own trainer_state.json, else only the latest checkpoint's is read.
  * - Every other file is one run (a W&B export may hold several), e.g. one per Lightning
- *   `version_N/metrics.csv`, named by its `version_N` folder.
+ *   `version_N/metrics.csv`, named by its `version_N` folder; runs appended to one file (its
+ *   epoch, else step, starting again at the first value) are `file#1`, `file#2`, … (split-appended.ts).
+ * - A train file and a validation file of one folder (`train_loss.csv` + `val_loss.csv`) are one
+ *   run named after both (pair-splits.ts).
  * Runs found by scanning are named by their path below the scanned directory; files given
  * directly keep their path as given.
  */
 import type { LogInput } from '../api.js';
-import type { FormatId, ParseWarning, RawMetric, RawRun } from '../core/types.js';
+import type { FormatId, Hyperparameters, ParseWarning, RawMetric, RawRun } from '../core/types.js';
 import { InputError, LossdocError } from '../errors.js';
+import { configFromFile } from '../parsers/config-files.js';
 import { parseDvcliveRun } from '../parsers/dvclive.js';
 import { detectFormat, formatIds, isEventFile, parserFor } from '../parsers/index.js';
 import { parseMlflowRun } from '../parsers/mlflow.js';
@@ -36,6 +40,8 @@ import { decodeText, parseNumber } from '../parsers/text.js';
 import { readEventScalars } from '../parsers/tfevents.js';
 import { parseWandbFolder } from '../parsers/wandb/index.js';
 import { eventFileTimestamp, isRoleDir } from './names.js';
+import { mergeSplitRuns, pairSplitFiles } from './pair-splits.js';
+import { splitAppendedRuns } from './split-appended.js';
 import { wandbRunKeys } from './wandb-runs.js';
 
 /** One run before buildRun. */
@@ -268,6 +274,20 @@ function concatMetrics(name: string, chunks: RawMetric[]): RawMetric {
   return out;
 }
 
+/** The top-level keys of a JSON object file, listed for a message; undefined when it is not one. */
+function jsonObjectKeys(bytes: Uint8Array): string | undefined {
+  const text = decodeText(bytes);
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const keys = Object.keys(value);
+    return keys.length === 0 ? undefined : `${keys.slice(0, 8).join(', ')}${keys.length > 8 ? `, and ${keys.length - 8} more` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeError(error: unknown, name: string): LossdocError {
   if (error instanceof LossdocError) return error;
   return new InputError(name, `could not be parsed (${(error as Error).message})`, { code: 'parse-failed' });
@@ -321,6 +341,29 @@ export function tbExportRun(path: string): { run: string; split: string } {
   return m ? { run: `${prefix}run-${m[1] || '.'}`, split: m[2] } : { run: `${prefix}run-${parts.run}`, split: '' };
 }
 
+/** Train and validation files of one run become one 'file' group (rules in pair-splits.ts). */
+function pairTrainValFiles(groups: Group[]): void {
+  // Files holding one run: any log, or a TensorBoard UI export alone in its group (a renamed download).
+  const single = groups.filter((g) => (g.kind === 'file' || (g.kind === 'tb-export' && g.members.length === 1)) && g.parsed!.length === 1 && g.parsed![0].runs.length === 1);
+  const files = single.map((g) => ({ dir: dirname(g.members[0].path), base: basename(g.members[0].path), format: g.parsed![0].format }));
+  for (const pair of pairSplitFiles(files)) {
+    const train = single[pair.train];
+    const val = single[pair.val];
+    const merged = mergeSplitRuns(train.parsed![0].runs[0], val.parsed![0].runs[0]);
+    if (pair.guess) {
+      merged.warnings.unshift({
+        code: 'paired-guess',
+        message: `read with ${val.members[0].input.name} as its validation curve: the only train and validation files of their folder, though their names differ otherwise`,
+      });
+    }
+    train.members.push(...val.members);
+    train.parsed = [{ ...train.parsed![0], runs: [merged] }];
+    train.kind = 'file';
+    train.key = train.members[0].path;
+    groups.splice(groups.indexOf(val), 1);
+  }
+}
+
 function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
   const scanned = root.dir !== undefined;
   const fail = (error: LossdocError, kind: PlanProblem['kind'] = 'failed') =>
@@ -343,7 +386,14 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     return g;
   };
 
-  let members = root.members;
+  // Configuration files: hyperparameters of the runs in their folder.
+  const configs = new Map<string, Hyperparameters>();
+  for (const m of root.members) {
+    if (!m.input.scan?.config) continue;
+    const pairs = configFromFile(m.path, m.input.bytes);
+    if (pairs.length > 0) configs.set(dirname(m.path), [...(configs.get(dirname(m.path)) ?? []), ...pairs]);
+  }
+  let members = root.members.filter((m) => !m.input.scan?.config);
 
   // Hugging Face checkpoint copies of trainer_state.json (scans only: files given directly are read as given).
   if (scanned) {
@@ -425,8 +475,9 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     }
     const format = forced ?? detectFormat(probeOf(input))?.format;
     if (!format) {
+      const keys = scanned ? undefined : jsonObjectKeys(input.bytes);
       fail(
-        new InputError(input.name, 'not a training log lossdoc recognises', {
+        new InputError(input.name, `not a training log lossdoc recognises${keys ? ` (a JSON object with the keys ${keys}, none of them a series)` : ''}`, {
           code: 'unknown-format',
           hint: `pass --input-format (one of: ${formatIds.join(', ')})`,
         }),
@@ -453,6 +504,8 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     }
   }
 
+  pairTrainValFiles(groups);
+
   const eventKeys = new Set(groups.filter((g) => g.kind === 'events').map((g) => g.key));
   /** Name of a group: its path below the scanned folder; for files given directly, their path (one file) or folder. */
   const nameOf = (g: Group, key = g.key): string => {
@@ -460,11 +513,12 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     return g.members.length === 1 ? g.members[0].input.name : key === '' ? '.' : key;
   };
   const push = (g: Group, raw: RawRun, format: FormatId, name = nameOf(g), path = fullPath(g.key)) => {
+    const hyperparameters = raw.hyperparameters ?? configs.get(g.kind === 'file' ? dirname(g.key) : g.key);
     plan.runs.push({
       name,
       path,
       format,
-      raw: { ...raw, name },
+      raw: { ...raw, name, ...(hyperparameters ? { hyperparameters } : {}) },
       sources: g.members.map((m) => m.input.name),
       ...(scanned ? { root: root.dir } : {}),
     });
@@ -571,6 +625,8 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
       case 'file': {
         const { member, format, runs } = g.parsed![0];
         let name = scanned ? member.path : member.input.name;
+        // A train file read with its validation file: both named.
+        if (g.members.length === 2) name = `${name} + ${basename(g.members[1].path)}`;
         // A Lightning CSVLogger run is its version_N folder.
         const dir = dirname(member.path);
         if (scanned && basename(member.path) === 'metrics.csv' && /^version_\d+$/.test(basename(dir)) && !eventKeys.has(dir)) {
@@ -579,7 +635,13 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
         const many = runs.length > 1;
         for (const raw of runs) {
           const runName = many ? `${name} :: ${raw.name}` : name;
-          push(g, raw, format, runName, many ? `${member.input.name} :: ${raw.name}` : member.input.name);
+          const runPath = many ? `${member.input.name} :: ${raw.name}` : member.input.name;
+          // Runs appended to one file (split-appended.ts) are file#1, file#2, …
+          const parts = splitAppendedRuns(raw);
+          parts.forEach((part, k) => {
+            const suffix = parts.length > 1 ? `#${k + 1}` : '';
+            push(g, part, format, `${runName}${suffix}`, `${runPath}${suffix}`);
+          });
         }
         break;
       }

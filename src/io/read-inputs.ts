@@ -90,7 +90,7 @@ export function readDirectory(dir: string, options: ReadOptions = {}): ReadResul
   const inputs: LogInput[] = [];
   for (const f of selection.files) {
     const gz = /\.gz$/i.test(f.rel);
-    const scan = { root: dir, rel: gz ? f.rel.replace(/\.gz$/i, '') : f.rel, ...(rootName ? { rootName } : {}) };
+    const scan = { root: dir, rel: gz ? f.rel.replace(/\.gz$/i, '') : f.rel, ...(rootName ? { rootName } : {}), ...(f.cls === 'config' ? { config: true } : {}) };
     const name = gz ? f.path.replace(/\.gz$/i, '') : f.path;
     if (f.bytes !== undefined || f.size === 0) {
       inputs.push({ name, bytes: f.bytes ?? new Uint8Array(0), scan });

@@ -7,6 +7,7 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync,
 import { InputError, type LossdocError } from '../errors.js';
 import { detectFormat } from '../parsers/index.js';
 import { PathFilter } from './glob.js';
+import { CONFIG_FILE_NAMES } from '../parsers/config-files.js';
 import { gunzipCapped, isGzip } from './gzip.js';
 import {
   classifyFileName,
@@ -75,7 +76,10 @@ const SNIFF_MIN_SCORE = 0.5;
 const DEFAULT_MAX_DEPTH = 64;
 
 /** How a found file is read: whole (its folder said what it is) or after sniffing its head. */
-export type FoundClass = 'mlflow' | 'dvclive' | 'wandb' | Exclude<NameClass, 'skip'>;
+export type FoundClass = 'mlflow' | 'dvclive' | 'wandb' | 'config' | Exclude<NameClass, 'skip'>;
+
+/** A configuration file larger than this is not read for hyperparameters. */
+const CONFIG_MAX_BYTES = 1024 * 1024;
 
 export interface FoundFile {
   /** The path to open: the directory as given joined with `rel`. */
@@ -228,6 +232,9 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
         if (entries.some((e) => e.isDir && e.name === 'tags')) {
           collectTree(joinPath(dir, 'tags'), joinRel(rel, 'tags'), 'mlflow', (n) => n === 'mlflow.runName');
         }
+        if (entries.some((e) => e.isDir && e.name === 'params')) {
+          collectTree(joinPath(dir, 'params'), joinRel(rel, 'params'), 'mlflow', (n) => !n.startsWith('.'));
+        }
       }
       const artifacts = entries.find((e) => e.isDir && e.name === 'artifacts');
       const artifactsRel = joinRel(rel, 'artifacts');
@@ -264,10 +271,20 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
       }
     }
 
+    // Configuration files beside a run's logs give its hyperparameters (config-files.ts); a
+    // config.json only beside a Hugging Face trainer_state.json (elsewhere it is a model's).
+    const trainerOutput = entries.some((e) => e.isFile && e.name === 'trainer_state.json') && !/(^|\/)checkpoint-\d+$/.test(rel);
+    for (const e of entries) {
+      if (!e.isFile || !CONFIG_FILE_NAMES.has(e.name) || (e.name === 'config.json' && !trainerOutput)) continue;
+      if (filter.takeFile(joinRel(rel, e.name))) addFile(dir, rel, e, 'config');
+    }
+
     // A `wandb/` folder's debug.log / debug-internal.log are the SDK's own logs (links into the latest run), not training logs.
     const wandbRoot = isWandbRootListing(entries);
     const candidates = entries.filter((e) =>
-      e.isDir ? !isSkippedDir(e.name) : e.isFile && classifyFileName(e.name) !== 'skip' && !(wandbRoot && isWandbDebugLog(e.name)),
+      e.isDir
+        ? !isSkippedDir(e.name)
+        : e.isFile && classifyFileName(e.name) !== 'skip' && !CONFIG_FILE_NAMES.has(e.name) && !(wandbRoot && isWandbDebugLog(e.name)),
     );
     for (const e of sorted(candidates)) {
       const childRel = joinRel(rel, e.name);
@@ -313,6 +330,10 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
   const warnings = [...scan.warnings];
   for (const f of scan.files) {
     try {
+      if (f.cls === 'config') {
+        if (read && f.size <= CONFIG_MAX_BYTES) out.push({ ...f, bytes: fs.readFile(f.path) });
+        continue;
+      }
       if (f.cls === 'mlflow' || f.cls === 'dvclive' || f.cls === 'event' || f.cls === 'wandb') {
         out.push(read && !(f.size >= streamMinBytes && !/\.gz$/i.test(f.rel)) ? { ...f, bytes: fs.readFile(f.path) } : f);
         continue;

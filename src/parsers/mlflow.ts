@@ -7,7 +7,8 @@
  * `run_name:`, else the folder name; `meta.yaml` `status:` 4 = FAILED, 5 = KILLED.
  */
 
-import type { ParseWarning, RawMetric, RawRun } from '../core/types.js';
+import type { Hyperparameters, ParseWarning, RawMetric, RawRun } from '../core/types.js';
+import { scalarOf } from './config-files.js';
 import { baseName, decodeText, parseNumber } from './text.js';
 
 export interface RunFile {
@@ -62,6 +63,7 @@ export function parseMlflowRun(files: RunFile[], runDir: string): RawRun {
   let meta: Map<string, string> | undefined;
 
   const metricFiles: { key: string; bytes: Uint8Array }[] = [];
+  const params: Hyperparameters = [];
   for (const f of files) {
     const p = normalise(f.relPath);
     if (p.startsWith('metrics/') && p.length > 'metrics/'.length) {
@@ -71,6 +73,8 @@ export function parseMlflowRun(files: RunFile[], runDir: string): RawRun {
       if (name) tagName = name;
     } else if (p === 'meta.yaml') {
       meta = yamlScalars(decodeText(f.bytes));
+    } else if (p.startsWith('params/') && p.length > 'params/'.length) {
+      params.push([p.slice('params/'.length), scalarOf(decodeText(f.bytes))]);
     }
   }
   metricFiles.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -89,7 +93,8 @@ export function parseMlflowRun(files: RunFile[], runDir: string): RawRun {
       message: `run marked ${STATUS[status]} in meta.yaml (status: ${status})`,
     });
   }
-  return { name, metrics, warnings };
+  params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { name, metrics, warnings, ...(params.length ? { hyperparameters: params } : {}) };
 }
 
 function parseMetricFile(key: string, bytes: Uint8Array, source: string, warnings: ParseWarning[]): RawMetric | undefined {

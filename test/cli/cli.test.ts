@@ -213,3 +213,50 @@ describe('--max-points', () => {
     expect(flagWins.runs[0].series[0].sampling).toMatchObject({ stride: 5 });
   });
 });
+
+describe('many runs and output files', () => {
+  it('-o without -f takes the format from the extension, or exits 2', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const expectations: Array<[string, RegExp]> = [
+        ['report.html', /^<!doctype html>/i],
+        ['report.json', /^\{\n {2}"schemaVersion": 1/],
+        ['report.md', /^## [✖▲✔] lossdoc: /],
+        ['report.xml', /^<\?xml /],
+        ['report.txt', /^ {2}run {2,}verdict/],
+      ];
+      for (const [name, start] of expectations) {
+        const file = join(dir, name);
+        const r = lossdoc(['analyze', overfit, healthy, '-o', file]);
+        expect([0, 1], r.stderr).toContain(r.code);
+        expect(readFileSync(file, 'utf8'), name).toMatch(start);
+      }
+      const r = lossdoc(['analyze', overfit, '-o', join(dir, 'report.pdf')]);
+      expect(r.code).toBe(2);
+      expect(oneLine(r.stderr)).toContain('report.pdf: cannot tell the report format from the file name');
+      expect(existsSync(join(dir, 'report.pdf'))).toBe(false);
+      // -f wins over the extension.
+      lossdoc(['analyze', overfit, '-f', 'json', '-o', join(dir, 'data.out')]);
+      expect(JSON.parse(readFileSync(join(dir, 'data.out'), 'utf8')).schemaVersion).toBe(1);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('several runs: the summary table first, JSON summary.runs[], --top', () => {
+    const text = lossdoc(['analyze', overfit, healthy, nan, '--top', '1']);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toMatch(/^ {2}run {2,}verdict {2,}worst finding {2,}best held-out @ x {2,}final {2,}hyperparameters$/);
+    expect(lines.slice(1, 4).every((l) => /^[✖▲✔ℹ] /.test(l))).toBe(true);
+    expect(text.stdout).toContain('details of 2 more run(s) left out (--top)');
+    const report = JSON.parse(lossdoc(['analyze', overfit, healthy, nan, '-f', 'json']).stdout);
+    expect(report.summary.runs).toHaveLength(3);
+    for (const row of report.summary.runs) {
+      expect(Object.keys(row)).toEqual(['name', 'verdict', 'worstFinding', 'bestHeldOut', 'final', 'hyperparameters']);
+    }
+    const best = report.summary.runs.map((r: { bestHeldOut: { value: number } | null }) => r.bestHeldOut?.value ?? Infinity);
+    expect(best).toEqual([...best].sort((a: number, b: number) => a - b));
+    const bad = lossdoc(['analyze', overfit, '--top', '0']);
+    expect(bad.code).toBe(2);
+  });
+});

@@ -4,6 +4,7 @@
  * `@mentions`, workflow commands, newlines, `%`, `]]>` and a control character.
  */
 import type { Finding, Report, RunReport, SeriesReport } from '../../src/core/report-schema.js';
+import { summarizeRuns } from '../../src/core/summary.js';
 
 const trend = (direction: 'falling' | 'flat' | 'rising', relChange: number) => ({
   direction,
@@ -88,6 +89,7 @@ const overfit: RunReport = {
     }),
   ],
   warnings: [],
+  hyperparameters: [['lr', 0.001], ['optimizer', 'adam']],
 };
 
 const hostileName = 'evil|run `x` <b>@team</b>\n::error::pwned%2C,a:b ]]> \u0001';
@@ -123,6 +125,7 @@ const hostile: RunReport = {
     finding({ id: 'still-learning', severity: 'info', title: 'Still learning', message: 'an info finding', tags: ['progress'] }),
   ],
   warnings: [{ code: 'restart', message: 'step goes back', line: 7 }],
+  hyperparameters: [['__proto__', 'x|y'], ['@team', true]],
 };
 
 export const fixedReport: Report = {
@@ -130,7 +133,7 @@ export const fixedReport: Report = {
   tool: { name: 'lossdoc', version: '0.0.0-test' },
   lang: 'en',
   runs: [overfit, hostile],
-  summary: { runs: 2, errors: 1, warnings: 1, infos: 1, verdicts: { overfitting: 1, diverging: 1 } },
+  summary: { runs: summarizeRuns([overfit, hostile]), errors: 1, warnings: 1, infos: 1, verdicts: { overfitting: 1, diverging: 1 } },
 };
 
 export const HOSTILE_NAME = hostileName;

@@ -151,12 +151,12 @@ describe.skipIf(!hasChromium)('html report in headless Chromium', () => {
     const { page, problems, requests } = await open(render(report, 'demo-report.html'));
     const rows = page.locator('#index tbody tr');
     expect(await rows.count()).toBe(3);
-    expect(await page.locator('#index a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
-      '#run-1',
-      '#run-2',
-      '#run-3',
-    ]);
-    expect(await rows.nth(0).textContent()).toContain('Diverging');
+    // Best held-out loss first, as in the summary; each row links to its run's section.
+    const hrefs = await page.locator('#index a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const expected = report.summary.runs.map((row) => `#run-${report.runs.findIndex((r) => r.name === row.name) + 1}`);
+    expect(hrefs).toEqual(expected);
+    expect([...hrefs].sort()).toEqual(['#run-1', '#run-2', '#run-3']);
+    expect(await page.locator('#index tbody').textContent()).toContain('Diverging');
     expect(await page.locator('section.run').count()).toBe(3);
     expect(await page.locator('section.run figure.chart canvas').count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator('#run-1-loss .keys').textContent()).toContain('non-finite');
@@ -164,6 +164,31 @@ describe.skipIf(!hasChromium)('html report in headless Chromium', () => {
     expect(requests).toEqual([]);
     await page.close();
   });
+
+  it('70 runs with long names: the index fits 1,280 px without horizontal scrolling', async () => {
+    const inputs: LogInput[] = Array.from({ length: 70 }, (_, r) => {
+      const rows = Array.from({ length: 12 }, (_, e) => `${e},${(2 / (1 + e / (3 + (r % 5)))).toFixed(4)},${(2.1 / (1 + e / 4) + (e > 7 ? (e - 7) * 0.01 * (r % 3) : 0)).toFixed(4)}`);
+      const name = `sweeps/2024-05-01_resnet50_imagenet_subset/lr=${(0.0001 * (r + 1)).toFixed(4)}_batch_size=${32 * (1 + (r % 4))}_weight_decay=0.0005_seed=${r}/lightning_logs/version_${r}/metrics_with_a_very_long_file_name_${'x'.repeat(r % 20)}.csv`;
+      return { name, bytes: new TextEncoder().encode(`epoch,loss,val_loss\n${rows.join('\n')}\n`) };
+    });
+    const report = analyze(inputs, { includeData: true });
+    expect(report.runs).toHaveLength(70);
+    const { page, problems, requests } = await open(render(report, 'seventy-runs-report.html'));
+    expect(await page.locator('#index tbody tr').count()).toBe(70);
+    const widths = (await page.evaluate(
+      "({ page: document.documentElement.scrollWidth, view: window.innerWidth, indexScroll: document.querySelector('#index').scrollWidth, indexBox: document.querySelector('#index').clientWidth })",
+    )) as { page: number; view: number; indexScroll: number; indexBox: number };
+    expect(widths.view).toBe(1280);
+    expect(widths.page).toBeLessThanOrEqual(widths.view);
+    expect(widths.indexScroll).toBeLessThanOrEqual(widths.indexBox);
+    // A name cut short keeps its whole text as a tooltip.
+    const first = page.locator('#index td.name a').first();
+    expect(await first.getAttribute('title')).toBe(await first.textContent());
+    await page.screenshot({ path: join(out, 'seventy-runs-index.png') });
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('hostile run and tag names stay text: no script runs, nothing is loaded', async () => {
     const hostileName = '</script><script>alert("file")</script>]]><img src=x onerror="window.__pwned=1">\'".csv';

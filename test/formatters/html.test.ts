@@ -18,6 +18,7 @@ import { escapeHtml, jsonForScript } from '../../src/formatters/html/escape.js';
 import type { ChartModel, Mark } from '../../src/formatters/html/prepare.js';
 import { formatNames, formatters, formatsNeedingData } from '../../src/formatters/index.js';
 import { rng } from '../helpers/curves.js';
+import { summarizeRuns } from '../../src/core/summary.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -146,6 +147,7 @@ const run: RunReport = {
     }),
   ],
   warnings: [{ code: 'odd-line', message: 'line <script>x</script> skipped', line: 3 }],
+  hyperparameters: [],
 };
 
 const report: Report = {
@@ -153,7 +155,7 @@ const report: Report = {
   tool: { name: 'lossdoc', version: '0.0.0-test' },
   lang: 'en',
   runs: [run],
-  summary: { runs: 1, errors: 1, warnings: 2, infos: 0, verdicts: { overfitting: 1 } },
+  summary: { runs: summarizeRuns([run]), errors: 1, warnings: 2, infos: 0, verdicts: { overfitting: 1 } },
 };
 
 const html = formatHtml(report, { color: false, lang: 'en' });
@@ -593,5 +595,31 @@ describe('html formatter: TensorBoard smoothing (anchors §2.1)', () => {
     expect(tbSmooth([1, 3], -1)).toEqual([1, 3]);
     expect(tbSmooth([1, 3], Number.NaN)).toEqual([1, 3]);
     expect(tbSmooth([1, 3], 2)).toEqual([0, 0]);
+  });
+});
+
+describe('html charts of many curves', () => {
+  const enc = new TextEncoder();
+  const csv = (header: string[], rows: number) =>
+    enc.encode(`${header.join(',')}\n${Array.from({ length: rows }, (_, e) => [e, ...header.slice(1).map((_, j) => (2 / (1 + e / (2 + j))).toFixed(4))].join(',')).join('\n')}\n`);
+
+  it('12 curves get 12 distinct hues; a train/val pair shares its hue and the val curve is dashed', async () => {
+    const { analyze } = await import('../../src/api.js');
+    const { prepareRun } = await import('../../src/formatters/html/prepare.js');
+    const { HTML_LABELS } = await import('../../src/formatters/html/labels.js');
+    const names = Array.from({ length: 12 }, (_, i) => `part${i}_loss`);
+    const wide = analyze([{ name: 'wide.csv', bytes: csv(['epoch', ...names], 10) }], { includeData: true });
+    const loss = prepareRun(wide.runs[0], 0, HTML_LABELS.en).charts.find((c) => c.family === 'loss')!;
+    expect(loss.series).toHaveLength(12);
+    expect(new Set(loss.series.map((s) => s.color)).size).toBe(12);
+
+    const pair = analyze([{ name: 'pair.csv', bytes: csv(['epoch', 'loss', 'val_loss', 'time'], 10) }], { includeData: true });
+    const model = prepareRun(pair.runs[0], 0, HTML_LABELS.en);
+    const [train, val] = model.charts.find((c) => c.family === 'loss')!.series;
+    expect(train.color).toBe(val.color);
+    expect(train.dash).toBeUndefined();
+    expect(val.dash).toBeDefined();
+    // Wall-clock series are not charted.
+    expect(model.charts.flatMap((c) => c.series.map((s) => s.name))).not.toContain('time');
   });
 });

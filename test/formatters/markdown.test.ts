@@ -5,6 +5,7 @@ import { reportSchema } from '../../src/core/report-schema.js';
 import { formatMarkdown, md } from '../../src/formatters/markdown.js';
 import { DEMO, ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
 import { fixedReport } from './fixed-report.js';
+import { summarizeRuns } from '../../src/core/summary.js';
 
 const render = (over: Partial<Parameters<typeof formatMarkdown>[1]> = {}) => formatMarkdown(fixedReport, { color: false, lang: 'en', ...over });
 
@@ -30,7 +31,30 @@ describe('markdown formatter', () => {
   it('keeps every table row to its columns even with pipes in names', () => {
     const rows = render().split('\n').filter((l) => l.startsWith('|'));
     expect(rows.length).toBeGreaterThan(3);
-    for (const row of rows) expect(cells(row)).toHaveLength(6);
+    const summaryRows = rows.filter((r) => cells(r).length === 7);
+    expect(summaryRows).toHaveLength(2 + fixedReport.runs.length);
+    for (const row of rows) expect([6, 7]).toContain(cells(row).length);
+  });
+
+  it('starts with the summary table, best held-out loss first, details folded', () => {
+    const out = render();
+    const table = out.indexOf('| | run | verdict |');
+    expect(table).toBeGreaterThan(0);
+    expect(table).toBeLessThan(out.indexOf('<details><summary>'));
+    expect(out).toContain('lr=0.001 optimizer=adam');
+    expect(out).toContain('\\_\\_proto\\_\\_=x\\|y');
+  });
+
+  it('stays within 65,536 UTF-8 bytes for any number of runs and says how many were left out', () => {
+    const runs = Array.from({ length: 2000 }, (_, i) => ({ ...fixedReport.runs[i % 2], name: `sweep/run-${i}-${'x'.repeat(i % 50)}` }));
+    const report = { ...fixedReport, runs, summary: { ...fixedReport.summary, runs: summarizeRuns(runs) } };
+    const out = formatMarkdown(report, { color: false, lang: 'en' });
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(65_536);
+    expect(out).toMatch(/more run\(s\) left out of the table/);
+    expect(out).toMatch(/Details of \d+ run\(s\) left out/);
+    const top = formatMarkdown({ ...report, runs: runs.slice(0, 5), summary: { ...report.summary, runs: summarizeRuns(runs.slice(0, 5)) } }, { color: false, lang: 'en', top: 2 });
+    expect(top.match(/<details><summary>[✖▲✔ℹ] /g)).toHaveLength(2);
+    expect(top).toContain('Details of 3 more run(s) left out (--top).');
   });
 
   it('escapes HTML, backticks, mentions and line breaks taken from logs', () => {

@@ -81,15 +81,19 @@ describe('file names', () => {
 });
 
 describe('fixtures/logs/dirs', () => {
-  it('lightning_logs: one run per version_N, checkpoints and hparams.yaml never opened', () => {
+  it('lightning_logs: one run per version_N with its hparams.yaml, checkpoints never opened', () => {
     const rec = recordingFs();
     const { read, loaded, names } = load([path.join(dirs, 'lightning')], { fs: rec.fs });
     expect([read.errors, read.warnings, loaded.errors, loaded.warnings]).toEqual([[], [], [], []]);
     expect(names).toEqual(['lightning_logs/version_0', 'lightning_logs/version_1']);
     expect(loaded.runs.map((r) => r.format)).toEqual(['lightning-csv', 'lightning-csv']);
     expect(loaded.runs[1].sources).toEqual([path.join(dirs, 'lightning/lightning_logs/version_1/metrics.csv')]);
-    expect(rec.opened.some((p) => /ckpt|hparams/.test(p))).toBe(false);
-    expect(rec.touched.some((p) => /ckpt|hparams/.test(p))).toBe(false);
+    expect(rec.opened.some((p) => /ckpt/.test(p))).toBe(false);
+    expect(rec.touched.some((p) => /ckpt/.test(p))).toBe(false);
+    expect(loaded.runs[0].hyperparameters).toEqual([
+      ['lr', 0.001],
+      ['batch_size', 32],
+    ]);
     const verdicts = analyzeRuns(loaded.runs).runs.map((r) => r.verdict.id);
     expect(verdicts[1]).toBe('overfitting');
   });
@@ -103,7 +107,8 @@ describe('fixtures/logs/dirs', () => {
     expect(all.loaded.runs.map((r) => r.format)).toEqual(['mlflow', 'mlflow']);
     expect(all.loaded.runs[1].primary).toEqual({ train: 'train/loss', val: 'val/loss' });
     expect(all.loaded.runs[1].warnings.map((w) => w.code)).toEqual(['run-failed']);
-    expect(rec.opened.some((p) => p.includes('.trash') || p.includes('model.pth') || p.includes('params/'))).toBe(false);
+    expect(rec.opened.some((p) => p.includes('.trash') || p.includes('model.pth'))).toBe(false);
+    expect(all.loaded.runs.map((r) => r.hyperparameters?.map(([k]) => k))).toEqual([['lr'], ['lr']]);
     expect(analyzeRuns(all.loaded.runs).runs.map((r) => r.verdict.id)).toEqual(['still-learning', 'overfitting']);
 
     expect(load([path.join(root, '1')]).names).toEqual(['0a1b2c3d4e5f60718293a4b5c6d7e8f9 (brave-fox-1)', 'f9e8d7c6b5a40312a1b2c3d4e5f60718 (calm-owl-2)']);

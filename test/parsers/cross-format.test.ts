@@ -148,7 +148,8 @@ describeCorpus('cross-format pairs', () => {
     }
     // Read whole, the event file is the last of its three runs (later points replace earlier ones).
     const whole = load('tfevents/BozzoloLu__GAN__20221120-124645').run;
-    expect(whole.warnings.filter((w) => w.code === 'restart')).toHaveLength(4);
+    // Two restarts, each seen by both tags on neighbouring records: reported once each.
+    expect(whole.warnings.filter((w) => w.code === 'restart')).toHaveLength(2);
     expect(trainLoss(whole).x.length).toBe(270);
   });
 });

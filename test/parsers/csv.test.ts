@@ -407,9 +407,15 @@ describe('generic CSV', () => {
     expect(codesAt(run)).toEqual(['repeated-header@3']);
   });
 
-  it('leaves step/epoch undefined without an x column', () => {
+  it('uses the row index as the step without an x column (a one-column CSV too)', () => {
     const run = only(genericCsvParser.parse(inline('a.csv', 'loss,acc\n1.0,0.5\n0.8,0.6\n')));
-    expect(run.metrics[0].step).toBeUndefined();
+    expect(arr(run.metrics[0].step)).toEqual([0, 1]);
+    const one = only(genericCsvParser.parse(inline('loss.csv', 'loss\n2.5\n\n2.1\nnan\n1.7\n')));
+    expect(names(one)).toEqual(['loss']);
+    expect(arr(one.metrics[0].step)).toEqual([0, 1, 2, 3]);
+    expect(genericCsvParser.sniff('loss\n2.5\n2.1\n', 'loss.csv')).toBeGreaterThan(0);
+    expect(genericCsvParser.sniff('hello world\nthis is prose\n', 'notes.txt')).toBe(0);
+    expect(genericCsvParser.sniff('id\n12\n13\n', 'ids.csv')).toBeGreaterThan(0);
     expect(run.metrics[0].epoch).toBeUndefined();
     expect(arr(run.metrics[0].line)).toEqual([2, 3]);
   });

@@ -190,14 +190,14 @@ describeCorpus('W&B run folders of the corpus', () => {
 
   it('config becomes the run hyperparameters (from the log, else config.yaml); _wandb is left out', () => {
     const run = load(path.join(folder, 'Aafi04__HP-CoE-Agile-Challenge__run-20260324_042931-nl69fitz')).loaded.runs[0];
-    expect(run.hyperparameters).toContainEqual({ name: 'lr', value: 0.0001 });
-    expect(run.hyperparameters!.some((h) => h.name.startsWith('_wandb'))).toBe(false);
+    expect(run.hyperparameters).toContainEqual(['lr', 0.0001]);
+    expect(run.hyperparameters!.some(([name]) => name.startsWith('_wandb'))).toBe(false);
     const legacy = load(path.join(folder, 'Benoxi__pytorch-dl-notebook__run-20200228_173521-6lp07cge')).loaded.runs[0];
     expect(legacy.hyperparameters).toEqual([
-      { name: 'batch_size', value: 100 },
-      { name: 'epochs', value: 3 },
-      { name: 'hidden_layer_size', value: 512 },
-      { name: 'learning_rate', value: 0.001 },
+      ['batch_size', 100],
+      ['epochs', 3],
+      ['hidden_layer_size', 512],
+      ['learning_rate', 0.001],
     ]);
   });
 });

@@ -249,10 +249,10 @@ describe('history values and steps', () => {
     );
     expect(run.label).toBe('brisk-sun-7 (abc123)');
     expect(run.raw.hyperparameters).toEqual([
-      { name: 'lr', value: 0.01 },
-      { name: 'layers', value: '[64, 64]' },
-      { name: 'opt/name', value: 'adam' },
-      { name: 'opt/beta', value: 'NaN' },
+      ['lr', 0.01],
+      ['layers', '[64, 64]'],
+      ['opt/name', 'adam'],
+      ['opt/beta', 'NaN'],
     ]);
   });
 
@@ -317,11 +317,11 @@ describe('loose JSON and config.yaml', () => {
       '  value: true',
     ].join('\n');
     expect(configFromYaml(yaml)).toEqual([
-      { name: 'lr', value: 0.001 },
-      { name: 'model/name', value: 'resnet' },
-      { name: 'model/depth', value: 50 },
-      { name: 'sizes', value: '[16, 32]' },
-      { name: 'flag', value: true },
+      ['lr', 0.001],
+      ['model/name', 'resnet'],
+      ['model/depth', 50],
+      ['sizes', '[16, 32]'],
+      ['flag', true],
     ]);
   });
 });
@@ -340,7 +340,7 @@ describe('legacy folders and the parser registry', () => {
     expect(run.rows).toBe(3);
     expect(run.raw.metrics.map((m) => `${m.name}:${Array.from(m.value).join(',')}`)).toEqual(['loss:2,NaN', 'val_loss:1.5']);
     expect(run.raw.warnings.map((w) => w.code)).toEqual(['incomplete']);
-    expect(run.raw.hyperparameters).toEqual([{ name: 'lr', value: 0.1 }]);
+    expect(run.raw.hyperparameters).toEqual([['lr', 0.1]]);
     expect(run.id).toBe('zz9');
   });
 
@@ -427,9 +427,9 @@ describe('a wandb/ project folder', () => {
       ]);
       // The log's config wins over config.yaml.
       expect(runs[1].hyperparameters).toEqual([
-        { name: 'lr', value: 0.001 },
-        { name: 'batch_size', value: 32 },
-        { name: 'optimizer', value: 'adam' },
+        ['lr', 0.001],
+        ['batch_size', 32],
+        ['optimizer', 'adam'],
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

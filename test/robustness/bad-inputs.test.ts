@@ -112,7 +112,8 @@ describe('files that hold nothing usable: one line naming the file, exit 2', () 
   it('a directory where a file is expected: --output-file, --config, --baseline', () => {
     const f = write('ok.csv', table());
     mkdirSync(at('a-dir'), { recursive: true });
-    expectOneLineError(lossdoc(['analyze', f, '--output-file', at('a-dir')]), at('a-dir'), /cannot write the report \(EISDIR\)/);
+    expectOneLineError(lossdoc(['analyze', f, '-f', 'text', '--output-file', at('a-dir')]), at('a-dir'), /cannot write the report \(EISDIR\)/);
+    expectOneLineError(lossdoc(['analyze', f, '--output-file', at('a-dir')]), at('a-dir'), /cannot tell the report format from the file name/);
     expectOneLineError(lossdoc(['analyze', f, '--config', at('a-dir')]), at('a-dir'), /is a directory/);
     const r = lossdoc(['analyze', f, '--baseline', at('ok.csv/x')]);
     noCrash(r);

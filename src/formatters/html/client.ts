@@ -288,6 +288,8 @@ export const CLIENT_JS = String.raw`
     };
   }
 
+  var EPOCH_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+
   function optsFor(chart, width) {
     var model = chart.model, log = chart.log;
     var series = [{ label: chart.axisWord }];
@@ -305,6 +307,7 @@ export const CLIENT_JS = String.raw`
         label: s.name,
         stroke: s.color,
         width: 2.25,
+        dash: s.dash,
         show: visible,
         points: { show: false },
       });
@@ -327,7 +330,8 @@ export const CLIENT_JS = String.raw`
         y: log ? { distr: 3, log: 10 } : { auto: true },
       },
       axes: [
-        Object.assign({}, axis, { label: chart.axisWord, labelSize: 22, size: 36 }),
+        // Epochs are whole numbers: ticks only at whole epochs.
+        Object.assign({}, axis, { label: chart.axisWord, labelSize: 22, size: 36 }, chart.epochAxis ? { incrs: EPOCH_INCRS } : {}),
         Object.assign({}, axis, { size: 62, values: yValues(log) }),
       ],
       hooks: {
@@ -352,7 +356,8 @@ export const CLIENT_JS = String.raw`
       item.type = 'button';
       item.setAttribute('aria-pressed', 'true');
       var sw = make('span', 'lg-sw');
-      sw.style.background = s.color;
+      // A dashed curve gets a dashed swatch: same hue as its solid train twin.
+      sw.style.background = s.dash ? 'repeating-linear-gradient(90deg,' + s.color + ' 0 4px,transparent 4px 6px)' : s.color;
       item.appendChild(sw);
       item.appendChild(make('span', 'lg-name', s.name));
       if (s.primary) item.appendChild(make('span', 'lg-role lg-' + s.primary, s.primary));
@@ -391,6 +396,7 @@ export const CLIENT_JS = String.raw`
         u: null,
         tip: null,
         axisWord: run.axisWord,
+        epochAxis: run.axis === 'epoch',
       };
       legend(chart);
       var toggle = root.querySelector('[data-log]');

@@ -30,6 +30,8 @@ export interface ChartSeries {
   role: SeriesReport['role'];
   primary: SeriesReport['primary'];
   color: string;
+  /** Line dash (validation, test): its twin of the same hue is solid. */
+  dash?: number[];
   /** Raw points, decimated to at most MAX_DISPLAY_POINTS (min/max per bucket). */
   x: number[];
   y: Array<number | null>;
@@ -65,13 +67,28 @@ export interface RunModel {
   hasData: boolean;
 }
 
-/** Line colours by role, so train/val/test look the same in every chart of every run. */
-export const ROLE_COLORS: Record<SeriesReport['role'], readonly string[]> = {
-  train: ['#2563eb', '#0891b2', '#4f46e5', '#0284c7', '#1e40af'],
-  val: ['#ea580c', '#d97706', '#dc2626', '#c2410c', '#b45309'],
-  test: ['#16a34a', '#0d9488', '#65a30d', '#15803d'],
-  other: ['#7c3aed', '#db2777', '#475569', '#a16207', '#0e7490', '#9333ea', '#be123c', '#4d7c0f'],
-};
+/**
+ * Twelve hues told apart on a white page (and by most colour-blind readers, by lightness too).
+ * A curve and its validation/test twin (`loss`, `val_loss`) share a hue and differ in dash.
+ */
+export const SERIES_COLORS: readonly string[] = [
+  '#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2',
+  '#a16207', '#db2777', '#4d7c0f', '#475569', '#1e3a8a', '#f59e0b',
+];
+
+/** Dash of a curve by its role: train (and other curves) solid. */
+export const ROLE_DASH: Record<SeriesReport['role'], number[] | undefined> = { train: undefined, other: undefined, val: [7, 4], test: [2, 3] };
+
+/** Wall-clock series (`time`, `epoch_seconds`, `_runtime`): a log's bookkeeping, not a curve worth a chart. */
+const CLOCK_SERIES = /(^|[_/.\- ])(time|times|runtime|timestamp|wall_?time|walltime|elapsed|seconds|secs|sec|duration|eta|speed|throughput)([_/.\- ]|s?$)/i;
+
+/** The name a curve and its validation/test twin share: `val_loss`, `train/loss` → `loss`. */
+export function curveBase(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/^(train|training|val|valid|validation|eval|test)[/_.\- ]+/, '')
+    .replace(/[/_.\- ]+(train|training|val|valid|validation|eval|test)$/, '');
+}
 
 const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
@@ -104,7 +121,7 @@ export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunMod
 
   for (const family of FAMILIES) {
     const members = run.series
-      .filter((s) => familyOf(s) === family && s.data !== undefined && s.data.x.length > 0)
+      .filter((s) => familyOf(s) === family && s.data !== undefined && s.data.x.length > 0 && !(s.kind === 'other' && CLOCK_SERIES.test(s.name)))
       .sort(seriesOrder);
     if (members.length === 0) continue;
     const chart: ChartModel = {
@@ -117,20 +134,23 @@ export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunMod
       series: [],
       marks: [],
     };
-    const used: Record<string, number> = { train: 0, val: 0, test: 0, other: 0 };
+    const hueOf = new Map<string, number>();
     for (const s of members) {
       const data = s.data!;
       const points = countPoints(data.x, data.y);
       if (points === 0) continue;
       const role = colorRole(s, names);
-      const palette = ROLE_COLORS[role];
-      const color = palette[used[role]++ % palette.length];
+      const base = curveBase(s.name);
+      if (!hueOf.has(base)) hueOf.set(base, hueOf.size);
+      const color = SERIES_COLORS[hueOf.get(base)! % SERIES_COLORS.length];
+      const dash = ROLE_DASH[role];
       const shownData = minMaxDownsample(data.x, data.y);
       const cs: ChartSeries = {
         name: s.name,
         role: s.role,
         primary: s.primary,
         color,
+        ...(dash ? { dash } : {}),
         x: shownData.x,
         y: shownData.y,
         points: s.points,

@@ -32,6 +32,12 @@ code, .mono { font-family: var(--mono); font-size: 0.92em; }
 .toolbar .hint { color: var(--muted); font-size: 13px; margin-left: auto; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; box-shadow: 0 1px 2px rgba(15,23,42,0.04); }
 .index { padding: 6px 0; margin-bottom: 22px; overflow-x: auto; }
+.index table { table-layout: fixed; }
+.index col.c-num { width: 40px; } .index col.c-run { width: 30%; } .index col.c-verdict { width: 170px; }
+.index col.c-best { width: 110px; } .index col.c-hp { width: 20%; } .index col.c-count { width: 100px; }
+.index td, .index th, .index td.num, .index th.num, .index .chip { overflow-wrap: anywhere; white-space: normal; }
+.index td.name a { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.index td.hp { font-size: 12px; color: var(--ink-2); }
 .index h2 { font-size: 15px; margin: 10px 18px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 7px 12px; border-top: 1px solid var(--line); vertical-align: top; }

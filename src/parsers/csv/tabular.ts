@@ -3,7 +3,7 @@
  * metrics.csv and Ultralytics/YOLOv5 results.csv. They share the reading; they differ in how
  * they are recognised, how the run is named and which x going back means a restart.
  */
-import type { FormatId, ParsedLog } from '../../core/types.js';
+import type { FormatId, ParsedLog, RawRun } from '../../core/types.js';
 import { baseName } from '../text.js';
 import { defineParser, type LogParser, type ParserInput } from '../types.js';
 import { collect, singleRunPlan, xKind, type CollectOptions } from './collect.js';
@@ -41,10 +41,35 @@ function parseTabular(
   options: CollectOptions = {},
 ): ParsedLog {
   const fast = collectFast(input, (header) => singleRunPlan(header, name), options);
-  if (fast) return { format, runs: fast };
+  if (fast) return { format, runs: fast.map(rowIndexAsStep) };
   const table = openTable(input);
   const plan = singleRunPlan(table.header, name);
-  return { format, runs: collect(table, plan, options) };
+  return { format, runs: collect(table, plan, options).map(rowIndexAsStep) };
+}
+
+/**
+ * A table without a step or epoch column (a one-column `loss` CSV): each point's step is the index
+ * of its data row (0, 1, 2, …), counted over the rows that hold any metric.
+ */
+function rowIndexAsStep(run: RawRun): RawRun {
+  const hasX = run.metrics.some((m) => m.step?.some(Number.isFinite) || m.epoch?.some(Number.isFinite));
+  if (hasX || run.metrics.some((m) => m.line === undefined)) return run;
+  const lines = [...new Set(run.metrics.flatMap((m) => Array.from(m.line!)))].sort((a, b) => a - b);
+  const rowOf = new Map(lines.map((line, i) => [line, i]));
+  return { ...run, metrics: run.metrics.map((m) => ({ ...m, step: Float64Array.from(m.line!, (line) => rowOf.get(line)!) })) };
+}
+
+/** A number alone on a line (each digit matched one way only: linear in the line's length). */
+const NUMBER_LINE = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|nan|NaN|inf|-inf|Infinity|-Infinity)$/;
+
+/** One column: a short name, then numbers only (`loss` / `train_loss` saved from a list). */
+function looksLikeOneColumn(head: string): boolean {
+  const lines = head.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').slice(0, 20);
+  if (lines.length < 2 || !/^"?[A-Za-z_][\w./ -]{0,63}"?$/.test(lines[0])) return false;
+  // A head that stops mid-line (a bigger file) may cut its last number short: leave that line out.
+  const cut = !/[\r\n]$/.test(head) && lines.length > 2;
+  const body = cut ? lines.slice(1, -1) : lines.slice(1);
+  return body.length > 0 && body.every((l) => NUMBER_LINE.test(l));
 }
 
 const lower = (t: HeadTable): string[] => t.header.map((h) => h.toLowerCase());
@@ -64,10 +89,11 @@ const firstRow = (t: HeadTable): string[] | undefined => t.rows[0];
 
 export const genericCsvParser: LogParser = defineParser({
   id: 'csv',
-  description: 'Any delimited table with a header row (comma, tab or semicolon); every numeric column is a metric',
+  description: 'Any delimited table with a header row (comma, tab or semicolon), one column too; every numeric column is a metric, the row index the step when no column is',
   sniff(head) {
     const t = sniffTable(head);
-    if (!t || t.header.length < 2) return 0;
+    if (!t) return looksLikeOneColumn(head) ? 0.3 : 0;
+    if (t.header.length < 2) return 0;
     // A header is names, not numbers; long "names" mean prose with commas.
     if (numericShare(t.header) === 1) return 0;
     if (t.header.some((h) => h.length > 200)) return 0;

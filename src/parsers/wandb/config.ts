@@ -3,16 +3,18 @@
  * `config.yaml` (`key: {desc: …, value: …}` per key). Nested keys are joined with `/`; the
  * internal `_wandb` key is left out. Pure.
  */
-import type { Hyperparameter } from '../../core/types.js';
+import type { Hyperparameters, HyperparameterValue } from '../../core/types.js';
 import { looseNumber, walkLooseJson, type Leaf } from './loose-json.js';
 
 /** Longest value text kept (a list of 10 000 numbers is not a hyperparameter to show in full). */
 const MAX_TEXT = 200;
 
-function hyper(name: string, value: Leaf): Hyperparameter {
-  if (typeof value === 'number' && !Number.isFinite(value)) return { name, value: String(value) };
-  if (typeof value === 'string' && value.length > MAX_TEXT) return { name, value: `${value.slice(0, MAX_TEXT)}…` };
-  return { name, value };
+/** One `[key, value]` pair: non-finite numbers and null as their text, long text clipped. */
+function hyper(name: string, value: Leaf): [string, HyperparameterValue] {
+  if (value === null) return [name, 'null'];
+  if (typeof value === 'number' && !Number.isFinite(value)) return [name, String(value)];
+  if (typeof value === 'string' && value.length > MAX_TEXT) return [name, `${value.slice(0, MAX_TEXT)}…`];
+  return [name, value];
 }
 
 /** W&B wraps config values as `{desc, value}` in config.yaml and in old logs: keep the value. */
@@ -24,8 +26,8 @@ function unwrap(path: string): string | undefined {
 }
 
 /** Hyperparameters from the config items of a `.wandb` log (key → value_json text). */
-export function configFromItems(items: ReadonlyMap<string, string>): Hyperparameter[] {
-  const out: Hyperparameter[] = [];
+export function configFromItems(items: ReadonlyMap<string, string>): Hyperparameters {
+  const out: Hyperparameters = [];
   for (const [key, json] of items) {
     if (key === '_wandb' || key.startsWith('_wandb/')) continue;
     const leaves: Array<[string, Leaf]> = [];
@@ -68,7 +70,7 @@ function unquote(key: string): string {
  * `- item` lists kept as their text). Not a general YAML reader: flow collections and multi-line
  * strings are kept as text.
  */
-export function configFromYaml(text: string): Hyperparameter[] {
+export function configFromYaml(text: string): Hyperparameters {
   const stack: Array<{ indent: number; key: string }> = [];
   const leaves: Array<{ path: string[]; value: Leaf }> = [];
   const lists = new Map<string, { index: number; items: string[] }>();
@@ -100,7 +102,7 @@ export function configFromYaml(text: string): Hyperparameter[] {
     else leaves.push({ path: [...stack.map((s) => s.key), key], value: yamlScalar(rest) });
   }
   for (const list of lists.values()) leaves[list.index].value = `[${list.items.join(', ')}]`;
-  const out: Hyperparameter[] = [];
+  const out: Hyperparameters = [];
   for (const { path, value } of leaves) {
     const [top, ...inner] = path;
     if (top === undefined || top === 'wandb_version' || top === '_wandb') continue;

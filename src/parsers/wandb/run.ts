@@ -5,7 +5,7 @@
  * lost its last rows. Pure: the caller hands over the bytes (the log as chunks, so a big one is
  * never held whole).
  */
-import type { Hyperparameter, ParseWarning, RawRun } from '../../core/types.js';
+import type { Hyperparameters, ParseWarning, RawRun } from '../../core/types.js';
 import { InputError } from '../../errors.js';
 import { decodeText, forEachLine } from '../text.js';
 import { configFromItems, configFromYaml } from './config.js';
@@ -57,7 +57,7 @@ export function readWandbRun(files: WandbRunFiles): WandbRun {
   const warnings: ParseWarning[] = [];
   let table: HistoryTable;
   let rules: StepRule[] = [];
-  let hyperparameters: Hyperparameter[] = [];
+  let hyperparameters: Hyperparameters = [];
   let id: string | undefined;
   let displayName: string | undefined;
   let exitCode: number | undefined;
