@@ -1,5 +1,17 @@
-import { defineRule } from '../src/core/engine/define-rule.js';
+import { defineRule, type RuleContext } from '../src/core/engine/define-rule.js';
+import { metricDirection } from '../src/core/metric-direction.js';
+import type { SeriesProfile } from '../src/core/types.js';
 import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
+
+/** The held-out metric whose improvement kept the verdict at still-learning (the first metric with a tail trend toward better). */
+function improvingMetric(ctx: RuleContext): SeriesProfile | undefined {
+  for (const p of ctx.profiles.values()) {
+    if (p.kind !== 'metric' || p.role === 'train') continue;
+    const better = metricDirection(p.name);
+    if (better && p.tail.direction === (better === 'higher' ? 'rising' : 'falling')) return p;
+  }
+  return undefined;
+}
 
 export default defineRule({
   meta: {
@@ -13,8 +25,8 @@ export default defineRule({
       zh: '结论规则：日志结束时训练损失仍在下降（若有验证/测试损失，它也在下降）。训练在完成之前就停止了，或者仍在进行中。',
     },
     message: {
-      en: '{{train}} is still falling ({{tailChange}} over the last third, to {{trainEnd}} at {{axis}} {{lastX}}){{heldOutPart}}.',
-      zh: '{{train}} 仍在下降（最后三分之一区间变化 {{tailChange}}，在 {{axis}} {{lastX}} 时为 {{trainEnd}}）{{heldOutPart}}。',
+      en: '{{train}} {{trainPart}}{{heldOutPart}}.',
+      zh: '{{train}} {{trainPart}}{{heldOutPart}}。',
     },
     causes: [{ id: 'too-short', seed: '§T6', text: { en: 'The run ended before the loss stopped improving', zh: '损失还没停止改善，训练就结束了' } }],
     remedies: [
@@ -33,9 +45,19 @@ export default defineRule({
         ? `；${h.name} 也在下降（${num(h.startLevel)} → ${num(h.endLevel)}）`
         : `; ${h.name} is falling too (${num(h.startLevel)} → ${num(h.endLevel)})`
       : '';
+    // A loss plateau beside a held-out metric that still improves: the metric is the evidence.
+    const metric = ctx.verdict.reason === 'held-out-metric-improving' ? improvingMetric(ctx) : undefined;
+    const trainPart = metric
+      ? lang === 'zh'
+        ? `大致持平（最后三分之一区间变化 ${pct(main.tail.relChange)}），但 ${metric.name} 仍在改善（最后三分之一 ${pct(metric.tail.relChange)}，在 ${metric.axis} ${xval(metric.last.x)} 时为 ${num(metric.last.value)}）`
+        : `is nearly flat (${pct(main.tail.relChange)} over the last third), but ${metric.name} is still improving (${pct(metric.tail.relChange)} over its last third, ${num(metric.last.value)} at ${metric.axis} ${xval(metric.last.x)})`
+      : lang === 'zh'
+        ? `仍在下降（最后三分之一区间变化 ${pct(main.tail.relChange)}，在 ${main.axis} ${xval(main.last.x)} 时为 ${num(main.endLevel)}）`
+        : `is still falling (${pct(main.tail.relChange)} over the last third, to ${num(main.endLevel)} at ${main.axis} ${xval(main.last.x)})`;
     return {
       confidence: ctx.verdict.confidence,
       data: {
+        trainPart,
         train: main.name,
         trainEnd: num(main.endLevel),
         tailChange: pct(main.tail.relChange),

@@ -5,6 +5,7 @@ import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
 import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
 import { sparkline } from './sparkline.js';
 import { seriesDirection } from './metric-direction.js';
+import { heldOutMetricVerdict } from './metric-evidence.js';
 import { summarizeRuns } from './summary.js';
 import { decideVerdict, reconcileVerdict, VERDICT_IDS } from './verdict.js';
 import { verdictTitles } from './verdict-text.js';
@@ -41,6 +42,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
   const gap =
     run.primary.train && heldOutName ? profileGap(byName.get(run.primary.train)!, byName.get(heldOutName)!) : undefined;
   let verdict = decideVerdict({ train, val, test, gap });
+  verdict = heldOutMetricVerdict(verdict, run, profiles, options.metricDirections) ?? verdict;
   const heldOut = verdict.heldOutRole === 'test' ? test : (val ?? test);
   const lr = run.series.find((s) => s.kind === 'lr');
 

@@ -140,10 +140,33 @@ export function profileSeries(series: Series): SeriesProfile {
     riseSinceMin: rise / coarseNoise,
     relRiseSinceMin: rise / (Math.abs(smoothMin) || level),
     pointsAfterMin: pointsAfterLowest(pts.y),
+    improvementZ: improvementZ(pts.y, startLevel, endLevel, noise, firstIsStart),
+    medianLevel: sampled ? median(pts.y) : Number.NaN,
+    shareBelowStart: sampled ? shareBelow(pts.y, startLevel - 0.1 * Math.abs(startLevel)) : 0,
     trend,
     tail,
     phases: phases(coarse, coarseNoise, level),
   };
+}
+
+/**
+ * Improvement in standard errors: (start − end) ÷ the standard error of the difference of the two
+ * medians (1.2533·σ·√(1/n₁ + 1/n₂)); the larger of the head/end windows and the quarters.
+ */
+function improvementZ(y: Float64Array, startLevel: number, endLevel: number, noise: number, firstIsStart: boolean): number {
+  const n = y.length;
+  if (n === 0 || !(noise > 0)) return Number.POSITIVE_INFINITY;
+  const edges = (startLevel - endLevel) / (1.2533 * noise * Math.sqrt((firstIsStart ? 1 : 1 / edgeWindow(n, 0.03)) + 1 / edgeWindow(n, 0.1)));
+  if (n < 8) return edges;
+  const q = Math.floor(n / 4);
+  const quarters = (median(y.subarray(0, q)) - median(y.subarray(n - q))) / (1.2533 * noise * Math.sqrt(2 / q));
+  return Math.max(edges, quarters);
+}
+
+function shareBelow(y: Float64Array, threshold: number): number {
+  let below = 0;
+  for (const v of y) if (v < threshold) below++;
+  return below / y.length;
 }
 
 /** Points after the lowest value (the last occurrence of it). */

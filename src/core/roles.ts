@@ -56,7 +56,8 @@ export function inferRole(name: string, hint?: Role): Role {
  * `train/box_loss`). Higher is more total-like.
  */
 export function totalLossScore(name: string): number {
-  const lower = name.toLowerCase();
+  // A namespace that is not a split (`Networks/total_loss`, `Loss/Train Loss`) says nothing about totality.
+  const lower = name.toLowerCase().replace(/^(?!(train|training|val|valid|validation|eval|test)\/)[^/]*\//, '');
   const stripped = lower
     .replace(/^(train|training|val|valid|validation|eval|test)[/_.\- ]*/, '')
     .replace(/[/_.\- ]*(step|epoch)$/, '');

@@ -172,6 +172,16 @@ export interface SeriesProfile extends SeriesFacts {
   relRiseSinceMin: number;
   /** Finite points logged after the lowest one (0: the last point is the lowest). */
   pointsAfterMin: number;
+  /**
+   * The improvement in standard errors of the two medians it compares: the larger of head vs end
+   * and first quarter vs last quarter. A 15% "improvement" of a curve whose points scatter by 50%
+   * can be one standard error: no evidence of learning.
+   */
+  improvementZ: number;
+  /** Median of all finite points. */
+  medianLevel: number;
+  /** Share of points more than 10% below the start level. */
+  shareBelowStart: number;
   trend: Trend;
   tail: Trend;
   phases: Phase[];

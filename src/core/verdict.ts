@@ -76,15 +76,32 @@ function blewUpAtStart(p: SeriesProfile): boolean {
   return first > 0 && p.bestLevel >= 1.3 * first && p.endLevel >= 1.5 * first && p.min.value >= 0.9 * first;
 }
 
+/**
+ * Back where it started after a short dip: the end is within 10% of the start and of the whole
+ * curve's median, and under 10% of the points ever sat 10% below the start. A rise from such a dip
+ * is no divergence; the curve never learned.
+ */
+function reboundToStart(p: SeriesProfile): boolean {
+  const near = (a: number, b: number) => Math.abs(a - b) <= 0.1 * Math.abs(b);
+  return near(p.endLevel, p.startLevel) && near(p.endLevel, p.medianLevel) && p.shareBelowStart < 0.1;
+}
+
+/** Improvement under 5%, or not two standard errors clear of the scatter, with no falling trend. */
+function neverFell(p: SeriesProfile): boolean {
+  return (p.improvement < MIN_IMPROVEMENT || p.improvementZ < 2) && p.trend.direction !== 'falling';
+}
+
 function trainState(p: SeriesProfile): CurveState {
   if (isBroken(p)) return 'broken';
   if (blewUpAtStart(p)) return 'rising';
-  const risingTail = p.tail.direction === 'rising' || p.trend.direction === 'rising';
-  if (risingTail && p.relRiseSinceMin >= 0.2 && p.riseSinceMin >= 3) return 'rising';
-  // Jumped up and stayed there: the tail is flat, but far above the sustained best.
-  if (p.relRiseSinceMin >= 0.5 && p.riseSinceMin >= 5) return 'rising';
+  if (!reboundToStart(p)) {
+    const risingTail = p.tail.direction === 'rising' || p.trend.direction === 'rising';
+    if (risingTail && p.relRiseSinceMin >= 0.2 && p.riseSinceMin >= 3) return 'rising';
+    // Jumped up and stayed there: the tail is flat, but far above the sustained best.
+    if (p.relRiseSinceMin >= 0.5 && p.riseSinceMin >= 5) return 'rising';
+  }
   // Judged on the whole curve: a dip in the last third of a flat run is not learning.
-  if (p.improvement < MIN_IMPROVEMENT && p.trend.direction !== 'falling') {
+  if (neverFell(p)) {
     return p.trend.direction === 'rising' && p.relRiseSinceMin >= 0.2 ? 'rising' : 'never-fell';
   }
   return p.tail.direction === 'falling' ? 'falling' : 'flat';
@@ -148,6 +165,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const heldOutRole: Verdict['heldOutRole'] = heldOutProfile ? (heldOutProfile === input.val ? 'val' : 'test') : undefined;
   const withRole: Pick<Verdict, 'heldOutRole'> = heldOutRole ? { heldOutRole } : {};
 
+  // A train loss that is NaN/Inf at (nearly) every point has diverged, whatever the held-out curve does.
+  if (input.train && input.train.nonFinite.count >= 2 && input.train.nFinite < MIN_POINTS && isBroken(input.train)) {
+    return { id: 'diverging', train: 'broken', ...withRole, confidence: 0.9, reason: 'train-non-finite' };
+  }
   if (!enough(input.train)) {
     // Some logs hold only a validation curve; judge it alone rather than not at all.
     if (!heldOutProfile) {

@@ -98,11 +98,15 @@ function analyzePath(api, path, run) {
     return report.runs[0];
   }
   // A file holding several runs names them `<path> :: <run>`; a label may give either form.
-  const names = (name) => [name, name.split(' :: ').pop(), relative(corpusDir, name.split(' :: ')[0]) + (name.includes(' :: ') ? ` :: ${name.split(' :: ').pop()}` : '')];
+  // A file split into appended runs names them `<path>#k`: its file name with `#k` works too.
+  const names = (name) => [name, name.split(' :: ').pop(), name.split('/').pop(), relative(corpusDir, name.split(' :: ')[0]) + (name.includes(' :: ') ? ` :: ${name.split(' :: ').pop()}` : '')];
   const found = report.runs.find((r) => names(r.name).includes(run));
   if (!found) throw new Error(`no run named ${run} (found: ${report.runs.map((r) => r.name).join(', ')})`);
   return found;
 }
+
+/** Corpus label for an input with no training curve at all: lossdoc must refuse it (exit 2, one line), not diagnose it. */
+const NO_CURVE = 'no-curve';
 
 /**
  * @returns verdict agreement, required-findings recall, per-id precision/recall, healthy runs
@@ -124,13 +128,18 @@ export function score(benchmark) {
   let unreadable = 0;
   for (const c of benchmark.cases) {
     let run;
+    let refused = false;
     try {
       run = benchmark.analyze(c);
     } catch (error) {
-      unreadable++;
-      misses.push({ file: c.id, kind: 'unreadable', id: String(error.message ?? error).split('\n')[0] });
+      // A label `no-curve` expects exactly this: the input refused with a one-line error naming it.
+      refused = typeof error?.code === 'string';
+      if (!(refused && c.verdict === NO_CURVE)) {
+        unreadable++;
+        misses.push({ file: c.id, kind: 'unreadable', id: String(error.message ?? error).split('\n')[0] });
+      }
     }
-    const actual = run?.verdict.id;
+    const actual = run?.verdict.id ?? (refused ? NO_CURVE : undefined);
     const acceptable = [c.verdict, ...c.verdictAlso].filter(Boolean);
     if (acceptable.length > 0) {
       verdicts++;
@@ -139,7 +148,7 @@ export function score(benchmark) {
     }
     const findings = run?.findings ?? [];
     const fired = new Set(findings.map((f) => f.id));
-    const expected = c.verdict ? [...c.findings, c.verdict] : c.findings;
+    const expected = c.verdict && c.verdict !== NO_CURVE ? [...c.findings, c.verdict] : c.findings;
     for (const id of expected) {
       const hit = fired.has(id);
       if (!isVerdict(id)) {

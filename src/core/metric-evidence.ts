@@ -1,0 +1,48 @@
+/**
+ * Held-out metrics as evidence for the verdict. A loss plateau whose held-out metric (mAP,
+ * accuracy, WER…) still improves clearly is not converged: the model is still getting better at the
+ * task. Pure.
+ */
+import { seriesDirection, type Better } from './metric-direction.js';
+import { decimate, finitePoints } from './stats/decimate.js';
+import { theilSen } from './stats/trend-tests.js';
+import type { Run, SeriesProfile } from './types.js';
+import type { Verdict } from './verdict.js';
+
+/** The metric's last third must move ≥ 5% toward better (significantly), and its last sixth still ≥ 2.5%. */
+const TAIL_GAIN = 0.05;
+const LATE_GAIN = 0.025;
+
+/** Relative change toward better over the second half of the tail window (Theil–Sen on ≤ 200 points). */
+function lateGain(run: Run, p: SeriesProfile, better: Better): number {
+  const series = run.series.find((s) => s.name === p.name);
+  if (!series) return 0;
+  const pts = finitePoints(series.x, series.y);
+  const mid = (p.tail.from + p.tail.to) / 2;
+  let start = pts.x.findIndex((x) => x >= mid);
+  if (start < 0 || pts.x.length - start < 3) start = Math.max(0, pts.x.length - 3);
+  const late = decimate({ x: pts.x.subarray(start), y: pts.y.subarray(start) }, 200);
+  const n = late.y.length;
+  if (n < 2) return 0;
+  const { slope } = theilSen(late.x, late.y);
+  const change = (slope * (late.x[n - 1] - late.x[0])) / (Math.abs(late.y[n - 1]) || 1);
+  return better === 'higher' ? change : -change;
+}
+
+/** A converged verdict becomes still-learning when a held-out metric still improves clearly. */
+export function heldOutMetricVerdict(verdict: Verdict, run: Run, profiles: ReadonlyMap<string, SeriesProfile>, overrides?: ReadonlyMap<string, Better>): Verdict | undefined {
+  if (verdict.id !== 'converged') return undefined;
+  const primaries = new Set([run.primary.train, run.primary.val, run.primary.test].filter((n): n is string => n !== undefined));
+  for (const s of run.series) {
+    if (s.kind !== 'metric' || (s.role !== 'val' && s.role !== 'test' && s.role !== 'other')) continue;
+    const p = profiles.get(s.name);
+    const better = seriesDirection(s, primaries, overrides);
+    if (!p || !better || p.nFinite < 5) continue;
+    const toward = better === 'higher' ? 'rising' : 'falling';
+    if (p.tail.direction !== toward || Math.abs(p.tail.relChange) < TAIL_GAIN) continue;
+    if (lateGain(run, p, better) >= LATE_GAIN) {
+      return { ...verdict, id: 'still-learning', confidence: 0.5, reason: 'held-out-metric-improving', seedRow: undefined };
+    }
+  }
+  return undefined;
+}
