@@ -98,6 +98,36 @@ describeCorpus('failure classes on real logs', () => {
     }
   });
 
+  it('a namespace that is not a split does not hide the total loss (an RL run judged on its PPO surrogate)', () => {
+    const r = only('wandb_offline/minhphd__RLforDummy__run-20240113_210218-t9spegc9');
+    expect(r.series.find((s) => s.primary === 'train')!.name).toBe('Networks/total_loss');
+    expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+
+  it('an "improvement" within two standard errors of the scatter is no learning', () => {
+    // Per-step SFT loss, first-quarter mean 0.551 vs last-quarter 0.565, points scattering by ~50%.
+    expect(only('wandb_offline/1BIMU__UASFT__offline-run-20251020_114913-v9z6xp4p').verdict.id).toBe('not-learning');
+  });
+
+  it('a curve back at its start after a short dip never learned: not diverging', () => {
+    // ~8 for 70% of the run, a dip to 6.6 over 4% of the points, then 8.22 again.
+    expect(named('wandb_export_csv/Junyoungpark__snet-analysis__wandb_export.csv', 'super-fog-37').verdict.id).toBe('not-learning');
+  });
+
+  it('a train loss that is Infinity at every epoch is diverging, even beside a finite validation loss', () => {
+    const r = only('wandb_offline/MK-Sindhu__dl_assignment_ed24s401__run-20250310_144115-kd3g5fta');
+    expect(r.verdict.id).toBe('diverging');
+    expect(ids(r)).toContain('non-finite');
+  });
+
+  it('a loss plateau whose held-out metric still clearly improves is still learning', () => {
+    // bbox_mAP rises at every evaluation (0.225 → 0.296) at a constant learning rate.
+    const r = only('mmengine_scalars/open-mmlab__mmengine__detection_20230525_scalars.json');
+    expect(r.verdict.id).toBe('still-learning');
+    expect(r.verdict.reason).toBe('held-out-metric-improving');
+    expect(r.findings.find((f) => f.id === 'still-learning')!.message).toMatch(/bbox_mAP is still improving/);
+  });
+
   it('verdict and findings tell one story: no error-level chance finding beside a healthy verdict', () => {
     for (const rel of ['hf_trainer_state', 'keras_csvlogger', 'plain_text', 'json_history']) {
       for (const r of reports(rel)) {
