@@ -49,8 +49,8 @@ export default defineRule({
     const metric = ctx.verdict.reason === 'held-out-metric-improving' ? improvingMetric(ctx) : undefined;
     const trainPart = metric
       ? lang === 'zh'
-        ? `大致持平（最后三分之一区间变化 ${pct(main.tail.relChange)}），但 ${metric.name} 仍在改善（最后三分之一 ${pct(metric.tail.relChange)}，在 ${metric.axis} ${xval(metric.last.x)} 时为 ${num(metric.last.value)}）`
-        : `is nearly flat (${pct(main.tail.relChange)} over the last third), but ${metric.name} is still improving (${pct(metric.tail.relChange)} over its last third, ${num(metric.last.value)} at ${metric.axis} ${xval(metric.last.x)})`
+        ? `没有明确趋势（最后三分之一区间变化 ${pct(main.tail.relChange)}），但 ${metric.name} 仍在改善（最后三分之一 ${pct(metric.tail.relChange)}，在 ${metric.axis} ${xval(metric.last.x)} 时为 ${num(metric.last.value)}）`
+        : `shows no clear trend (${pct(main.tail.relChange)} over the last third), but ${metric.name} is still improving (${pct(metric.tail.relChange)} over its last third, ${num(metric.last.value)} at ${metric.axis} ${xval(metric.last.x)})`
       : lang === 'zh'
         ? `仍在下降（最后三分之一区间变化 ${pct(main.tail.relChange)}，在 ${main.axis} ${xval(main.last.x)} 时为 ${num(main.endLevel)}）`
         : `is still falling (${pct(main.tail.relChange)} over the last third, to ${num(main.endLevel)} at ${main.axis} ${xval(main.last.x)})`;
