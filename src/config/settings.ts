@@ -162,14 +162,15 @@ export function parseRuleFlag(value: string, known: readonly string[] = KNOWN_RU
     });
 }
 
-const TOLERANCE_KEYS: Record<string, keyof CompareTolerances> = {
-  final: 'finalLoss',
-  finalloss: 'finalLoss',
-  best: 'bestLoss',
-  bestloss: 'bestLoss',
-  area: 'curveArea',
-  curvearea: 'curveArea',
-};
+/** A Map: `--tolerance __proto__=1` must not find Object's prototype. */
+const TOLERANCE_KEYS = new Map<string, keyof CompareTolerances>([
+  ['final', 'finalLoss'],
+  ['finalloss', 'finalLoss'],
+  ['best', 'bestLoss'],
+  ['bestloss', 'bestLoss'],
+  ['area', 'curveArea'],
+  ['curvearea', 'curveArea'],
+]);
 
 function parseLimit(text: string, flag: string): number | null {
   const t = text.trim().toLowerCase();
@@ -189,7 +190,7 @@ export function parseToleranceFlag(value: string): NonNullable<LossdocConfig['co
   for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = part.indexOf('=');
     const name = eq < 0 ? part : part.slice(0, eq);
-    const key = TOLERANCE_KEYS[name.trim().toLowerCase()];
+    const key = TOLERANCE_KEYS.get(name.trim().toLowerCase());
     if (eq < 0 || !key) {
       throw new UsageError(`--tolerance takes final|best|area=warning[:error], got "${part}" (e.g. --tolerance final=10%:50%)`);
     }

@@ -29,7 +29,7 @@ import {
   runNameOf,
   WarningList,
 } from './records.js';
-import { FAIRSEQ_JSON_LINE, headLines, isObjectLine, stripBom } from './sniff.js';
+import { headLines, isFairseqJsonLine, isObjectLine, stripBom } from './sniff.js';
 
 /** Plain log lines around JSON ones (fairseq banners, timestamps): skipped without a warning. */
 const LOG_LINE = /\|\s*(?:INFO|WARNING|WARN|DEBUG|ERROR|CRITICAL)\s*\||^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d/;
@@ -70,7 +70,7 @@ export const jsonlParser: LogParser = defineParser({
       let fairseq = 0;
       for (const l of lines) {
         if (isObjectLine(l)) objects++;
-        if (FAIRSEQ_JSON_LINE.test(l)) fairseq++;
+        if (isFairseqJsonLine(l)) fairseq++;
       }
       if (objects === lines.length) {
         if (objects >= 2) return ext ? 0.9 : 0.85;
