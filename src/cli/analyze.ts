@@ -10,6 +10,7 @@ import type { Run } from '../core/types.js';
 import { InputError, LossdocError, UsageError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
 import { plainText } from '../formatters/plain-text.js';
+import { checkOutputFile } from '../io/output-guard.js';
 import { readInputs } from '../io/read-inputs.js';
 import { analyzeRunsParallel, parallelWorthIt, progressLine } from '../io/worker-pool.js';
 import { rules } from '../../rules/index.js';
@@ -106,6 +107,7 @@ function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mod
 export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo, mode: AnalyzeMode): Promise<number> {
   if (inputs.length === 0) throw new UsageError(messages.noInputs);
   if (mode === 'compare' && !flags.baseline) throw new UsageError(messages.noBaseline);
+  if (flags.outputFile) checkOutputFile(flags.outputFile, flags.baseline ? [...inputs, flags.baseline] : inputs);
   const settings = await resolveCommandSettings(flags, io);
   const format = settings.format as FormatName;
   const includeData = (flags.includeData ?? false) || formatsNeedingData.has(format);

@@ -14,6 +14,7 @@ import { LossdocError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
 import { plainText } from '../formatters/plain-text.js';
 import { discoverLogFiles, readInputs } from '../io/read-inputs.js';
+import { checkOutputFile } from '../io/output-guard.js';
 import { rules } from '../../rules/index.js';
 import { emit } from './analyze.js';
 import { messages } from './messages.js';
@@ -135,6 +136,7 @@ export function fatalFinding(report: Report, settings: Settings, minPoints: numb
 }
 
 export async function watchCommand(target: string, flags: WatchFlags, io: CliIo): Promise<number> {
+  if (flags.outputFile) checkOutputFile(flags.outputFile, [target]);
   const settings = await resolveCommandSettings(flags, io);
   const format = settings.format as FormatName;
   const options = analyzeOptions(settings, flags, Boolean(flags.outputFile) && formatsNeedingData.has(format));

@@ -28,6 +28,7 @@ import { InputError, LossdocError } from '../errors.js';
 import { parseDvcliveRun } from '../parsers/dvclive.js';
 import { detectFormat, formatIds, isEventFile, parserFor } from '../parsers/index.js';
 import { parseMlflowRun } from '../parsers/mlflow.js';
+import { ownReportError } from '../parsers/own-report.js';
 import { probeOf } from '../parsers/csv/fast-entry.js';
 import { parseTbExportName } from '../parsers/csv/tbExport.js';
 import { decodeText, parseNumber } from '../parsers/text.js';
@@ -411,6 +412,11 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     }
     if (probeOf(input).bytes.length === 0) {
       fail(new InputError(input.name, 'empty file', { code: 'empty' }));
+      continue;
+    }
+    const ownReport = forced ? undefined : ownReportError(input.name, probeOf(input).bytes);
+    if (ownReport) {
+      fail(ownReport);
       continue;
     }
     const format = forced ?? detectFormat(probeOf(input))?.format;

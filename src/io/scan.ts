@@ -6,6 +6,7 @@
 import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { InputError, type LossdocError } from '../errors.js';
 import { detectFormat } from '../parsers/index.js';
+import { ownReportError } from '../parsers/own-report.js';
 import { PathFilter } from './glob.js';
 import { gunzipCapped, isGzip } from './gzip.js';
 import { classifyFileName, isMlflowRunListing, isRoleDir, isSkippedDir, type NameClass } from './names.js';
@@ -296,6 +297,12 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
       let head = gz ? fs.readFile(f.path) : fs.readHead(f.path, Math.min(f.size, HEAD_BYTES));
       if (gz && isGzip(head)) head = gunzipCapped(head, f.path);
       const name = gz ? f.path.replace(/\.gz$/i, '') : f.path;
+      // A report written into the analysed folder: read back, it would be a bogus run.
+      const ownReport = ownReportError(f.path, head, true);
+      if (ownReport) {
+        warnings.push(ownReport);
+        continue;
+      }
       const found = detectFormat({ name, bytes: head.subarray(0, HEAD_BYTES) });
       const ok = found !== undefined && (f.cls === 'log' || found.format === 'tfevents' || found.score >= SNIFF_MIN_SCORE);
       if (!ok) {
