@@ -36,6 +36,8 @@ export interface LossdocConfig {
   numClasses?: number;
   /** Series longer than this are analysed on a sample (src/core/resolution.ts); 0: every point. */
   maxPoints?: number;
+  /** Most distinct series read from one log (src/parsers/series-cap.ts). */
+  maxSeries?: number;
   lang?: Lang;
   format?: string;
   compare?: Partial<Record<keyof CompareTolerances, Partial<Tolerance>>>;
@@ -101,7 +103,7 @@ export interface Overrides extends Omit<LossdocConfig, 'rules'> {
 }
 
 /** What a command runs with: defaults < config file < command line. */
-export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints'> {
+export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints' | 'maxSeries'> {
   ruleSeverity: Record<string, Severity | 'off'>;
   ruleOptions: Record<string, Record<string, unknown>>;
   failOn: FailOn;
@@ -135,7 +137,7 @@ export function resolveSettings(config: LossdocConfig | undefined, overrides: Ov
     format: pick('format') ?? DEFAULT_SETTINGS.format,
     compare: resolveTolerances(compare),
   };
-  for (const key of ['maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints'] as const) {
+  for (const key of ['maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries'] as const) {
     const value = pick(key);
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }

@@ -149,6 +149,7 @@ export interface EventFileInput {
   bytes: Uint8Array;
   /** The role sub-folder the file is in (`train`, `validation`), '' for the run folder itself. */
   sub: string;
+  maxSeries?: number;
 }
 
 export interface MergedEvents {
@@ -177,7 +178,7 @@ export function mergeEventFiles(files: readonly EventFileInput[]): MergedEvents 
   const accs = new Map<string, Acc>();
   let withScalars = 0;
   for (const { f } of order) {
-    const read = readEventScalars(f.bytes, f.name);
+    const read = readEventScalars(f.bytes, f.name, f.maxSeries);
     warnings.push(...read.warnings);
     if (read.metrics.length > 0) withScalars++;
     let restartAt = Infinity;
@@ -485,7 +486,7 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
         break;
       }
       case 'events': {
-        const merged = mergeEventFiles(g.members.map((m, i) => ({ name: m.input.name, bytes: m.input.bytes, sub: g.subs![i] })));
+        const merged = mergeEventFiles(g.members.map((m, i) => ({ name: m.input.name, bytes: m.input.bytes, sub: g.subs![i], maxSeries: m.input.maxSeries })));
         const where = g.members.length === 1 && !scanned ? g.members[0].input.name : fullPath(g.key);
         const files = g.members.length === 1 ? 'the event file holds' : `its ${g.members.length} event files hold`;
         if (merged.metrics.length === 0) {

@@ -17,6 +17,7 @@
 
 import { InputError } from '../errors.js';
 import type { ParseWarning, RawMetric, Role } from '../core/types.js';
+import { DEFAULT_MAX_SERIES, SeriesCap, seriesLimit } from './series-cap.js';
 import { baseName, decodeText, parseNumber } from './text.js';
 import { defineParser } from './types.js';
 
@@ -595,7 +596,7 @@ function resolveGenericCounters(info: KindInfo): void {
 // ---------------------------------------------------------------------------------------------
 // Assembly
 
-function finish(c: Collector, source: string, warnings: ParseWarning[]): RawMetric[] {
+function finish(c: Collector, source: string, warnings: ParseWarning[], cap: SeriesCap): RawMetric[] {
   const kinds = [...c.kinds.values()];
   for (const k of kinds) if (k.generic) resolveGenericCounters(k);
 
@@ -718,6 +719,7 @@ function finish(c: Collector, source: string, warnings: ParseWarning[]): RawMetr
       }
       let a = acc.get(name);
       if (!a) {
+        if (!cap.admit(name, acc.size)) continue;
         a = { name, ...(kind.role ? { role: kind.role } : {}), value: [], step: [], epoch: [], line: [] };
         acc.set(name, a);
       }
@@ -757,7 +759,7 @@ function parseLine(raw: string, lineNo: number, st: ParseState): boolean {
 }
 
 /** Parse text-log lines into raw metrics (exported for tests). */
-export function parseTextLog(text: string, source: string): { metrics: RawMetric[]; warnings: ParseWarning[] } {
+export function parseTextLog(text: string, source: string, maxSeries = DEFAULT_MAX_SERIES): { metrics: RawMetric[]; warnings: ParseWarning[] } {
   const lines = outputLines(text);
   const st: ParseState = { c: new Collector(), kerasRunning: 0, kerasNoEpochCounted: false };
   const warnings: ParseWarning[] = [];
@@ -778,7 +780,10 @@ export function parseTextLog(text: string, source: string): { metrics: RawMetric
   }
   flushKeras(st);
   if (longWarning && long > 1) longWarning.message += ` (${long} such lines in all)`;
-  const metrics = finish(st.c, source, warnings);
+  const cap = new SeriesCap(maxSeries);
+  const metrics = finish(st.c, source, warnings, cap);
+  const capped = cap.warning();
+  if (capped) warnings.push(capped);
   return { metrics, warnings };
 }
 
@@ -829,7 +834,7 @@ export const textLogParser = defineParser({
     }
   },
   parse(input) {
-    const { metrics, warnings } = parseTextLog(decodeText(input.bytes), input.name);
+    const { metrics, warnings } = parseTextLog(decodeText(input.bytes), input.name, seriesLimit(input));
     if (metrics.length === 0) {
       throw new InputError(input.name, 'no training metrics recognised', {
         code: 'no-metrics',

@@ -21,6 +21,7 @@
 
 import { InputError } from '../errors.js';
 import type { ParseWarning, RawMetric, Role } from '../core/types.js';
+import { DEFAULT_MAX_SERIES, SeriesCap, seriesLimit } from './series-cap.js';
 import { baseName } from './text.js';
 import { defineParser } from './types.js';
 
@@ -265,6 +266,8 @@ interface TagInfo {
   /** Plugin named by the first value of this tag that carried metadata; undefined = none seen. */
   plugin?: string;
   column?: Column;
+  /** Past the series limit: its values are not kept. */
+  refused?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -287,8 +290,13 @@ function roleFromSource(source: string): Role | undefined {
 export function readEventScalars(
   bytes: Uint8Array,
   source: string,
+  maxSeries = DEFAULT_MAX_SERIES,
 ): { metrics: RawMetric[]; warnings: ParseWarning[] } {
-  return new EventReader(bytes, source).read();
+  const reader = new EventReader(bytes, source, new SeriesCap(maxSeries));
+  const read = reader.read();
+  const capped = reader.cap.warning();
+  if (capped) read.warnings.push(capped);
+  return read;
 }
 
 class EventReader {
@@ -303,6 +311,7 @@ class EventReader {
   constructor(
     private readonly bytes: Uint8Array,
     private readonly source: string,
+    readonly cap: SeriesCap,
   ) {
     this.wire = new Wire(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
@@ -452,6 +461,10 @@ class EventReader {
     } else return;
     let col = tag.column;
     if (!col) {
+      if (tag.refused || !this.cap.admit(tag.name, this.columns.length)) {
+        tag.refused = true;
+        return;
+      }
       col = new Column(tag.name);
       tag.column = col;
       this.columns.push(col);
@@ -675,7 +688,7 @@ export const tfeventsParser = defineParser({
     if (input.bytes.length === 0) {
       throw new InputError(input.name, 'empty file', { code: 'empty' });
     }
-    const { metrics, warnings } = readEventScalars(input.bytes, input.name);
+    const { metrics, warnings } = readEventScalars(input.bytes, input.name, seriesLimit(input));
     if (metrics.length === 0) {
       const why = warnings.length > 0 ? ` (${warnings[0].message})` : '';
       throw new InputError(input.name, `no scalar series${why}`, {

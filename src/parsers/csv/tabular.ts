@@ -6,7 +6,8 @@
 import type { FormatId, ParsedLog } from '../../core/types.js';
 import { baseName } from '../text.js';
 import { defineParser, type LogParser, type ParserInput } from '../types.js';
-import { collect, singleRunPlan, xKind, type CollectOptions } from './collect.js';
+import { tooManySeriesWarning, seriesLimit } from '../series-cap.js';
+import { collect, singleRunPlan, xKind, type CollectOptions, type TablePlan } from './collect.js';
 import { collectFast } from './fast.js';
 import { numericShare, openTable, sniffTable, type HeadTable } from './table.js';
 
@@ -40,11 +41,21 @@ function parseTabular(
   name: string,
   options: CollectOptions = {},
 ): ParsedLog {
-  const fast = collectFast(input, (header) => singleRunPlan(header, name), options);
-  if (fast) return { format, runs: fast };
-  const table = openTable(input);
-  const plan = singleRunPlan(table.header, name);
-  return { format, runs: collect(table, plan, options) };
+  const limit = seriesLimit(input);
+  let dropped = 0;
+  // Columns past the limit are never read (a CSV of 100 000 columns would need gigabytes).
+  const plan = (header: string[]): TablePlan => {
+    const full = singleRunPlan(header, name);
+    dropped = Math.max(0, full.metrics.length - limit);
+    return dropped > 0 ? { ...full, metrics: full.metrics.slice(0, limit) } : full;
+  };
+  let runs = collectFast(input, plan, options);
+  if (!runs) {
+    const table = openTable(input);
+    runs = collect(table, plan(table.header), options);
+  }
+  if (dropped > 0) for (const run of runs) run.warnings.push(tooManySeriesWarning(dropped, limit));
+  return { format, runs };
 }
 
 const lower = (t: HeadTable): string[] => t.header.map((h) => h.toLowerCase());

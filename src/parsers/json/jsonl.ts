@@ -29,6 +29,7 @@ import {
   runNameOf,
   WarningList,
 } from './records.js';
+import { seriesLimit } from '../series-cap.js';
 import { headLines, isFairseqJsonLine, isObjectLine, stripBom } from './sniff.js';
 
 /** Plain log lines around JSON ones (fairseq banners, timestamps): skipped without a warning. */
@@ -156,7 +157,7 @@ export const jsonlParser: LogParser = defineParser({
       for (const n of textLines) warnings.add('bad-line', `line ${n} is not a JSON object; skipped`, n);
     }
 
-    const collector = new MetricCollector();
+    const collector = new MetricCollector(seriesLimit(input));
     placeRows(rows, collector);
     if (collector.size === 0) {
       throw new InputError(input.name, 'no metrics found', {
@@ -166,7 +167,7 @@ export const jsonlParser: LogParser = defineParser({
     }
     return {
       format: 'jsonl',
-      runs: [{ name: runNameOf(input.name), metrics: collector.finish(), warnings: byLine(warnings.finish()) }],
+      runs: [{ name: runNameOf(input.name), metrics: collector.finish(), warnings: collector.withCapWarning(byLine(warnings.finish())) }],
     };
   },
 });

@@ -5,6 +5,7 @@
  */
 import type { RawMetric } from '../../core/types.js';
 import { InputError } from '../../errors.js';
+import { SeriesCap, seriesLimit } from '../series-cap.js';
 import { defineParser, type LogParser } from '../types.js';
 import { isObject, parseJsonDocument } from './jsonText.js';
 import { isNonMetricKey, runNameOf, toNumber, WarningList } from './records.js';
@@ -49,8 +50,9 @@ export const kerasHistoryParser: LogParser = defineParser({
     const epochAxis = Array.isArray(epochList) ? epochList.map((e) => toNumber(e) ?? Number.NaN) : undefined;
     const epochColumn = isObject(root.epoch) ? root.epoch : undefined;
     const metrics: RawMetric[] = [];
+    const cap = new SeriesCap(seriesLimit(input));
     for (const name of Object.keys(root)) {
-      if (isNonMetricKey(name)) continue;
+      if (isNonMetricKey(name) || !cap.admit(name, metrics.length)) continue;
       const col = root[name];
       const values: number[] = [];
       const epochs: number[] = [];
@@ -71,7 +73,7 @@ export const kerasHistoryParser: LogParser = defineParser({
           const v = toNumber(col[index]);
           if (v === undefined) continue;
           values.push(v);
-          const fromColumn = epochColumn === undefined ? undefined : toNumber(epochColumn[index]);
+          const fromColumn = epochColumn !== undefined && Object.hasOwn(epochColumn, index) ? toNumber(epochColumn[index]) : undefined;
           epochs.push(fromColumn ?? (/^-?\d+(?:\.\d+)?$/.test(index) ? Number(index) : Number.NaN));
           lines.push(k);
         }
@@ -95,6 +97,8 @@ export const kerasHistoryParser: LogParser = defineParser({
         hint: 'expected numeric lists such as {"loss": [0.9, 0.7], "val_loss": [1.0, 0.8]}',
       });
     }
+    const capped = cap.warning();
+    if (capped) warnings.add(capped.code, capped.message);
     return { format: 'keras-history-json', runs: [{ name: runNameOf(input.name), metrics, warnings: warnings.finish() }] };
   },
 });
