@@ -59,6 +59,12 @@ export function emit(text: string, outputFile: string | undefined, io: CliIo): v
   }
 }
 
+/** The report with the applied config file (null: none) right after its header fields. */
+export function withConfigFile(report: Report, configFile: string | undefined): Report {
+  const { schemaVersion, tool, lang, ...rest } = report;
+  return { schemaVersion, tool, lang, config: configFile ?? null, ...rest };
+}
+
 interface Loaded {
   runs: Run[];
   report: Report;
@@ -131,6 +137,9 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     report = withBaseline(current, baseline, settings, mode);
   }
   if (!flags.quiet) printWarnings(current.report, io);
+  report = withConfigFile(report, settings.configFile);
+  // CI logs show no report header: say there which config changed the result.
+  if (settings.configFile && (format === 'github' || format === 'junit')) io.stderr(`lossdoc: config: ${plainText(settings.configFile)}\n`);
 
   const text = formatters[format](report, {
     color: flags.outputFile ? false : useColor(flags, io),

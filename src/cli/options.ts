@@ -129,7 +129,8 @@ export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Pro
   for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'lang', 'format'] as const) {
     if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];
   }
-  return resolveSettings(loaded?.config, overrides);
+  const settings = resolveSettings(loaded?.config, overrides);
+  return loaded ? { ...settings, configFile: loaded.source } : settings;
 }
 
 /** What the library needs from the settings. */

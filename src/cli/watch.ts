@@ -16,7 +16,7 @@ import { plainText } from '../formatters/plain-text.js';
 import { discoverLogFiles, readInputs } from '../io/read-inputs.js';
 import { checkOutputFile } from '../io/output-guard.js';
 import { rules } from '../../rules/index.js';
-import { emit } from './analyze.js';
+import { emit, withConfigFile } from './analyze.js';
 import { messages } from './messages.js';
 import { analyzeOptions, resolveCommandSettings, type CommonFlags } from './options.js';
 import type { CliIo } from './run.js';
@@ -218,7 +218,7 @@ export async function watchCommand(target: string, flags: WatchFlags, io: CliIo)
     }
     if (flags.outputFile) {
       emit(
-        formatters[format](report, {
+        formatters[format](withConfigFile(report, settings.configFile), {
           color: false,
           lang: settings.lang,
           verbose: flags.verbose ?? false,

@@ -110,6 +110,8 @@ export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 
   lang: Lang;
   format: string;
   compare: CompareTolerances;
+  /** The config file applied, as messages name it (relative to the working folder when found by search). */
+  configFile?: string;
 }
 
 export const DEFAULT_SETTINGS = { failOn: 'error', lang: 'en', format: 'text' } as const;

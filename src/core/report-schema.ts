@@ -114,6 +114,8 @@ export const reportSchema = z.object({
   schemaVersion: z.literal(1),
   tool: z.object({ name: z.literal('lossdoc'), version: z.string() }),
   lang: z.enum(['en', 'zh']),
+  /** The config file the CLI applied (null: none); absent in reports built by the library. */
+  config: z.string().nullable().optional(),
   runs: z.array(runReportSchema),
   summary: z.object({
     runs: z.number().int(),
