@@ -10,7 +10,7 @@ import { analyzeRuns, loadRuns, type AnalyzeOptions, type LogInput } from '../ap
 import type { Settings } from '../config/settings.js';
 import type { Finding, Report, RunReport } from '../core/report-schema.js';
 import type { Severity } from '../core/types.js';
-import { LossdocError } from '../errors.js';
+import { InputError, LossdocError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
 import { plainText } from '../formatters/plain-text.js';
 import { discoverLogFiles, readInputs } from '../io/read-inputs.js';
@@ -135,7 +135,21 @@ export function fatalFinding(report: Report, settings: Settings, minPoints: numb
   return undefined;
 }
 
+/** A FIFO or device would block the reads (and with them --timeout and the signals): refused at once. */
+function refuseNonRegular(target: string): void {
+  let stat;
+  try {
+    stat = statSync(target);
+  } catch {
+    return; // not there yet: watched until it appears
+  }
+  if (!stat.isFile() && !stat.isDirectory()) {
+    throw new InputError(target, 'is not a regular file (a device, FIFO or socket); lossdoc watches files and folders', { code: 'not-a-file' });
+  }
+}
+
 export async function watchCommand(target: string, flags: WatchFlags, io: CliIo): Promise<number> {
+  refuseNonRegular(target);
   if (flags.outputFile) checkOutputFile(flags.outputFile, [target]);
   const settings = await resolveCommandSettings(flags, io);
   const format = settings.format as FormatName;
