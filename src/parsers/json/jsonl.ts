@@ -64,7 +64,7 @@ export const jsonlParser: LogParser = defineParser({
         // The head holds no complete line: a long first line (mmcv env_info) or a one-line file.
         const t = h.trim();
         if (/^\{\s*"env_info"\s*:/.test(t)) return 0.85;
-        if (t.startsWith('{')) return ext ? 0.85 : t.endsWith('}') ? 0.5 : 0.3;
+        if (t.startsWith('{') && !/^\{\s*'/.test(t)) return ext ? 0.85 : t.endsWith('}') ? 0.5 : 0.3;
         return 0;
       }
       let objects = 0;

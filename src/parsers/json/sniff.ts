@@ -34,9 +34,12 @@ export function headLines(head: string, max = 20): string[] {
   return out;
 }
 
-/** A line that holds one JSON object (possibly behind a fairseq log prefix). */
+/**
+ * A line that holds one JSON object (possibly behind a fairseq log prefix). A JSON object opens
+ * with `{"` or is `{}`: `{'loss': 0.5}` is a Python dict (Hugging Face Trainer stdout), a text log.
+ */
 export function isObjectLine(line: string): boolean {
-  return (line.startsWith('{') && line.endsWith('}')) || isFairseqJsonLine(line);
+  return (/^\{\s*["}]/.test(line) && line.endsWith('}')) || isFairseqJsonLine(line);
 }
 
 /** How many of the head's first complete lines are one-line JSON objects, -1 if a line is not. */

@@ -1,0 +1,71 @@
+/**
+ * Smaller reliability fixes, each through the built CLI: what a user saw before was a silent loss
+ * of data, a wrong format, or raw terminal controls in a CI log.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeAll(() => {
+  ensureBuilt();
+  ({ dir, cleanup } = tempDir('lossdoc-small-'));
+});
+afterAll(() => cleanup());
+
+const loss = (i: number) => (2 / (1 + i / 5) + 0.1).toFixed(5);
+const write = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const json = (stdout: string) => JSON.parse(stdout) as { runs: Array<{ format: string; series: Array<{ name: string; points: number }>; warnings: Array<{ code: string; message: string; line: number | null }> }> };
+
+describe('--format github', () => {
+  it('drops ESC, BEL and other control characters of names (a tab becomes a space)', () => {
+    const name = '\u001b[31mred\u0007\u009b2J\u202e\tloss';
+    const file = write('controls.csv', `step,"${name}"\n${Array.from({ length: 40 }, (_, i) => `${i},${loss(i)}`).join('\n')}\n`);
+    const r = lossdoc(['analyze', file, '-f', 'github', '--train', name]);
+    expect(r.stdout).toMatch(/^::/);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(r.stdout).toContain('[31mred2J loss');
+  });
+});
+
+describe('Hugging Face Trainer printed dicts', () => {
+  const lines = Array.from({ length: 40 }, (_, i) => `{'loss': ${loss(i)}, 'learning_rate': 1e-05, 'epoch': ${(i / 10).toFixed(2)}}`);
+  it.each(['trainer.txt', 'stdout.log', 'metrics.jsonl'])('are a text log, not rejected JSON lines (%s)', (name) => {
+    const r = lossdoc(['analyze', write(name, `${lines.join('\n')}\n`), '-f', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const run = json(r.stdout).runs[0];
+    expect(run.format).toBe('text-log');
+    expect(run.series.find((s) => s.name === 'loss')!.points).toBe(40);
+  });
+});
+
+describe('points whose step cannot be used', () => {
+  it('NaN and infinite steps: a warning counts the points left out', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i === 5 ? 'nan' : i === 6 ? 'inf' : i === 7 ? '-inf' : i},${loss(i)}`);
+    const r = lossdoc(['analyze', write('nan-steps.csv', `step,loss\n${rows.join('\n')}\n`), '-f', 'json']);
+    const run = json(r.stdout).runs[0];
+    expect(run.series[0].points).toBe(37);
+    expect(run.warnings).toContainEqual({ code: 'non-finite-x', line: 7, message: '3 point(s) have no finite step (empty, NaN or infinite) and were left out' });
+  });
+
+  it('all-equal steps: a warning says the points were read as one', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `0,${loss(i)}`);
+    const r = lossdoc(['analyze', write('same-step.csv', `step,loss\n${rows.join('\n')}\n`), '-f', 'json']);
+    const run = json(r.stdout).runs[0];
+    expect(run.warnings.map((w) => w.code)).toContain('repeated-x');
+    expect(run.warnings.find((w) => w.code === 'repeated-x')!.message).toBe('every point has the same step: 40 point(s) were read as one (the last value)');
+  });
+
+  it('a clean log gets neither warning', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},${loss(i)}`);
+    const r = lossdoc(['analyze', write('clean.csv', `step,loss\n${rows.join('\n')}\n`), '-f', 'json']);
+    expect(json(r.stdout).runs[0].warnings).toEqual([]);
+  });
+});
