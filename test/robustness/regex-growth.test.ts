@@ -6,6 +6,7 @@
  * not a hundredfold. The bound is a ratio measured here (the fastest of a few runs), never a time limit.
  */
 import { describe, expect, it } from 'vitest';
+import { compileGlob, globMatches } from '../../src/io/glob.js';
 import { isObjectLine } from '../../src/parsers/json/sniff.js';
 import { jsonlParser } from '../../src/parsers/json.js';
 import { parseMlflowRun } from '../../src/parsers/mlflow.js';
@@ -115,5 +116,15 @@ describe('the other line-based readers grow linearly too', () => {
     };
     expect(growth(parse, repeat('| a |'))).toBeLessThanOrEqual(MAX_GROWTH);
     expect(growth(parse, (n) => `| a |${' '.repeat(n)}{}`)).toBeLessThanOrEqual(MAX_GROWTH);
+  });
+
+  it('--include globs against long names: `*a*a*a*a*a*a*b` over a name of `a`s', () => {
+    const globs = ['*a*a*a*a*a*a*b', '**/*a*a*a*a*a*b/**', 'x/**/a*a*a*a*?b'].map(compileGlob);
+    const match = (name: string) => {
+      for (const g of globs) globMatches(g, name);
+    };
+    // Names are at most a few KB: measured at 10 KB and 100 KB.
+    expect(growth(match, (n) => 'a'.repeat(n / 10))).toBeLessThanOrEqual(MAX_GROWTH);
+    expect(globMatches(globs[0], `${'a'.repeat(100_000)}b`)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
  * Smaller reliability fixes, each through the built CLI: what a user saw before was a silent loss
  * of data, a wrong format, or raw terminal controls in a CI log.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
@@ -67,5 +67,33 @@ describe('points whose step cannot be used', () => {
     const rows = Array.from({ length: 40 }, (_, i) => `${i},${loss(i)}`);
     const r = lossdoc(['analyze', write('clean.csv', `step,loss\n${rows.join('\n')}\n`), '-f', 'json']);
     expect(json(r.stdout).runs[0].warnings).toEqual([]);
+  });
+});
+
+describe('directory scans', () => {
+  const csv = `step,loss\n${Array.from({ length: 40 }, (_, i) => `${i},${loss(i)}`).join('\n')}\n`;
+
+  it('folders below the default depth limit (64) are reported, not skipped silently', () => {
+    const deep = join(dir, 'deep', ...Array.from({ length: 70 }, () => 'd'));
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'metrics.csv'), csv);
+    writeFileSync(join(dir, 'deep', 'top.csv'), csv);
+    const r = lossdoc(['analyze', join(dir, 'deep'), '-f', 'json']);
+    expect(json(r.stdout).runs).toHaveLength(1);
+    expect(r.stderr).toContain('1 folder(s) more than 64 levels down were not searched (pass --max-depth to search deeper)');
+    // With --max-depth the user chose the limit: the deep log is read.
+    expect(json(lossdoc(['analyze', join(dir, 'deep'), '-f', 'json', '--max-depth', '80']).stdout).runs).toHaveLength(2);
+  });
+
+  it('symlinks into /proc, /sys and /dev are not followed', () => {
+    const root = join(dir, 'links');
+    mkdirSync(root);
+    writeFileSync(join(root, 'metrics.csv'), csv);
+    for (const target of ['/proc', '/sys', '/dev']) symlinkSync(target, join(root, target.slice(1)));
+    symlinkSync('/dev/zero', join(root, 'zero.csv'));
+    const r = lossdoc(['analyze', root, '-f', 'json']);
+    expect(r.code).toBe(0);
+    expect(json(r.stdout).runs).toHaveLength(1);
+    for (const target of ['/proc', '/sys', '/dev']) expect(r.stderr).toContain(`${join(root, target.slice(1))}: is ${target}; not searched`);
   });
 });
