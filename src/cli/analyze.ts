@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { analyzeRuns, loadRuns, type AnalyzeOptions } from '../api.js';
 import type { Settings } from '../config/settings.js';
 import { buildReport } from '../core/analyze.js';
-import { compareRuns, pairRuns, REGRESSION_IDS, sortFindings, type AnalyzedRun } from '../core/compare.js';
+import { compareRuns, pairRunsExplained, REGRESSION_IDS, sortFindings, type AnalyzedRun } from '../core/compare.js';
 import { getExitCode } from '../core/exit-code.js';
 import type { Report } from '../core/report-schema.js';
 import type { Run } from '../core/types.js';
@@ -99,10 +99,16 @@ async function load(paths: string[], options: AnalyzeOptions, io: CliIo, scan: R
 }
 
 /** Add the baseline comparison to each run: regression findings (compare: only those). */
-function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mode: AnalyzeMode): Report {
+function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mode: AnalyzeMode, io: CliIo, quiet: boolean): Report {
   const currentRuns: Array<AnalyzedRun & { name: string }> = current.runs.map((run, i) => ({ name: run.name, run, report: current.report.runs[i] }));
   const baselineRuns: Array<AnalyzedRun & { name: string }> = baseline.runs.map((run, i) => ({ name: run.name, run, report: baseline.report.runs[i] }));
-  const pairs = pairRuns(currentRuns, baselineRuns);
+  const { pairs, byPosition } = pairRunsExplained(currentRuns, baselineRuns);
+  // Unrelated runs compared because they sit at the same place in the list: say so.
+  if (!quiet) {
+    for (const i of byPosition) {
+      io.stderr(`lossdoc: warning: ${plainText(`${currentRuns[i].name} has no baseline run of its name; compared with ${pairs[i]!.name}, the run at the same position`)}\n`);
+    }
+  }
   const runs = currentRuns.map((c, i) => {
     const regressions = compareRuns(c, pairs[i], { ...settings.compare, lang: settings.lang, ruleSeverity: settings.ruleSeverity });
     return { ...c.report, findings: mode === 'compare' ? regressions : sortFindings([...c.report.findings, ...regressions]) };
@@ -134,7 +140,7 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     if (!flags.quiet) printErrors(baseline.skipped, io, 'warning: baseline: ');
     if (baseline.runs.length === 0) return 2;
     if (!flags.quiet) printWarnings(baseline.report, io, 'baseline ');
-    report = withBaseline(current, baseline, settings, mode);
+    report = withBaseline(current, baseline, settings, mode, io, flags.quiet ?? false);
   }
   if (!flags.quiet) printWarnings(current.report, io);
   report = withConfigFile(report, settings.configFile);

@@ -58,8 +58,17 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** Up to three known names close to `name` (edit distance, shared prefix or substring). */
+/** Names longer than this are cut in messages (an error stays one short line whatever the file holds). */
+const MAX_SHOWN_NAME = 60;
+
+/** `name` as a message shows it: cut after MAX_SHOWN_NAME characters, saying how long it was. */
+export function shownName(name: string): string {
+  return name.length <= MAX_SHOWN_NAME ? name : `${name.slice(0, MAX_SHOWN_NAME - 1)}… (${name.length} characters)`;
+}
+
+/** Up to three known names close to `name` (edit distance, shared prefix or substring); none for a name far longer than any. */
 export function closeMatches(name: string, known: readonly string[]): string[] {
+  if (name.length > 2 * MAX_SHOWN_NAME) return [];
   const lower = name.toLowerCase();
   return known
     .map((k) => {
@@ -79,8 +88,8 @@ export function closeMatches(name: string, known: readonly string[]): string[] {
 export function unknownRuleMessage(id: string, known: readonly string[]): string {
   const close = closeMatches(id, known);
   return close.length
-    ? `unknown rule "${id}" (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)`
-    : `unknown rule "${id}" (known rules: ${known.join(', ')})`;
+    ? `unknown rule "${shownName(id)}" (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)`
+    : `unknown rule "${shownName(id)}" (known rules: ${known.join(', ')})`;
 }
 
 /** Remove `//` comment keys from every object in the value. */
@@ -154,7 +163,7 @@ export function parseRuleFlag(value: string, known: readonly string[] = KNOWN_RU
     .filter(Boolean)
     .map((part) => {
       const eq = part.indexOf('=');
-      if (eq < 0) throw new UsageError(`--rule takes id=severity, got "${part}" (e.g. --rule overfitting=error)`);
+      if (eq < 0) throw new UsageError(`--rule takes id=severity, got "${shownName(part)}" (e.g. --rule overfitting=error)`);
       const id = part.slice(0, eq).trim();
       const sev = part.slice(eq + 1).trim();
       if (!known.includes(id)) throw new UsageError(`--rule: ${unknownRuleMessage(id, known)}`);
@@ -181,7 +190,7 @@ function parseLimit(text: string, flag: string): number | null {
   if (t === 'off' || t === 'none') return null;
   const percent = t.endsWith('%');
   const n = Number(percent ? t.slice(0, -1) : t);
-  if (t === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: "${text}" is not a tolerance (use 0.1, 10% or off)`);
+  if (t === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: "${shownName(text)}" is not a tolerance (use 0.1, 10% or off)`);
   return percent ? n / 100 : n;
 }
 
@@ -196,10 +205,10 @@ export function parseToleranceFlag(value: string): NonNullable<LossdocConfig['co
     const name = eq < 0 ? part : part.slice(0, eq);
     const key = TOLERANCE_KEYS.get(name.trim().toLowerCase());
     if (eq < 0 || !key) {
-      throw new UsageError(`--tolerance takes final|best|area=warning[:error], got "${part}" (e.g. --tolerance final=10%:50%)`);
+      throw new UsageError(`--tolerance takes final|best|area=warning[:error], got "${shownName(part)}" (e.g. --tolerance final=10%:50%)`);
     }
     const [warning, error, extra] = part.slice(eq + 1).split(':');
-    if (extra !== undefined) throw new UsageError(`--tolerance ${name}: at most two levels (warning:error), got "${part}"`);
+    if (extra !== undefined) throw new UsageError(`--tolerance ${name}: at most two levels (warning:error), got "${shownName(part)}"`);
     const flag = `--tolerance ${name}`;
     const warn = parseLimit(warning, flag);
     // A lone "off" turns the check off; a lone number is the warning level.

@@ -38,7 +38,10 @@ export const seriesSchema = z.object({
     .nullable()
     .describe('null when every point was analysed; for a long series, the statistics use every stride-th point plus the points that carry events (spikes, non-finite edges, extremes)'),
   sparkline: z.string().describe('bucket medians of the curve as ▁▂▃▄▅▆▇█'),
-  nonFinite: z.object({ count: z.number().int(), first: z.object({ x: num, value: z.string() }).nullable() }),
+  nonFinite: z.object({
+    count: z.number().int(),
+    first: z.object({ x: num, value: z.string().describe('the first non-finite value, by kind: "NaN", "Infinity" or "-Infinity"') }).nullable(),
+  }),
   span: z.tuple([num, num]),
   first: pointSchema,
   last: pointSchema,

@@ -8,6 +8,7 @@ import { InputError, type LossdocError } from '../errors.js';
 import { detectFormat } from '../parsers/index.js';
 import { ownReportError } from '../parsers/own-report.js';
 import { PathFilter } from './glob.js';
+import { whyUnreadable } from './read-chunks.js';
 import { gunzipCapped, isGzip } from './gzip.js';
 import { classifyFileName, isMlflowRunListing, isRoleDir, isSkippedDir, type NameClass } from './names.js';
 
@@ -348,7 +349,7 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
       if (!read || (!gz && f.size >= streamMinBytes)) out.push(f);
       else out.push({ ...f, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
     } catch (error) {
-      warnings.push(error instanceof InputError ? error : new InputError(f.path, `cannot be read (${errCode(error)}); skipped`, { code: 'unreadable' }));
+      warnings.push(error instanceof InputError ? error : new InputError(f.path, `${whyUnreadable(error)}; skipped`, { code: 'unreadable' }));
     }
   }
   return { files: out, unrecognised, warnings };

@@ -299,6 +299,9 @@ export function readEventScalars(
   return read;
 }
 
+/** Largest record read (a scalar event is under 1 KB; a bigger length is damage). */
+const MAX_RECORD_BYTES = 512 * 2 ** 20;
+
 class EventReader {
   private readonly wire: Wire;
   private readonly tags = new Map<number, TagInfo[]>();
@@ -333,7 +336,12 @@ class EventReader {
       }
       const start = off + 12;
       const end = start + lo;
-      if (hi !== 0 || end + 4 > n) {
+      if (hi !== 0 || lo > MAX_RECORD_BYTES) {
+        const size = hi * 2 ** 32 + lo;
+        this.stop('record-too-large', off, `the record at byte offset ${off} says it holds ${size} bytes, more than the ${MAX_RECORD_BYTES / 2 ** 20} MiB an event record may have (a damaged file?)`);
+        break;
+      }
+      if (end + 4 > n) {
         this.stop('truncated-record', off, `truncated record at byte offset ${off} (live run?)`);
         break;
       }

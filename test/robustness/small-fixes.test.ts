@@ -5,7 +5,9 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crc32c, maskCrc, readEventScalars } from '../../src/parsers/tfevents.js';
 import { ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
+import { writeEventFile } from '../helpers/tfevents-writer.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -95,5 +97,67 @@ describe('directory scans', () => {
     expect(r.code).toBe(0);
     expect(json(r.stdout).runs).toHaveLength(1);
     for (const target of ['/proc', '/sys', '/dev']) expect(r.stderr).toContain(`${join(root, target.slice(1))}: is ${target}; not searched`);
+  });
+});
+
+describe('one-line errors stay short', () => {
+  it('an unknown 5 MB config key is cut in the message', () => {
+    const config = write('huge-key.json', JSON.stringify({ ['k'.repeat(5_000_000)]: 1 }));
+    const r = lossdoc(['analyze', write('ok.csv', `step,loss\n0,1\n1,0.5\n`), '-c', config]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.length).toBeLessThan(400);
+    expect(r.stderr).toContain('… (5000000 characters)');
+  });
+
+  it('--tolerance with a 100 KB value is cut too', () => {
+    const r = lossdoc(['analyze', join(dir, 'ok.csv'), '--baseline', join(dir, 'ok.csv'), '--tolerance', `final=${'9'.repeat(100_000)}x`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.length).toBeLessThan(400);
+  });
+});
+
+describe('compare', () => {
+  it('says when runs are paired by position because no name matches', () => {
+    const csv = `step,loss\n${Array.from({ length: 40 }, (_, i) => `${i},${loss(i)}`).join('\n')}\n`;
+    for (const f of ['cur/alpha.csv', 'cur/beta.csv', 'base/gamma.csv', 'base/delta.csv']) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      write(f, csv);
+    }
+    const r = lossdoc(['compare', join(dir, 'cur'), '--baseline', join(dir, 'base')]);
+    expect(r.stderr).toContain('warning: alpha.csv has no baseline run of its name; compared with delta.csv, the run at the same position');
+    expect(r.stderr).toContain('warning: beta.csv has no baseline run of its name; compared with gamma.csv, the run at the same position');
+    // Runs that match by name are paired silently.
+    const same = lossdoc(['compare', join(dir, 'cur'), '--baseline', join(dir, 'cur')]);
+    expect(same.stderr).not.toContain('same position');
+  });
+});
+
+describe('event files', () => {
+  it('a record that claims more than 512 MiB is named in plain words; the records before it are kept', () => {
+    const good = writeEventFile(Array.from({ length: 10 }, (_, i) => ({ tag: 'loss', step: i, value: 1 / (i + 1) })));
+    const header = new Uint8Array(16);
+    const view = new DataView(header.buffer);
+    view.setUint32(0, 600 * 2 ** 20, true);
+    view.setUint32(8, maskCrc(crc32c(header, 0, 8)), true);
+    const bytes = new Uint8Array(good.length + header.length);
+    bytes.set(good);
+    bytes.set(header, good.length);
+    const read = readEventScalars(bytes, 'events.out.tfevents.1');
+    expect(read.metrics.find((m) => m.name === 'loss')!.value).toHaveLength(10);
+    expect(read.warnings[0].code).toBe('record-too-large');
+    expect(read.warnings[0].message).toContain(`says it holds ${600 * 2 ** 20} bytes, more than the 512 MiB an event record may have`);
+  });
+});
+
+describe('JSON: non-finite numbers as the README says', () => {
+  it('nonFinite.first.value names the kind; every other non-finite number is null', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},${i < 30 ? loss(i) : i === 30 ? 'inf' : 'nan'}`);
+    const r = lossdoc(['analyze', write('inf.csv', `step,loss\n${rows.join('\n')}\n`), '-f', 'json']);
+    const text = r.stdout;
+    const series = JSON.parse(text).runs[0].series[0];
+    expect(series.nonFinite).toEqual({ count: 10, first: { x: 30, value: 'Infinity' } });
+    // No other string stands for a number (a finding's evidence may quote the same first point).
+    expect(text.replace(/"value": "Infinity"/g, '')).not.toMatch(/"(NaN|Infinity|-Infinity)"/);
   });
 });
