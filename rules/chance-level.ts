@@ -3,7 +3,8 @@ import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
-import type { SeriesProfile } from '../src/core/types.js';
+import type { RuleContext } from '../src/core/engine/define-rule.js';
+import type { Series, SeriesProfile } from '../src/core/types.js';
 
 /** Largest number of classes tried when C is inferred from the level. */
 export const MAX_INFERRED_CLASSES = 1000;
@@ -28,7 +29,10 @@ export function inferClasses(level: number): number | undefined {
 interface AtChance {
   p: SeriesProfile;
   classes: number;
-  given: boolean;
+  source: ClassSource;
+  accuracy?: { series: string; level: number };
+  /** Flat above ln C (C known): worse than a uniform guess. */
+  above: boolean;
   /** x from which the smoothed curve stays at ln C. */
   since: number;
   /** Share of the x span spent at ln C. */
@@ -47,12 +51,12 @@ export default defineRule({
     seed: ['§T2', '§T4', '§T5', '§T7', '§T10'],
     title: { en: 'Stuck at chance level', zh: '停在随机猜测水平' },
     description: {
-      en: 'A classification loss that sits flat at ln(C), the cross-entropy of a uniform guess over C classes: the model predicts the same probability for every class, whatever the input. C comes from --num-classes when given (within 5% of ln C); otherwise it is inferred only when the plateau is within 1.5% of ln C for an integer 2 ≤ C ≤ 1000 (and within a fifth of the gap to the neighbouring ln(C±1)), and only when the curve has been flat at that level for at least half the run and did not start above 1.5·ln C. Causes are ranked by whether it sat there from the start, fell to it (learned only the class prior) or climbed back to it (collapsed).',
-      zh: '分类损失停在 ln(C) 不动——这是对 C 个类别均匀猜测时的交叉熵：无论输入是什么，模型对每个类别给出相同的概率。给出 --num-classes 时使用该 C（与 ln C 相差 5% 以内）；否则只有当平台值与某个整数 2 ≤ C ≤ 1000 的 ln C 相差 1.5% 以内（且小于到相邻 ln(C±1) 距离的五分之一），并且曲线在该水平持平至少半程、且起点不高于 1.5·ln C 时才推断 C。原因排序取决于它是一开始就在那里、下降到那里（只学到了类别先验），还是回升到那里（模型崩溃）。',
+      en: 'A classification loss that sits flat at ln(C), the cross-entropy of a uniform guess over C classes (or above it: worse than a uniform guess): the model predicts the same probability for every class, whatever the input. C is known from --num-classes / numClasses, or from an accuracy metric of the same split sitting at about 1/C; then the finding is an error (within 5% of ln C, or flat above 1.05·ln C). From the loss value alone C is only a guess — a plateau within 1.5% of ln C for an integer 2 ≤ C ≤ 1000 (and within a fifth of the gap to ln(C±1)), flat there for at least half the run, not starting above 1.5·ln C, and not a sum of loss components — so the finding is then at most info, worded "if the task has C classes", and it is dropped when an accuracy metric is clearly above 1/C. Causes are ranked by whether it sat there from the start, fell to it (learned only the class prior) or climbed back to it (collapsed).',
+      zh: '分类损失停在 ln(C) 不动（或高于它：比均匀猜测还差）——ln(C) 是对 C 个类别均匀猜测时的交叉熵：无论输入是什么，模型对每个类别给出相同的概率。C 来自 --num-classes / numClasses，或来自同一数据划分上停在约 1/C 的准确率指标；此时该发现为错误级（与 ln C 相差 5% 以内，或持平在 1.05·ln C 之上）。仅凭损失数值只能猜测 C——平台值与某个整数 2 ≤ C ≤ 1000 的 ln C 相差 1.5% 以内（且小于到相邻 ln(C±1) 距离的五分之一）、在该水平持平至少半程、起点不高于 1.5·ln C、且不是多个损失分量之和——此时最多为提示级，措辞为“如果任务有 C 个类别”；若准确率明显高于 1/C 则不报告。原因排序取决于它是一开始就在那里、下降到那里（只学到了类别先验），还是回升到那里（模型崩溃）。',
     },
     message: {
-      en: '{{series}} has been flat at {{level}} since {{axis}} {{since}} ({{share}} of the run): that is ln({{classes}}) = {{lnC}}, the loss of a uniform guess over {{classes}} classes{{inferred}}.',
-      zh: '{{series}} 从 {{axis}} {{since}} 起一直停在 {{level}}（占全程 {{share}}）：这正是 ln({{classes}}) = {{lnC}}，即对 {{classes}} 个类别均匀猜测的损失{{inferred}}。',
+      en: '{{series}} has been flat at {{level}} since {{axis}} {{since}} ({{share}} of the run): {{reading}}.',
+      zh: '{{series}} 从 {{axis}} {{since}} 起一直停在 {{level}}（占全程 {{share}}）：{{reading}}。',
     },
     causes: [
       { id: 'init', seed: '§T2', text: { en: 'Bad initialisation: outputs start (and stay) uniform, e.g. a zero-initialised or saturated last layer', zh: '初始化不当：输出一开始就是（并保持）均匀分布，例如最后一层被初始化为 0 或已饱和' } },
@@ -76,9 +80,11 @@ export default defineRule({
     const candidates = [ctx.train, ctx.val, ctx.test].filter(
       (p): p is SeriesProfile => p !== undefined && p.kind === 'loss' && p.nFinite >= 5,
     );
+    const task = taskClasses(given, accuracies(ctx));
     let found: AtChance | undefined;
     for (const p of candidates) {
-      const hit = atChance(p, ctx.series(p.name), given);
+      const series = ctx.series(p.name);
+      const hit = atChance(p, series, classesFor(p, task));
       // The longest stretch at ln C wins; on a tie, the curve closest to it (a pinned eval loss).
       if (hit && (!found || hit.share > found.share + 1e-9 || (Math.abs(hit.share - found.share) <= 1e-9 && hit.distance < found.distance))) found = hit;
     }
@@ -101,15 +107,13 @@ export default defineRule({
       labels: 'check-labels',
       'double-softmax': 'logits',
     };
-    const inferred = found.given
-      ? ''
-      : lang === 'zh'
-        ? `（C 由数值推断；可用 --num-classes 确认）`
-        : ` (C inferred from the value; confirm with --num-classes)`;
-    const others = candidates.filter((c) => c !== p && atChance(c, ctx.series(c.name), classes)).map((c) => c.name);
-    const confidence = (found.given ? 0.9 : 0.75 - (classes > 100 ? 0.15 : 0)) * (0.7 + 0.3 * Math.min(1, found.share / 0.8));
+    const others = candidates.filter((c) => c !== p && atChance(c, ctx.series(c.name), { classes, source: found.source })).map((c) => c.name);
+    const known = found.source !== 'value';
+    const confidence = (known ? 0.9 : 0.6 - (classes > 100 ? 0.15 : 0)) * (0.7 + 0.3 * Math.min(1, found.share / 0.8));
     return {
       confidence,
+      // A class count guessed from the loss value alone is a hint, not an error.
+      ...(known ? {} : { severity: 'info' as const }),
       data: {
         series: p.name,
         level: num(p.endLevel),
@@ -118,16 +122,18 @@ export default defineRule({
         share: pct(found.share),
         classes,
         lnC: num(ln),
-        inferred,
+        reading: reading(found, lang),
         // Under a schedule, the learning rate worth sweeping is its peak, not its decayed tail.
         ...lrData(ctx, schedule && !schedule.constant ? schedule.peak.x : p.last.x),
       },
       evidence: {
         classes,
-        classesGiven: found.given,
+        classesFrom: found.source,
+        ...(found.accuracy ? { accuracy: found.accuracy } : {}),
         lnC: ln,
         endLevel: p.endLevel,
         relativeDistance: found.distance,
+        aboveChance: found.above,
         flatSince: found.since,
         shareAtChance: found.share,
         origin: found.origin,
@@ -144,25 +150,119 @@ export default defineRule({
   },
 });
 
-/** Is this loss stuck at ln C? C given, or inferred from the end level. */
-function atChance(p: SeriesProfile, series: { x: Float64Array; y: Float64Array } | undefined, given: number | undefined): AtChance | undefined {
-  if (!series || !(p.endLevel > 0)) return undefined;
+/** Where the class count comes from: the user, an accuracy at about 1/C, or the loss value alone. */
+type ClassSource = 'given' | 'accuracy' | 'value';
+
+interface KnownClasses {
+  classes?: number;
+  source: ClassSource;
+  accuracy?: { series: string; level: number };
+  /** An accuracy rose, or sits clearly above chance for the class count the value suggests: nothing to report. */
+  learned?: boolean;
+  /** The run's accuracy metrics, when the class count is left to the value. */
+  accuracies?: readonly Accuracy[];
+}
+
+/** The sentence after the colon: what the level means, as sure as the class count is. */
+function reading(found: AtChance, lang: 'en' | 'zh'): string {
+  const { classes, source } = found;
+  const lnC = num(Math.log(classes));
+  const acc = found.accuracy ? num(found.accuracy.level) : '';
+  if (found.above) {
+    return lang === 'zh'
+      ? `高于 ln(${classes}) = ${lnC}（${classes} 个类别均匀猜测的损失），比均匀猜测还差${source === 'accuracy' ? `；${found.accuracy!.series} 为 ${acc}，约 1/${classes}` : ''}`
+      : `above ln(${classes}) = ${lnC}, the loss of a uniform guess over ${classes} classes: worse than guessing${source === 'accuracy' ? ` (${found.accuracy!.series} is ${acc}, about 1/${classes})` : ''}`;
+  }
+  if (source === 'value') {
+    return lang === 'zh'
+      ? `如果任务有 ${classes} 个类别，这正是 ln(${classes}) = ${lnC}，即均匀猜测的损失（类别数由数值推断；可用 --num-classes 确认）`
+      : `if the task has ${classes} classes, that is ln(${classes}) = ${lnC}, the loss of a uniform guess (the class count is a guess from the value; confirm with --num-classes)`;
+  }
+  const why = source === 'accuracy' ? (lang === 'zh' ? `；${found.accuracy!.series} 为 ${acc}，约 1/${classes}` : ` (${found.accuracy!.series} is ${acc}, about 1/${classes})`) : '';
+  return lang === 'zh'
+    ? `这正是 ln(${classes}) = ${lnC}，即对 ${classes} 个类别均匀猜测的损失${why}`
+    : `that is ln(${classes}) = ${lnC}, the loss of a uniform guess over ${classes} classes${why}`;
+}
+
+/**
+ * The task's accuracy: named acc/accuracy with at most a split word (`val_acc`, `eval_accuracy`,
+ * `train/acc`). A qualified one (`val_domain_acc`, `top5_acc`) belongs to another head or has
+ * another chance rate: an adversarial domain classifier sits at 1/2 on purpose.
+ */
+const ACCURACY_NAME = /^((train|training|val|valid|validation|eval|test)[/_.\- ]*)?acc(uracy)?([/_.\- ]*(train|val|valid|eval|test|epoch|step))?$/i;
+const TOP_K = /top[-_ ]?[2-9]/i;
+
+interface Accuracy {
+  series: string;
+  /** End level as a fraction (percent logs divided by 100). */
+  level: number;
+  /** The accuracy rose over the run: the model learned something, whatever its level. */
+  rose: boolean;
+}
+
+/** Accuracy metrics of the run, the held-out splits first (the class count is the task's, not a split's). */
+function accuracies(ctx: RuleContext): Accuracy[] {
+  const out: Accuracy[] = [];
+  for (const [name, p] of ctx.profiles) {
+    if (p.kind !== 'metric' || !ACCURACY_NAME.test(name) || TOP_K.test(name) || !Number.isFinite(p.endLevel)) continue;
+    // Accuracy logged in percent.
+    const level = p.endLevel > 1 && p.endLevel <= 100 && p.max.value > 1 ? p.endLevel / 100 : p.endLevel;
+    if (level < 0 || level > 1) continue;
+    out.push({ series: name, level, rose: p.trend.direction === 'rising' || p.tail.direction === 'rising' });
+  }
+  const rank = (a: Accuracy) => (/^(val|eval|valid|test)|[^a-z](val|eval|valid|test)/i.test(a.series) ? 0 : 1);
+  return out.sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * The task's class count: given by the user, or read off a flat accuracy sitting at ≈ 1/C; else
+ * left to each loss's value (source 'value'), unless an accuracy shows the model learned.
+ */
+function taskClasses(given: number | undefined, accs: readonly Accuracy[]): KnownClasses {
+  if (given !== undefined) return { classes: given, source: 'given' };
+  if (accs.some((a) => a.rose)) return { source: 'value', learned: true };
+  for (const accuracy of accs) {
+    const { level } = accuracy;
+    if (!(level > 0 && level <= 0.55)) continue;
+    const c = Math.round(1 / level);
+    if (c >= 2 && Math.abs(level - 1 / c) <= 0.2 / c) return { classes: c, source: 'accuracy', accuracy: { series: accuracy.series, level } };
+  }
+  return { source: 'value', ...(accs.length ? { accuracies: accs } : {}) };
+}
+
+/** For one loss: the task's class count, or the value's guess unless an accuracy is well above 1/C for it. */
+function classesFor(loss: SeriesProfile, task: KnownClasses): KnownClasses {
+  if (task.source !== 'value' || task.learned) return task;
+  const guess = inferClasses(loss.endLevel);
+  if (guess !== undefined && task.accuracies?.some((a) => a.level >= 1 / guess + 0.1)) return { source: 'value', learned: true };
+  return task;
+}
+
+/** Is this loss stuck at ln C (or flat above it, when C is known)? */
+function atChance(p: SeriesProfile, series: Series | undefined, known: KnownClasses): AtChance | undefined {
+  if (!series || !(p.endLevel > 0) || known.learned) return undefined;
   if (p.tail.direction !== 'flat') return undefined;
-  const classes = given ?? inferClasses(p.endLevel);
+  const fromValue = known.source === 'value';
+  // A sum of loss components (box + cls + dfl) is no cross-entropy over classes.
+  if (fromValue && series.components) return undefined;
+  const classes = known.classes ?? inferClasses(p.endLevel);
   if (classes === undefined || classes < 2) return undefined;
   const ln = Math.log(classes);
+  const tolerance = fromValue ? INFER_TOLERANCE : GIVEN_TOLERANCE;
   const distance = Math.abs(p.endLevel - ln) / ln;
-  if (distance > (given ? GIVEN_TOLERANCE : INFER_TOLERANCE)) return undefined;
-  // How long has the (smoothed) curve been at that level? Walk back from the end.
+  const above = !fromValue && p.endLevel > ln * (1 + GIVEN_TOLERANCE);
+  if (distance > tolerance && !above) return undefined;
+  // How long has the (smoothed) curve been at that level (or above it)? Walk back from the end.
   const pts = finitePoints(series.x, series.y);
   const n = pts.y.length;
   const smooth = rollingLevel(pts.y, Math.max(3, Math.round(n / 20)) | 1);
-  const band = Math.max(given ? GIVEN_TOLERANCE : 0.03, 2 * p.relNoise / Math.sqrt(Math.max(3, Math.round(n / 20)))) * ln;
+  const band = Math.max(fromValue ? 0.03 : GIVEN_TOLERANCE, 2 * p.relNoise / Math.sqrt(Math.max(3, Math.round(n / 20)))) * ln;
+  const stays = above ? (v: number) => v >= ln - band : (v: number) => Math.abs(v - ln) <= band;
   let i = n - 1;
-  while (i > 0 && Math.abs(smooth[i - 1] - ln) <= band) i--;
+  while (i > 0 && stays(smooth[i - 1])) i--;
   const span = pts.x[n - 1] - pts.x[0] || 1;
   const share = (pts.x[n - 1] - pts.x[i]) / span;
-  if (share < (given ? 0.33 : 0.5)) return undefined;
+  if (share < (fromValue ? 0.5 : 0.33)) return undefined;
   // Where did it come from?
   let origin: AtChance['origin'] = 'start';
   if (i > 0) {
@@ -172,8 +272,8 @@ function atChance(p: SeriesProfile, series: { x: Float64Array; y: Float64Array }
     const startLevel = sum / head.length;
     if (Math.abs(startLevel - ln) > band) origin = startLevel > ln ? 'fell' : 'rose';
     // A C-class cross-entropy starts near ln C; one that came down from far above is another loss
-    // that happens to end near that value (only trusted when the user said it is C classes).
-    if (!given && startLevel > 1.5 * ln) return undefined;
+    // that happens to end near that value (only trusted when the class count is known).
+    if (fromValue && startLevel > 1.5 * ln) return undefined;
   }
-  return { p, classes, given: given !== undefined, since: pts.x[i], share, distance, origin };
+  return { p, classes, source: known.source, ...(known.accuracy ? { accuracy: known.accuracy } : {}), above, since: pts.x[i], share, distance, origin };
 }

@@ -56,7 +56,8 @@ export default defineRule({
         axis: main.axis,
         since: xval(since),
         heldOutPart,
-        ...lrData(ctx, main.last.x),
+        // A plateau's advice starts from the LR at its best point, not a decayed tail.
+        ...lrData(ctx, main.min.x),
       },
       evidence: {
         tail: main.tail,

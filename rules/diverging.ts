@@ -65,7 +65,7 @@ export default defineRule({
     }
     return {
       confidence: ctx.verdict.confidence,
-      data: { series: p.name, what, axis: p.axis, at: xval(at), ...lrData(ctx, at) },
+      data: { series: p.name, what, axis: p.axis, at: xval(at), ...lrData(ctx, at, 'peak') },
       evidence: {
         reason: ctx.verdict.reason,
         nonFinite: p.nonFinite,

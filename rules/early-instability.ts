@@ -115,7 +115,7 @@ export default defineRule({
         lrPart,
         morePart,
         warmupAdvice,
-        ...lrData(ctx, warm && phase !== 'unknown' ? warm.to : ep.peakX),
+        ...lrData(ctx, warm && phase !== 'unknown' ? warm.to : ep.peakX, 'peak'),
       },
       evidence: {
         before: { x: ep.startX, value: ep.ref },

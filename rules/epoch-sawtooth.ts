@@ -1,4 +1,4 @@
-import { detectStaircase, epochGrid, indexAtOrAfter, logCurve, MIN_POINTS_PER_EPOCH, rollingLevel, trainSeries, type EpochGrid } from '../src/core/curve-signals.js';
+import { detectStaircase, epochGrid, indexAtOrAfter, inferPeriodGrid, logCurve, MIN_POINTS_PER_EPOCH, rollingLevel, trainSeries, type EpochGrid } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
@@ -194,8 +194,8 @@ export default defineRule({
       zh: '按步记录的损失，其起伏每个轮次重复一次：同样的批次总在每轮的同一位置出现，说明数据没有被打乱。每轮步数取自日志中步数到轮次的对应关系。把曲线（对数尺度）减去居中的一轮移动平均后，按轮内相位分箱折叠；当分箱残差在一轮的滞后处相关（ACF ≥ 0.3，高于 2.5/√对数，且比半轮滞后处的 ACF 至少高 0.3）、共同模式解释其方差的 25% 以上、幅度 ≥ 3% 且 ≥ 4 个标准误，并且原始曲线在周期中确有上升（纯阶梯形交给 epoch-staircase）时触发。当学习率以相同周期重复（周期性或按轮调度）时，以及对按轮记录的日志，不触发。',
     },
     message: {
-      en: '{{series}} repeats the same pattern every epoch ({{period}} {{axis}}s): the within-epoch profile swings {{amplitude}} and correlates {{acf}} from one epoch to the next over {{epochs}} epochs; the loss goes up {{rise}} {{where}}.',
-      zh: '{{series}} 每轮（{{period}} 个 {{axis}}）重复同样的模式：轮内起伏 {{amplitude}}，相邻轮次之间的相关系数为 {{acf}}（共 {{epochs}} 轮）；损失{{where}}上升 {{rise}}。',
+      en: '{{series}} repeats the same pattern every {{cycle}} ({{period}} {{axis}}s): the within-{{cycle}} profile swings {{amplitude}} and correlates {{acf}} from one {{cycle}} to the next over {{epochs}} {{cycle}}s; the loss goes up {{rise}} {{where}}.',
+      zh: '{{series}} 每{{cycle}}（{{period}} 个 {{axis}}）重复同样的模式：{{cycle}}内起伏 {{amplitude}}，相邻{{cycle}}之间的相关系数为 {{acf}}（共 {{epochs}} {{cycle}}）；损失{{where}}上升 {{rise}}。',
     },
     causes: [
       { id: 'not-shuffled', seed: '§T9', text: { en: 'The data is not shuffled: the same batches come at the same point of every epoch and bias the gradient', zh: '数据没有打乱：同样的批次在每轮的同一位置出现，使梯度产生偏差' } },
@@ -214,7 +214,8 @@ export default defineRule({
     if (!series || !curve) return undefined;
     const { x, v } = curve;
     const n = v.length;
-    const grid = epochGrid(ctx.run, x[0], x[n - 1]);
+    // Without epochs in the log (a TensorBoard CSV export has only steps), the period comes from the curve.
+    const grid = epochGrid(ctx.run, x[0], x[n - 1]) ?? (series.axis === 'step' ? inferPeriodGrid(x, v) : undefined);
     if (!grid) return undefined;
     const p = phaseProfile(x, v, grid);
     if (!p || p.epochs < 3) return undefined;
@@ -247,8 +248,11 @@ export default defineRule({
 
     const lang = ctx.options.lang ?? 'en';
     const zh = lang === 'zh';
-    const where =
-      rise.at === 'boundary'
+    const where = grid.inferred
+      ? zh
+        ? `在每个周期约 ${pct(rise.phase)} 处（周期由曲线本身求得：日志中没有轮次列）`
+        : `about ${pct(rise.phase)} into every cycle (the period was found in the curve itself: the log has no epoch column)`
+      : rise.at === 'boundary'
         ? zh
           ? '在每轮开始时'
           : 'at the start of every epoch'
@@ -262,6 +266,7 @@ export default defineRule({
       data: {
         series: series.name,
         period: xval(Math.round(grid.stepsPerEpoch)),
+        cycle: grid.inferred ? (zh ? '个周期' : 'cycle') : zh ? '轮' : 'epoch',
         axis: series.axis,
         amplitude: pct(Math.exp(p.amplitude) - 1),
         acf: num(Math.round(p.acfEpoch * 100) / 100),
@@ -271,6 +276,7 @@ export default defineRule({
       },
       evidence: {
         stepsPerEpoch: grid.stepsPerEpoch,
+        periodInferred: grid.inferred === true,
         epochs: p.epochs,
         bins: p.bins,
         acfAtEpoch: p.acfEpoch,

@@ -186,7 +186,7 @@ export default defineRule({
         maxX: xval(largest.x),
         axis: series.axis,
         xs,
-        ...lrData(ctx, largest.x),
+        ...lrData(ctx, largest.x, 'peak'),
       },
       evidence: {
         count: spikes.length,

@@ -64,7 +64,7 @@ export default defineRule({
         total: p.n,
         recovered,
         before: Number.isFinite(before) ? num(before) : lang === 'zh' ? '（无）' : '(none)',
-        ...lrData(ctx, first.x),
+        ...lrData(ctx, first.x, 'peak'),
       },
       evidence: {
         first,

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
-import { lrAt, lrData, num, pct, TRAIN_NOT_FALLING_CAUSES } from '../src/core/engine/rule-helpers.js';
+import { lrAt, lrData, num, pct, TRAIN_NOT_FALLING_CAUSES, xval } from '../src/core/engine/rule-helpers.js';
 
 /**
  * Cross-entropy of a uniform guess over C classes is ln C. Inferred only for C ≤ 20 and within a
@@ -24,8 +24,8 @@ export default defineRule({
       zh: '结论规则：训练损失从未有意义地下降（比起点低不到 5%，且没有显著的下降趋势）。原因按曲线排序：停在 ln(C) 说明初始化或神经元坏死，噪声大的平线说明学习率过高，平滑的平线说明学习率过低或权重被冻结。',
     },
     message: {
-      en: '{{train}} has not gone down: {{trainStart}} → {{trainEnd}} ({{improvement}}){{chance}}.',
-      zh: '{{train}} 没有下降：{{trainStart}} → {{trainEnd}}（{{improvement}}）{{chance}}。',
+      en: '{{train}} {{state}}{{chance}}.',
+      zh: '{{train}} {{state}}{{chance}}。',
     },
     causes: TRAIN_NOT_FALLING_CAUSES,
     remedies: [
@@ -42,20 +42,42 @@ export default defineRule({
     const lang = ctx.options.lang ?? 'en';
     const t = ctx.train ?? ctx.heldOut;
     if (!t) return undefined;
+    const reason = ctx.verdict.reason;
     const classes = ctx.options.numClasses ?? nearChance(t.endLevel);
     const atChance =
       classes !== undefined && Math.abs(t.endLevel - Math.log(classes)) <= 0.05 * Math.log(classes) ? classes : undefined;
     const lr = lrAt(ctx.lr, t.last.x);
     let causeOrder: string[];
-    if (atChance) causeOrder = ['init', 'gradient-flow', 'lr', 'data-labels'];
+    if (reason === 'train-oscillating') causeOrder = ['lr', 'batch-size', 'normalisation', 'data-labels'];
+    else if (atChance || reason === 'chance-level') causeOrder = ['init', 'gradient-flow', 'lr', 'data-labels'];
     else if (lr !== undefined && lr === 0) causeOrder = ['lr', 'gradient-flow'];
     else if (t.relNoise > 0.05) causeOrder = ['lr', 'batch-size', 'normalisation', 'data-labels'];
     else causeOrder = ['lr', 'gradient-flow', 'regularisation', 'architecture'];
-    const chance = atChance
-      ? lang === 'zh'
-        ? `；这正是 ${atChance} 类均匀猜测的交叉熵 ln(${atChance}) = ${num(Math.log(atChance))}`
-        : `; that is ln(${atChance}) = ${num(Math.log(atChance))}, the cross-entropy of a uniform guess over ${atChance} classes`
-      : '';
+    const given = ctx.options.numClasses !== undefined;
+    // The class count is only known when the user gave it; from the value alone it is a guess.
+    const chance =
+      !atChance || reason === 'chance-level'
+        ? ''
+        : given
+          ? lang === 'zh'
+            ? `；这正是 ${atChance} 类均匀猜测的交叉熵 ln(${atChance}) = ${num(Math.log(atChance))}`
+            : `; that is ln(${atChance}) = ${num(Math.log(atChance))}, the cross-entropy of a uniform guess over ${atChance} classes`
+          : lang === 'zh'
+            ? `；如果任务有 ${atChance} 个类别，这正是均匀猜测的交叉熵 ln(${atChance}) = ${num(Math.log(atChance))}`
+            : `; if the task has ${atChance} classes, that is ln(${atChance}) = ${num(Math.log(atChance))}, the cross-entropy of a uniform guess`;
+    const range = `${num(t.startLevel)} → ${num(t.endLevel)}`;
+    const state =
+      reason === 'train-oscillating'
+        ? lang === 'zh'
+          ? `已不再进展：从 ${t.axis} ${xval(t.tail.from)} 起在约 ${num(t.endLevel)} 上下大幅摆动，没有净下降（见震荡发现）`
+          : `has stopped making progress: since ${t.axis} ${xval(t.tail.from)} it swings up and down around ${num(t.endLevel)} with no net fall (see the oscillation finding)`
+        : reason === 'chance-level'
+          ? lang === 'zh'
+            ? `停在随机猜测水平（${range}，见随机水平发现）`
+            : `is stuck at chance level (${range}; see the chance-level finding)`
+          : lang === 'zh'
+            ? `没有下降：${range}（${pct(-t.improvement)}）`
+            : `has not gone down: ${range} (${pct(-t.improvement)})`;
     return {
       confidence: ctx.verdict.confidence,
       data: {
@@ -63,8 +85,9 @@ export default defineRule({
         trainStart: num(t.startLevel),
         trainEnd: num(t.endLevel),
         improvement: pct(-t.improvement),
+        state,
         chance,
-        ...lrData(ctx, t.last.x),
+        ...lrData(ctx, t.last.x, 'peak'),
       },
       evidence: { improvement: t.improvement, trend: t.trend, relNoise: t.relNoise, chanceClasses: atChance, lr },
       series: [t.name],

@@ -1,9 +1,10 @@
-import { trainSeries } from '../src/core/curve-signals.js';
-import { defineRule } from '../src/core/engine/define-rule.js';
+import { epochGrid, trainSeries } from '../src/core/curve-signals.js';
+import { defineRule, type Detection, type RuleContext } from '../src/core/engine/define-rule.js';
 import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
 import { typicalLevel } from '../src/core/profile.js';
+import type { Lang, Run, Series } from '../src/core/types.js';
 
 /** Lag-1 autocorrelation (corrected for the detrending filter) below which the curve zig-zags. */
 export const ZIGZAG_ACF = -0.3;
@@ -156,6 +157,116 @@ function quadraticFit(xs: Float64Array, v: Float64Array): Detrended {
   return { e, trend, bias: off / (m - 3), k: 0 };
 }
 
+/**
+ * Median change between consecutive epochs (log scale) from which the swings count as large
+ * (≈ ±10%). Epoch averages of a healthy run move by a few percent at most; a GAN discriminator's
+ * noisy but healthy loss moves by ~8%.
+ */
+export const LARGE_SWING = 0.1;
+/** Share of epochs at which the direction must turn: most of them (white noise: 2/3; a steady fall: 0). */
+const TURNING_SHARE = 0.55;
+
+interface LargeSwings {
+  /** Median |change| between consecutive epochs (log scale). */
+  swing: number;
+  /** Share of epochs where the direction turns. */
+  turns: number;
+  /** Net change (log scale) from the first to the last quarter of the window. */
+  net: number;
+  /** Window in epochs (from, to) and in the series' x (fromX, toX). */
+  from: number;
+  to: number;
+  fromX: number;
+  toX: number;
+  n: number;
+}
+
+/**
+ * The loss per epoch, on the log scale: the logged values of a per-epoch log, per-epoch means of
+ * a per-step log that knows its epochs; undefined for a per-step log without epochs (per-batch
+ * noise is not a swing).
+ */
+function epochLevels(run: Run, series: Series): { epoch: number[]; x: number[]; v: number[] } | undefined {
+  const pts = finitePoints(series.x, series.y);
+  if (series.axis === 'epoch') return { epoch: Array.from(pts.x), x: Array.from(pts.x), v: Array.from(pts.y, Math.log) };
+  const grid = epochGrid(run, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  if (!grid) return undefined;
+  const cuts = [Number.NEGATIVE_INFINITY, ...grid.boundaries, Number.POSITIVE_INFINITY];
+  const chunks: Array<{ x: number; mean: number; count: number }> = [];
+  let i = 0;
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    let sum = 0;
+    let count = 0;
+    let lastX = Number.NaN;
+    for (; i < pts.x.length && pts.x[i] < cuts[k + 1]; i++) {
+      sum += pts.y[i];
+      count++;
+      lastX = pts.x[i];
+    }
+    if (count > 0) chunks.push({ x: lastX, mean: sum / count, count });
+  }
+  // A partial epoch at either end (a few steps) is no epoch average.
+  const typical = median(chunks.map((c) => c.count));
+  const whole = chunks.filter((c) => c.count >= Math.max(2, 0.5 * typical));
+  const out = { epoch: whole.map((_, k) => k + 1), x: whole.map((c) => c.x), v: whole.map((c) => Math.log(c.mean)) };
+  return out.v.length ? out : undefined;
+}
+
+/** Large non-periodic swings of the epoch-level loss over the last half, with no net progress. */
+export function largeSwings(run: Run, series: Series): LargeSwings | undefined {
+  const levels = epochLevels(run, series);
+  if (!levels) return undefined;
+  const total = levels.v.length;
+  const m = Math.ceil(total / 2);
+  if (m < 8) return undefined;
+  const v = levels.v.slice(total - m);
+  const d = v.slice(1).map((y, i) => y - v[i]);
+  const swing = median(d.map(Math.abs));
+  let turns = 0;
+  for (let i = 1; i < d.length; i++) if (d[i] * d[i - 1] < 0) turns++;
+  const turnShare = turns / Math.max(1, d.length - 1);
+  const q = Math.max(2, Math.floor(m / 4));
+  const net = median(v.slice(m - q)) - median(v.slice(0, q));
+  if (!(swing >= LARGE_SWING) || turnShare < TURNING_SHARE || -net > swing) return undefined;
+  const first = total - m;
+  return { swing, turns: turnShare, net, from: levels.epoch[first], to: levels.epoch[total - 1], fromX: levels.x[first], toX: levels.x[total - 1], n: m };
+}
+
+/** The finding for large non-periodic swings of the epoch-level loss, if there are any. */
+function largeSwingFinding(ctx: RuleContext, series: Series, lang: Lang): Detection | undefined {
+  const big = largeSwings(ctx.run, series);
+  if (!big) return undefined;
+  const rel = (u: number) => Math.exp(u) - 1;
+  const axis = ctx.run.axis === 'step' ? 'epoch' : series.axis;
+  return {
+    confidence: Math.min(0.9, 0.5 + 0.4 * Math.min(1, (big.swing - LARGE_SWING) / LARGE_SWING) + (big.turns >= 0.7 ? 0.05 : 0)),
+    data: {
+      series: series.name,
+      pattern: lang === 'zh' ? '大幅上下摆动' : 'swings up and down',
+      axis,
+      from: xval(big.from),
+      to: xval(big.to),
+      detail:
+        lang === 'zh'
+          ? `相邻两轮之间典型变化 ±${pct(rel(big.swing))}，${pct(big.turns)} 的轮次改变方向，而这一段的净变化只有 ${pct(rel(big.net))}`
+          : `a typical change of ±${pct(rel(big.swing))} from one epoch to the next, the direction turning at ${pct(big.turns)} of epochs, while the net change over that stretch is ${pct(rel(big.net))}`,
+      ...lrData(ctx, big.toX, 'peak'),
+    },
+    evidence: {
+      test: 'large-swings',
+      window: { from: big.from, to: big.to, n: big.n },
+      medianEpochChangeRel: rel(big.swing),
+      amplitudeRel: rel(big.swing),
+      turningShare: big.turns,
+      netChangeRel: rel(big.net),
+    },
+    series: [series.name],
+    range: { from: big.fromX, to: big.toX, axis: series.axis },
+    causeOrder: ['lr-too-high', 'batch-too-small', 'normalisation'],
+    remedyOrder: ['lower-lr', 'larger-batch', 'normalise'],
+  };
+}
+
 export default defineRule({
   meta: {
     id: 'oscillation',
@@ -164,12 +275,12 @@ export default defineRule({
     seed: ['§T5', '§T8', '§T11'],
     title: { en: 'Oscillating loss', zh: '损失来回震荡' },
     description: {
-      en: 'The training loss zig-zags (up, down, up, down) while making little net progress. On the last half of the curve (at least 12 points; log scale for a positive loss) the trend is removed — a centred 2×2k moving average on 40 points or more, a winsorised quadratic fit on fewer. The lag-1 autocorrelation of the winsorised residuals, rescaled so that white noise reads 0 after that detrending and a pure zig-zag −1, must be below −0.3 and beyond its ±1.96/√n band; the residuals must be at least 1% of the level and their swing (2 robust SD) at least as large as the net change of the trend over the window.',
-      zh: '训练损失来回锯齿震荡（升、降、升、降），净进展却很小。在曲线的后一半（至少 12 个点；正值损失取对数）上去掉趋势——40 个点以上用居中的 2×2k 移动平均，更少时用缩尾后的二次最小二乘拟合。缩尾后残差的滞后 1 自相关（经过换算，使白噪声在去趋势后为 0、纯锯齿为 −1）必须低于 −0.3 且超出 ±1.96/√n 的范围；残差至少是水平的 1%，且其摆幅（2 个稳健标准差）不小于窗口内趋势的净变化。',
+      en: 'The training loss swings up and down while making little net progress. Two tests. Large swings: on the epoch-level curve (the logged values of a per-epoch log, or per-epoch means of a per-step log with epochs), over the last half (at least 8 epochs), the median change between consecutive epochs is at least 10% (log scale), the direction changes at 55% of the epochs or more, and the net fall over that stretch is no larger than one typical swing — the non-periodic 震荡 of a learning rate that is too high or a batch that is too small. Zig-zag: on the last half of the curve (at least 12 points; log scale for a positive loss) the trend is removed — a centred 2×2k moving average on 40 points or more, a winsorised quadratic fit on fewer. The lag-1 autocorrelation of the winsorised residuals, rescaled so that white noise reads 0 after that detrending and a pure zig-zag −1, must be below −0.3 and beyond its ±1.96/√n band; the residuals must be at least 1% of the level and their swing (2 robust SD) at least as large as the net change of the trend over the window.',
+      zh: '训练损失上下摆动，净进展却很小。两种检验。大幅摆动：在按轮的曲线上（按轮记录的日志取记录值，按步记录且有轮次信息的日志取每轮均值），取后一半（至少 8 轮），相邻两轮之间变化的中位数至少 10%（对数尺度），至少 55% 的轮次改变方向，且这一段的净下降不超过一次典型摆动——这是学习率过高或批太小造成的无周期震荡。锯齿：在曲线的后一半（至少 12 个点；正值损失取对数）上去掉趋势——40 个点以上用居中的 2×2k 移动平均，更少时用缩尾后的二次最小二乘拟合。缩尾后残差的滞后 1 自相关（经过换算，使白噪声在去趋势后为 0、纯锯齿为 −1）必须低于 −0.3 且超出 ±1.96/√n 的范围；残差至少是水平的 1%，且其摆幅（2 个稳健标准差）不小于窗口内趋势的净变化。',
     },
     message: {
-      en: '{{series}} zig-zags from {{axis}} {{from}} to {{to}}: consecutive changes alternate (lag-1 autocorrelation {{r1}}), swinging about ±{{amplitude}} while the net change over that stretch is {{progress}}.',
-      zh: '{{series}} 在 {{axis}} {{from}} 到 {{to}} 之间来回震荡：相邻变化交替出现（滞后 1 自相关 {{r1}}），摆动约 ±{{amplitude}}，而这一段的净变化只有 {{progress}}。',
+      en: '{{series}} {{pattern}} from {{axis}} {{from}} to {{to}}: {{detail}}.',
+      zh: '{{series}} 在 {{axis}} {{from}} 到 {{to}} 之间{{pattern}}：{{detail}}。',
     },
     causes: [
       { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high: each step overshoots the minimum and the next one comes back', zh: '学习率过高：每一步都越过最小值，下一步又折返回来' } },
@@ -185,39 +296,46 @@ export default defineRule({
   check(ctx) {
     const series = trainSeries(ctx.run, ctx.series);
     if (!series) return undefined;
+    const lang = ctx.options.lang ?? 'en';
     const pts = finitePoints(series.x, series.y);
-    if (pts.y.length < 12) return undefined;
     const positive = pts.y.every((y) => y > 0);
     const scale = positive ? 1 : typicalLevel(pts.y);
+    const rel = (u: number) => (positive ? Math.exp(u) - 1 : u);
     const w = Float64Array.from(pts.y, (y) => (positive ? Math.log(y) : y / scale));
-    const z = zigZag(pts.x, w);
-    if (!z) return undefined;
+    const z = pts.y.length >= 12 ? zigZag(pts.x, w) : undefined;
     const fires =
+      z !== undefined &&
       z.r1Corrected < ZIGZAG_ACF &&
       z.r1 - z.bias < -z.band &&
       z.amplitude >= 0.01 &&
       2 * z.amplitude >= Math.abs(z.progress);
-    if (!fires) return undefined;
-    const rel = (u: number) => (positive ? Math.exp(u) - 1 : u);
+    // The period-2 zig-zag is the sharper description; otherwise look for large non-periodic swings.
+    if (!fires || !z) return positive ? largeSwingFinding(ctx, series, lang) : undefined;
     let causeOrder: string[];
     if (z.growth >= 1.5) causeOrder = ['lr-too-high', 'batch-too-small', 'normalisation'];
     else if (series.axis === 'step' && z.amplitude < 0.03) causeOrder = ['batch-too-small', 'lr-too-high', 'normalisation'];
     else causeOrder = ['lr-too-high', 'batch-too-small', 'normalisation'];
     const remedyFor: Record<string, string> = { 'lr-too-high': 'lower-lr', 'batch-too-small': 'larger-batch', normalisation: 'normalise' };
     const confidence = Math.min(0.9, 0.45 + 0.5 * Math.min(1, (-z.r1Corrected - 0.3) / 0.5) + (z.alternation > 0.8 ? 0.05 : 0));
+    const r1 = num(Math.round(z.r1Corrected * 100) / 100);
+    const amplitude = positive ? pct(rel(z.amplitude)) : num(z.amplitude * scale);
+    const progress = positive ? pct(rel(z.progress)) : num(z.progress * scale);
     return {
       confidence,
       data: {
         series: series.name,
+        pattern: lang === 'zh' ? '来回锯齿震荡' : 'zig-zags',
         axis: series.axis,
         from: xval(z.from),
         to: xval(z.to),
-        r1: num(Math.round(z.r1Corrected * 100) / 100),
-        amplitude: positive ? pct(rel(z.amplitude)) : num(z.amplitude * scale),
-        progress: positive ? pct(rel(z.progress)) : num(z.progress * scale),
-        ...lrData(ctx, z.to),
+        detail:
+          lang === 'zh'
+            ? `相邻变化交替出现（滞后 1 自相关 ${r1}），摆动约 ±${amplitude}，而这一段的净变化只有 ${progress}`
+            : `consecutive changes alternate (lag-1 autocorrelation ${r1}), swinging about ±${amplitude} while the net change over that stretch is ${progress}`,
+        ...lrData(ctx, z.to, 'peak'),
       },
       evidence: {
+        test: 'zig-zag',
         window: { from: z.from, to: z.to, n: z.n },
         lag1: z.r1,
         lag1Corrected: z.r1Corrected,

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
-import { num, pct, xval } from '../src/core/engine/rule-helpers.js';
+import { num, pct, splitMetric, xval } from '../src/core/engine/rule-helpers.js';
 
 export default defineRule({
   meta: {
@@ -13,8 +13,8 @@ export default defineRule({
       zh: '结论规则：验证（或测试）损失达到最佳值后持平或回升，而训练损失继续下降或保持在低位——模型在以牺牲新数据表现为代价拟合训练集。给出最佳的轮次/步数，便于恢复该检查点。',
     },
     message: {
-      en: '{{heldOut}} bottomed at {{best}} at {{axis}} {{bestX}} and {{after}} since (now {{heldOutEnd}}), while {{train}} {{trainMove}}.',
-      zh: '{{heldOut}} 在 {{axis}} {{bestX}} 达到最低 {{best}}，此后{{after}}（当前 {{heldOutEnd}}），而 {{train}} {{trainMove}}。',
+      en: '{{heldOut}} bottomed at {{best}} at {{axis}} {{bestX}}{{after}}, while {{train}} {{trainMove}}{{metricPart}}.',
+      zh: '{{heldOut}} 在 {{axis}} {{bestX}} 达到最低 {{best}}{{after}}，而 {{train}} {{trainMove}}{{metricPart}}。',
     },
     causes: [
       { id: 'memorising', seed: '§V', text: { en: 'The model memorises the training set instead of the pattern', zh: '模型在记忆训练集，而不是学习规律' } },
@@ -36,13 +36,37 @@ export default defineRule({
     const h = ctx.heldOut;
     const t = ctx.train;
     const rising = ctx.verdict.heldOut === 'rising';
-    const after = rising
-      ? lang === 'zh'
-        ? `回升了 ${pct(h.relRiseSinceMin)}`
-        : `has risen ${pct(h.relRiseSinceMin)}`
-      : lang === 'zh'
-        ? '没有再改善'
-        : 'has not improved';
+    // The percentage is computed from the two numbers the sentence quotes: the best point and the
+    // recent level (median of the last tenth of the evaluations, said as such).
+    const riseFromBest = (h.endLevel - h.min.value) / (Math.abs(h.min.value) || 1);
+    const after =
+      ctx.verdict.reason === 'held-out-never-improved'
+        ? lang === 'zh'
+          ? `，此后从未改善，最近约为 ${num(h.endLevel)}，是训练损失的 ${num(h.endLevel / (t?.endLevel || 1))} 倍`
+          : `, never improved after that and sits at about ${num(h.endLevel)}, ${num(h.endLevel / (t?.endLevel || 1))}× the training loss`
+        : rising
+          ? lang === 'zh'
+            ? `，此后回升了 ${pct(riseFromBest)}（最近的中位数 ${num(h.endLevel)}）`
+            : ` and has risen ${pct(riseFromBest)} since (recent median ${num(h.endLevel)})`
+          : lang === 'zh'
+            ? `，此后没有再改善（最近的中位数 ${num(h.endLevel)}）`
+            : ` and has not improved since (recent median ${num(h.endLevel)})`;
+    // The held-out metric read beside the loss: it confirms the overfitting, or says the loss rises
+    // only because the model grows over-confident on what it gets wrong (the task still improves).
+    const metric = splitMetric(ctx, h);
+    const overConfident = rising && metric !== undefined && metric.improving && !metric.worsening;
+    const confirmed = metric !== undefined && metric.worsening && !metric.improving;
+    const metricPart = !metric
+      ? ''
+      : overConfident
+        ? lang === 'zh'
+          ? `；但 ${metric.p.name} 仍在改善（最佳 ${num(metric.best.value)}，${h.axis} ${xval(metric.best.x)}）：损失上升是因为模型对答错的样本越来越自信，而任务表现仍在变好——按 ${metric.p.name} 选检查点（${h.axis} ${xval(metric.best.x)}），而不是按损失（${h.axis} ${xval(h.min.x)}）`
+          : `; but ${metric.p.name} keeps improving (best ${num(metric.best.value)} at ${h.axis} ${xval(metric.best.x)}): the loss rises because the model grows over-confident on the examples it gets wrong while the task still improves — pick the checkpoint by ${metric.p.name} (${h.axis} ${xval(metric.best.x)}), not by the loss (${h.axis} ${xval(h.min.x)})`
+        : confirmed
+          ? lang === 'zh'
+            ? `；${metric.p.name} 证实了这一点：最佳 ${num(metric.best.value)}（${h.axis} ${xval(metric.best.x)}），最近约 ${num(metric.p.endLevel)}`
+            : `; ${metric.p.name} confirms it: best ${num(metric.best.value)} at ${h.axis} ${xval(metric.best.x)}, recently about ${num(metric.p.endLevel)}`
+          : '';
     const trainMove = !t
       ? lang === 'zh'
         ? '（日志中没有训练损失）'
@@ -55,8 +79,9 @@ export default defineRule({
           ? `保持在 ${num(t.endLevel)}`
           : `stayed at ${num(t.endLevel)}`;
     return {
-      confidence: ctx.verdict.confidence,
+      confidence: confirmed ? Math.min(1, ctx.verdict.confidence + 0.15) : overConfident ? ctx.verdict.confidence * 0.8 : ctx.verdict.confidence,
       data: {
+        metricPart,
         heldOut: h.name,
         best: num(h.min.value),
         bestX: xval(h.min.x),
@@ -68,6 +93,7 @@ export default defineRule({
       },
       evidence: {
         best: { x: h.min.x, value: h.min.value },
+        ...(metric ? { heldOutMetric: { name: metric.p.name, better: metric.better, best: metric.best, end: metric.p.endLevel, tail: metric.p.tail.direction, overConfident, confirms: confirmed } } : {}),
         heldOutTail: h.tail,
         riseSinceBest: { relative: h.relRiseSinceMin, noiseUnits: h.riseSinceMin },
         trainTail: t?.tail,
@@ -77,7 +103,7 @@ export default defineRule({
       range: { from: h.min.x, to: h.last.x, axis: h.axis },
       best: { x: h.min.x, axis: h.axis, value: h.min.value, series: h.name },
       // A held-out loss that only stopped improving is the onset, not yet a failure.
-      ...(rising ? {} : { severity: 'info' as const }),
+      ...(rising || ctx.verdict.reason === 'held-out-never-improved' ? {} : { severity: 'info' as const }),
     };
   },
 });

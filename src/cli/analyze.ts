@@ -93,7 +93,10 @@ async function load(paths: string[], options: AnalyzeOptions, io: CliIo, scan: R
   const runs = loaded.runs;
   // Sweeps are analyzed on every core (worker-pool.ts); the Report is the same as analyzeRuns'.
   const report = parallelWorthIt(runs, options)
-    ? await analyzeRunsParallel(runs, options, { onProgress: io.stderrIsTTY ? (d, t) => io.stderr(progressLine(d, t)) : undefined })
+    ? await analyzeRunsParallel(runs, options, {
+        onProgress: io.stderrIsTTY ? (d, t) => io.stderr(progressLine(d, t)) : undefined,
+        workerCode: io.analysisWorkerCode,
+      })
     : analyzeRuns(runs, options);
   return { runs, report, errors, skipped: [...read.warnings, ...loaded.warnings] };
 }

@@ -1,5 +1,5 @@
 /** argv → exit code. The only module that knows about stdout, stderr and exit codes. */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { Lang } from '../core/types.js';
 import { LossdocError, UsageError } from '../errors.js';
 import { plainText } from '../formatters/plain-text.js';
@@ -8,7 +8,7 @@ import { findRule, rules } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import { messages } from './messages.js';
 import { analyzeCommand, type AnalyzeFlags } from './analyze.js';
-import { initCommand } from './init.js';
+import { INIT_KINDS, initCommand, type InitKind } from './init.js';
 import { addAnalysisOptions, addReportOptions, positiveNumber, wholeNumber } from './options.js';
 import { explainRule, listRules } from './rule-docs.js';
 import { WATCH_DEFAULTS, watchCommand, type WatchFlags } from './watch.js';
@@ -24,6 +24,8 @@ export interface CliIo {
   stderrIsTTY?: boolean;
   /** Directory the config search starts from (default: the process's). */
   cwd?: string;
+  /** The analysis worker's code, when no worker file sits beside the bin (the single executable). */
+  analysisWorkerCode?: string;
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -78,8 +80,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('init')
-    .description('write a starter lossdoc.config.json in the current directory (never overwrites)')
-    .action(() => setExit(initCommand(io)));
+    .description('write a starter file in the current directory (never overwrites): lossdoc.config.json, or with "python" the training callback lossdoc_callback.py')
+    .addArgument(new Argument('[kind]', 'what to write').choices(INIT_KINDS).default('config'))
+    .action((kind: InitKind) => setExit(initCommand(io, kind)));
 
   program
     .command('schema')

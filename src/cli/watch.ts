@@ -15,6 +15,8 @@ import { formatters, formatsNeedingData, type FormatName } from '../formatters/i
 import { plainText } from '../formatters/plain-text.js';
 import { discoverLogFiles, readInputs } from '../io/read-inputs.js';
 import { checkOutputFile } from '../io/output-guard.js';
+import { probeOf } from '../parsers/csv/fast-entry.js';
+import { isWandbLog } from '../parsers/wandb/index.js';
 import { rules } from '../../rules/index.js';
 import { emit, withConfigFile } from './analyze.js';
 import { messages } from './messages.js';
@@ -59,11 +61,11 @@ function signature(files: readonly string[]): string {
 }
 
 /**
- * A text log being written may end in half a line: keep whole lines only. tfevents are binary
- * records; their parser stops at a truncated last record by itself.
+ * A text log being written may end in half a line: keep whole lines only. tfevents and W&B logs
+ * are binary records; their readers stop at a truncated last record by themselves.
  */
 export function completeLines(input: LogInput): LogInput {
-  if (/tfevents/i.test(input.name)) return input;
+  if (/tfevents/i.test(input.name) || /\.wandb$/i.test(input.name) || isWandbLog(probeOf(input).bytes)) return input;
   const end = input.bytes.lastIndexOf(0x0a);
   return { name: input.name, bytes: input.bytes.subarray(0, end + 1) };
 }

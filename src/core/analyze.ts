@@ -4,7 +4,8 @@ import type { Finding, Report, RunReport, SeriesReport, TrendReport } from './re
 import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
 import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
 import { sparkline } from './sparkline.js';
-import { decideVerdict, VERDICT_IDS } from './verdict.js';
+import { decideVerdict, reconcileVerdict, VERDICT_IDS } from './verdict.js';
+import { seriesDirection } from './metric-direction.js';
 import { verdictTitles } from './verdict-text.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
@@ -38,7 +39,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
   const heldOutName = run.primary.val ?? run.primary.test;
   const gap =
     run.primary.train && heldOutName ? profileGap(byName.get(run.primary.train)!, byName.get(heldOutName)!) : undefined;
-  const verdict = decideVerdict({ train, val, test, gap });
+  let verdict = decideVerdict({ train, val, test, gap });
   const heldOut = verdict.heldOutRole === 'test' ? test : (val ?? test);
   const lr = run.series.find((s) => s.kind === 'lr');
 
@@ -56,19 +57,30 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
     ...(lr ? { lr } : {}),
   };
 
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    const configured = options.ruleSeverity?.[rule.meta.id];
-    if (configured === 'off') continue;
-    const detection = rule.check(ctx);
-    if (!detection) continue;
-    findings.push(toFinding(rule, detection, lang, configured));
+  const runRules = (context: RuleContext): Finding[] => {
+    const out: Finding[] = [];
+    for (const rule of rules) {
+      const configured = options.ruleSeverity?.[rule.meta.id];
+      if (configured === 'off') continue;
+      const detection = rule.check(context);
+      if (detection) out.push(toFinding(rule, detection, lang, configured));
+    }
+    return out;
+  };
+  let findings = runRules(ctx);
+  // Verdict and findings tell one story: a symptom that contradicts a healthy verdict overrides it,
+  // and the rules run again on the corrected verdict.
+  const corrected = reconcileVerdict(verdict, findings);
+  if (corrected) {
+    verdict = corrected;
+    findings = runRules({ ...ctx, verdict });
   }
   findings.sort(
     (a, b) =>
       SEVERITY_WEIGHT[b.severity] * b.confidence - SEVERITY_WEIGHT[a.severity] * a.confidence || a.id.localeCompare(b.id),
   );
 
+  const primaryNames = new Set([run.primary.train, run.primary.val, run.primary.test].filter((n): n is string => n !== undefined));
   const primaryRole = new Map<string, 'train' | 'val' | 'test'>();
   for (const role of ['train', 'val', 'test'] as const) {
     const name = run.primary[role];
@@ -85,6 +97,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
       const report: SeriesReport = p
         ? seriesReport(p, primaryRole.get(s.name) ?? null)
         : emptySeriesReport(s.name, s.role, s.kind, s.resolution?.points ?? s.x.length, primaryRole.get(s.name) ?? null);
+      report.better = seriesDirection(s, primaryNames, options.metricDirections) ?? null;
       const sample = run.series[i];
       if (p && sample.resolution) report.sampling = { stride: sample.resolution.stride, analyzedPoints: sample.x.length };
       // The sample draws the same 24 buckets at a fraction of the cost.
@@ -121,6 +134,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
     },
     findings,
     warnings: run.warnings.map((w) => ({ code: w.code, message: w.message, line: w.line ?? null })),
+    ...(run.hyperparameters ? { hyperparameters: run.hyperparameters } : {}),
   };
 }
 
@@ -220,6 +234,7 @@ function seriesReport(p: SeriesProfile, primary: 'train' | 'val' | 'test' | null
     role: p.role,
     kind: p.kind,
     primary,
+    better: null,
     points: p.n,
     sampling: null,
     sparkline: '',
@@ -259,6 +274,7 @@ function emptySeriesReport(
     role,
     kind,
     primary,
+    better: null,
     points,
     sampling: null,
     sparkline: '',

@@ -107,7 +107,17 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
     }
   }
   const epochAt = epochMapping(raw.metrics, axis, primary.train);
-  return { name: raw.name, sources, format, axis, series, primary, warnings, ...(epochAt ? { epochAt } : {}) };
+  return {
+    name: raw.name,
+    sources,
+    format,
+    axis,
+    series,
+    primary,
+    warnings,
+    ...(epochAt ? { epochAt } : {}),
+    ...(raw.hyperparameters?.length ? { hyperparameters: raw.hyperparameters } : {}),
+  };
 }
 
 function fmt(v: number): string {

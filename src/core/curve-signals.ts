@@ -5,6 +5,7 @@
  */
 import { finitePoints } from './stats/decimate.js';
 import { mad, median, robustNoise, rollingMedian } from './stats/robust.js';
+import { acf } from './stats/trend-tests.js';
 import { ForwardWindowMin } from './stats/sliding-min.js';
 import type { Run, Series } from './types.js';
 
@@ -109,6 +110,75 @@ export interface EpochGrid {
   boundaries: number[];
   /** Median x distance between boundaries (or from the epoch/step slope). */
   stepsPerEpoch: number;
+  /** The period was found in the curve itself (a log without an epoch column): boundaries are cycle starts, not epochs. */
+  inferred?: boolean;
+}
+
+/**
+ * A curve on m uniform x cells: the mean of the points in each cell (which also averages away
+ * anything faster than a cell, so a per-step zig-zag cannot alias into a slow false period), and
+ * linear interpolation for cells no point falls in.
+ */
+function resampleUniform(x: Float64Array, v: Float64Array, m: number): Float64Array {
+  const n = v.length;
+  const x0 = x[0];
+  const dx = (x[n - 1] - x0) / (m - 1);
+  const sum = new Float64Array(m);
+  const count = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    const k = Math.min(m - 1, Math.max(0, Math.round((x[i] - x0) / dx)));
+    sum[k] += v[i];
+    count[k]++;
+  }
+  const u = new Float64Array(m);
+  let prev = -1;
+  for (let k = 0; k < m; k++) {
+    if (count[k] === 0) continue;
+    u[k] = sum[k] / count[k];
+    // Fill the empty cells since the previous filled one.
+    for (let e = prev + 1; e < k; e++) u[e] = prev < 0 ? u[k] : u[prev] + ((e - prev) / (k - prev)) * (u[k] - u[prev]);
+    prev = k;
+  }
+  return u;
+}
+
+/** Points of the uniform grid the period search resamples a curve onto (keeps it O(n + m·m/3)). */
+const PERIOD_GRID_POINTS = 1024;
+
+/**
+ * The period of a per-step curve that repeats itself, for logs that carry no epoch column (a
+ * TensorBoard CSV export has only steps). The curve is resampled onto a uniform grid, its slow
+ * trend removed (rolling median over a quarter of the run), and the autocorrelation of the rest
+ * searched for its first clear peak: a local maximum ≥ 0.3 that stands ≥ 0.3 above the dip before
+ * it, at a lag of at least MIN_POINTS_PER_EPOCH logs and at most a third of the run (three cycles).
+ * Undefined when nothing repeats. Boundaries are cycle starts from the first x.
+ */
+export function inferPeriodGrid(x: Float64Array, v: Float64Array): EpochGrid | undefined {
+  const n = v.length;
+  if (n < 6 * MIN_POINTS_PER_EPOCH) return undefined;
+  const m = Math.min(n, PERIOD_GRID_POINTS);
+  const x0 = x[0];
+  const dx = (x[n - 1] - x0) / (m - 1);
+  if (!(dx > 0)) return undefined;
+  const u = resampleUniform(x, v, m);
+  const level = rollingLevel(u, Math.max(5, Math.round(m / 4)) | 1);
+  for (let k = 0; k < m; k++) u[k] -= level[k];
+  const minLag = Math.max(2, Math.ceil((MIN_POINTS_PER_EPOCH * m) / n));
+  const maxLag = Math.floor(m / 3);
+  if (maxLag <= minLag + 2) return undefined;
+  const r = acf(u, maxLag);
+  let dip = r[minLag];
+  for (let k = minLag + 1; k < maxLag; k++) {
+    dip = Math.min(dip, r[k]);
+    const peak = r[k] >= r[k - 1] && r[k] >= r[k + 1];
+    if (peak && r[k] >= 0.3 && r[k] - dip >= 0.3) {
+      const P = k * dx;
+      const boundaries: number[] = [];
+      for (let b = x0 + P; b <= x[n - 1]; b += P) boundaries.push(b);
+      return { boundaries, stepsPerEpoch: P, inferred: true };
+    }
+  }
+  return undefined;
 }
 
 /**

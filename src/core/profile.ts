@@ -30,7 +30,10 @@ export function classifyTrend(points: XY, scale: number, minEffect = MIN_EFFECT)
   // The change must also stand out from the wander around the trend line: with few,
   // autocorrelated points a significant-looking slope can be one slow excursion.
   const residuals = Float64Array.from(pts.y, (v, i) => v - (intercept + slope * pts.x[i]));
-  const wander = 1.4826 * mad(residuals);
+  // Wander is the slow part of the residuals: point-to-point scatter (minibatch noise) averages
+  // out over the window, a slow excursion does not. A rolling median keeps the second only.
+  const slow = n >= 30 ? rollingMedian(residuals, Math.max(3, Math.round(n / 10)) | 1) : residuals;
+  const wander = 1.4826 * mad(slow);
   const clear = Math.abs(change) >= 1.5 * wander;
   let direction: Direction = 'flat';
   if (mk.p < ALPHA && clear && relChange <= -minEffect && mk.tau < 0) direction = 'falling';
@@ -41,6 +44,19 @@ export function classifyTrend(points: XY, scale: number, minEffect = MIN_EFFECT)
       ? clamp01(1 - Math.min(1, Math.abs(relChange) / minEffect) * (1 - mk.p))
       : clamp01((1 - mk.p) * (0.5 + 0.5 * size));
   return { direction, p: mk.p, tau: mk.tau, slope, relChange, confidence, from, to, n };
+}
+
+/** Smallest effect a clean curve's tail may show and still count as moving (2%). */
+export const MIN_CLEAN_EFFECT = 0.02;
+
+/**
+ * The effect size a tail must show to count as falling or rising: 5% of its level, lowered to 2%
+ * for a clean curve (point noise under 1% of the level): a steady 3% fall that stands 6+ noise
+ * units clear of the scatter is still learning, not a plateau.
+ */
+export function cleanEffect(relNoise: number): number {
+  if (!Number.isFinite(relNoise)) return MIN_EFFECT;
+  return Math.min(MIN_EFFECT, Math.max(MIN_CLEAN_EFFECT, 5 * relNoise));
 }
 
 /** Typical size of a curve's values, never zero (falls back to spread, then 1). */
@@ -97,7 +113,8 @@ export function profileSeries(series: Series): SeriesProfile {
 
   const trend = classifyTrend(pts, level);
   const tailPts = tailWindow(pts);
-  const tail = classifyTrend(tailPts, typicalLevel(tailPts.y));
+  const tailLevel = typicalLevel(tailPts.y);
+  const tail = classifyTrend(tailPts, tailLevel, cleanEffect(robustNoise(tailPts.y) / tailLevel));
   const endSmooth = smooth.length ? smooth[smooth.length - 1] : endLevel;
   const rise = Math.max(0, Math.min(endLevel, endSmooth) - smoothMin);
 
@@ -122,10 +139,18 @@ export function profileSeries(series: Series): SeriesProfile {
     improvement: (startLevel - endLevel) / (Math.abs(startLevel) || level),
     riseSinceMin: rise / coarseNoise,
     relRiseSinceMin: rise / (Math.abs(smoothMin) || level),
+    pointsAfterMin: pointsAfterLowest(pts.y),
     trend,
     tail,
     phases: phases(coarse, coarseNoise, level),
   };
+}
+
+/** Points after the lowest value (the last occurrence of it). */
+function pointsAfterLowest(y: Float64Array): number {
+  let at = -1;
+  for (let i = 0; i < y.length; i++) if (at < 0 || y[i] <= y[at]) at = i;
+  return at < 0 ? 0 : y.length - 1 - at;
 }
 
 /** Counts and edge points of a series, in one pass. */
@@ -213,24 +238,44 @@ function phases(points: XY, noise: number, level: number): Phase[] {
 }
 
 /**
- * The generalization gap val − train at the val points inside the train range, with train
- * smoothed (bucket medians) so its minibatch noise does not leak into the gap.
+ * The generalization gap val − train at the val points inside the train range. Each evaluation is
+ * compared with the training loss averaged over the interval since the previous evaluation (what
+ * the model saw meanwhile), not with a single point of a noisy or periodic per-step curve; an
+ * interval with no training point falls back to the train curve interpolated at the evaluation.
  */
 export function profileGap(train: Series, val: Series): GapProfile | undefined {
-  const t = decimate(finitePoints(train.x, train.y), MAX_STAT_POINTS);
+  const t = finitePoints(train.x, train.y);
   const v = finitePoints(val.x, val.y);
   if (t.x.length < 2 || v.x.length < 2) return undefined;
+  const coarse = decimate(t, MAX_STAT_POINTS);
   const lo = t.x[0];
   const hi = t.x[t.x.length - 1];
   const gx: number[] = [];
   const gy: number[] = [];
+  let lastVal = Number.NaN;
+  let lastTrain = Number.NaN;
+  let j = 0;
+  let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < v.x.length; i++) {
-    if (v.x[i] < lo || v.x[i] > hi) continue;
-    gx.push(v.x[i]);
-    gy.push(v.y[i] - interpolate(t, v.x[i]));
+    const at = v.x[i];
+    if (at < lo || at > hi) continue;
+    // Train points in (previous evaluation, this one]; the first evaluation takes those up to it.
+    while (j < t.x.length && t.x[j] <= previous) j++;
+    let sum = 0;
+    let count = 0;
+    for (let k = j; k < t.x.length && t.x[k] <= at; k++) {
+      sum += t.y[k];
+      count++;
+    }
+    const trainHere = count > 0 ? sum / count : interpolate(coarse, at);
+    previous = at;
+    gx.push(at);
+    gy.push(v.y[i] - trainHere);
+    lastVal = v.y[i];
+    lastTrain = trainHere;
   }
   if (gx.length < 2) return undefined;
-  const trainLevel = typicalLevel(t.y);
+  const trainLevel = typicalLevel(coarse.y);
   const gap = { x: Float64Array.from(gx), y: Float64Array.from(gy) };
   const k = Math.min(3, gy.length);
   return {
@@ -241,5 +286,6 @@ export function profileGap(train: Series, val: Series): GapProfile | undefined {
     valBelowShare: gy.filter((g) => g < 0).length / gy.length,
     trend: classifyTrend(gap, trainLevel),
     n: gy.length,
+    last: { x: gx[gx.length - 1], val: lastVal, trainMean: lastTrain },
   };
 }

@@ -31,6 +31,7 @@ export const seriesSchema = z.object({
   role,
   kind,
   primary: z.enum(['train', 'val', 'test']).nullable().describe('the loss that stands for the run in this role'),
+  better: z.enum(['higher', 'lower']).nullable().describe('for a metric: which way it improves (from its name, or the config\'s metrics); null for losses, learning rates and unknown names'),
   components: z.array(z.string()).optional(),
   points: z.number().int(),
   sampling: z
@@ -111,6 +112,10 @@ export const runReportSchema = z.object({
   verdict: verdictSchema,
   findings: z.array(findingSchema),
   warnings: z.array(warningSchema),
+  hyperparameters: z
+    .array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
+    .optional()
+    .describe("the run's configuration when the log records it (W&B run folders): nested keys joined with /, lists as JSON text"),
 });
 
 export const reportSchema = z.object({

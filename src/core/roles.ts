@@ -64,6 +64,9 @@ export function totalLossScore(name: string): number {
     return 3;
   }
   if (stripped === 'total' || stripped === 'objective' || stripped === 'nll' || stripped === 'ppl') return 2;
+  // A GAN logs a generator and a discriminator loss: the generator's is the one that shows
+  // whether the model learns (the discriminator's settles near a constant when training works).
+  if (/(^|[^a-z])(g|gen|generator)([^a-z]|$)|generator/.test(stripped)) return 1.5;
   if (/loss/.test(stripped) && !/(cls|box|bbox|obj|dfl|rpn|mask|reg|center|kl|recon|aux|domain|disc|gen|_)/.test(stripped)) {
     return 2;
   }

@@ -25,6 +25,7 @@ export type FormatId =
   | 'tfevents'
   | 'mlflow'
   | 'dvclive'
+  | 'wandb'
   | 'text-log';
 
 /** A recoverable oddity in the input: reported, never fatal. */
@@ -51,11 +52,20 @@ export interface RawMetric {
   roleHint?: Role;
 }
 
+/** One hyperparameter of a run (a W&B config key; nested keys joined with `/`). */
+export interface Hyperparameter {
+  name: string;
+  /** Lists are kept as their JSON text; non-finite numbers as "NaN", "Infinity", "-Infinity". */
+  value: string | number | boolean | null;
+}
+
 /** One run as a parser found it. A file may hold several runs (W&B exports). */
 export interface RawRun {
   name: string;
   metrics: RawMetric[];
   warnings: ParseWarning[];
+  /** The run's configuration, when the log records it (W&B run folders). */
+  hyperparameters?: Hyperparameter[];
 }
 
 export interface ParsedLog {
@@ -103,6 +113,8 @@ export interface Run {
   /** Epoch number at each x, when a per-step log also carries epochs (for per-epoch patterns). */
   epochAt?: { x: Float64Array; epoch: Float64Array };
   warnings: ParseWarning[];
+  /** The run's configuration, when the log records it. */
+  hyperparameters?: Hyperparameter[];
 }
 
 export type Direction = 'falling' | 'flat' | 'rising';
@@ -157,6 +169,8 @@ export interface SeriesProfile extends SeriesFacts {
   riseSinceMin: number;
   /** (endLevel − min) ÷ |min|. */
   relRiseSinceMin: number;
+  /** Finite points logged after the lowest one (0: the last point is the lowest). */
+  pointsAfterMin: number;
   trend: Trend;
   tail: Trend;
   phases: Phase[];
@@ -168,8 +182,10 @@ export interface GapProfile {
   /** val − train at the start and end of the common x range, relative to the train level. */
   startRel: number;
   endRel: number;
-  /** Share of common points where val < train. */
+  /** Share of evaluations where val < the training mean since the previous evaluation. */
   valBelowShare: number;
+  /** The last evaluation: its value and the training mean over the interval that led to it. */
+  last: { x: number; val: number; trainMean: number };
   trend: Trend;
   n: number;
 }

@@ -50,7 +50,9 @@ export interface VerdictInput {
 
 /** Ends in non-finite values, or a bounded-below loss running off to large negative values. */
 export function isBroken(p: SeriesProfile): boolean {
-  if (p.nonFinite.count > 0 && p.nonFinite.first && p.last.x < p.span[1]) return true;
+  // NaN from the first point (nothing finite at all), or a curve that ends in NaN/Inf. A NaN that
+  // recovers is the non-finite finding's business, not a verdict.
+  if (p.nonFinite.count > 0 && (p.nFinite === 0 || (p.nonFinite.first && p.last.x < p.span[1]))) return true;
   return isUnbounded(p);
 }
 
@@ -64,8 +66,19 @@ export function isUnbounded(p: SeriesProfile): boolean {
   );
 }
 
+/**
+ * Blew up within the first logs and never came back: the first value is well below where the curve
+ * sustains itself afterwards (its sustained best ≥ 1.3× and its end ≥ 1.5× the first value). The
+ * start level and the sustained best are both taken after the blow-up, so only the first point shows it.
+ */
+function blewUpAtStart(p: SeriesProfile): boolean {
+  const first = p.first.value;
+  return first > 0 && p.bestLevel >= 1.3 * first && p.endLevel >= 1.5 * first && p.min.value >= 0.9 * first;
+}
+
 function trainState(p: SeriesProfile): CurveState {
   if (isBroken(p)) return 'broken';
+  if (blewUpAtStart(p)) return 'rising';
   const risingTail = p.tail.direction === 'rising' || p.trend.direction === 'rising';
   if (risingTail && p.relRiseSinceMin >= 0.2 && p.riseSinceMin >= 3) return 'rising';
   // Jumped up and stayed there: the tail is flat, but far above the sustained best.
@@ -86,6 +99,41 @@ function heldOutState(p: SeriesProfile): CurveState {
   if (p.relRiseSinceMin >= 0.25 && p.riseSinceMin >= 1 && p.min.x < p.span[1]) return 'rising';
   if (p.tail.direction === 'falling') return 'falling';
   return 'flat';
+}
+
+/**
+ * The held-out curve is at its best at the end: its lowest point is the last evaluation or the one
+ * before, and it has not climbed back above its sustained best by a noise unit. Such a curve is
+ * still improving, however flat its trend test reads: never overfitting.
+ */
+export function atBestAtEnd(p: SeriesProfile): boolean {
+  return p.pointsAfterMin <= 1 && p.riseSinceMin < 1;
+}
+
+/** The last third still falls by at least twice the curve's own noise (its own slope and noise, not the train curve's). */
+function fallsBeyondItsNoise(p: SeriesProfile): boolean {
+  return p.tail.slope < 0 && -p.tail.relChange * Math.abs(p.endLevel) >= 2 * p.noise;
+}
+
+/**
+ * A clear fall of the held-out curve, as §C3 needs: ≥ 10% below where it started, a falling trend,
+ * ending near its best — and not a recovery: a curve that first climbed well above its start
+ * (spikes, a disturbance) and is coming back down has not improved on its start.
+ */
+function fellClearly(p: SeriesProfile): boolean {
+  const climbedFirst = p.max.value >= 1.5 * p.startLevel && p.max.x > p.span[0] + 0.1 * (p.span[1] - p.span[0]);
+  return p.improvement >= 0.1 && p.trend.direction === 'falling' && p.riseSinceMin < 2 && !climbedFirst;
+}
+
+/**
+ * The held-out curve never improved (no 5% gain, no falling trend) while sitting far above the
+ * training curve (≥ 3× its level) or drifting away from it: the model does not generalise,
+ * whatever the noise hides.
+ */
+function neverGeneralised(train: SeriesProfile, heldOut: SeriesProfile, gap: GapProfile | undefined): boolean {
+  if (heldOut.improvement >= MIN_IMPROVEMENT || heldOut.trend.direction === 'falling') return false;
+  // Far above training, or the gap to it widening significantly over the run (§C2 from the start).
+  return (train.endLevel > 0 && heldOut.endLevel >= 3 * train.endLevel) || gap?.trend.direction === 'rising';
 }
 
 /** True when the held-out curve stopped improving some time before the end. */
@@ -136,6 +184,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
     };
   }
   if (t === 'never-fell') {
+    // §C3 is exactly "train flat, held-out falling": the never-fell pre-check must not hide it.
+    if (heldOutProfile && heldOutState(heldOutProfile) === 'falling' && fellClearly(heldOutProfile)) {
+      return { id: 'data-problem', train: t, heldOut: 'falling', ...withRole, seedRow: 'C3', confidence: heldOutProfile.trend.confidence, reason: 'held-out-falling' };
+    }
     return { id: 'not-learning', train: t, ...withRole, confidence: Math.max(0.6, train.trend.confidence), reason: 'train-never-fell' };
   }
   if (!heldOutProfile) {
@@ -165,8 +217,12 @@ export function decideVerdict(input: VerdictInput): Verdict {
   }
   if (t === 'falling') {
     if (h === 'falling') return { id: 'still-learning', train: t, heldOut: h, ...withRole, seedRow: 'C1', confidence: both, reason: 'both-falling' };
-    // Still drifting down, just not significantly: not yet past its best.
-    if (heldOutProfile.tail.relChange <= -MIN_EFFECT && !pastItsBest(heldOutProfile)) {
+    // Still improving, just not significantly: at its best at the end, or drifting down by more
+    // than its own noise and not yet past its best. Never overfitting.
+    if (atBestAtEnd(heldOutProfile)) {
+      return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: 0.5, reason: 'held-out-at-best' };
+    }
+    if ((heldOutProfile.tail.relChange <= -MIN_EFFECT || fallsBeyondItsNoise(heldOutProfile)) && !pastItsBest(heldOutProfile)) {
       return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: 0.5, reason: 'held-out-still-drifting-down' };
     }
     // §C2: the held-out loss stopped improving while training goes on. Milder than a rise:
@@ -184,8 +240,46 @@ export function decideVerdict(input: VerdictInput): Verdict {
     };
   }
   // Train flat.
-  if (h === 'falling' && heldOutProfile.tail.relChange <= -0.1) {
+  if (h === 'falling' && heldOutProfile.tail.relChange <= -0.1 && fellClearly(heldOutProfile)) {
     return { id: 'data-problem', train: t, heldOut: h, ...withRole, seedRow: 'C3', confidence: both, reason: 'held-out-falling' };
   }
+  if (h === 'flat' && neverGeneralised(train, heldOutProfile, input.gap)) {
+    return { id: 'overfitting', train: t, heldOut: h, ...withRole, confidence: Math.max(0.6, heldOutProfile.trend.confidence), reason: 'held-out-never-improved' };
+  }
   return { id: 'converged', train: t, heldOut: h, ...withRole, seedRow: 'C4', confidence: both, reason: 'both-flat' };
+}
+
+/** What reconcileVerdict needs of a finding. */
+interface FindingSummary {
+  id: string;
+  severity: 'error' | 'warning' | 'info';
+  confidence: number;
+  evidence: Record<string, unknown>;
+}
+
+/** A swing of at least this share of the level (per epoch or per zig-zag) is no healthy plateau. */
+export const UNHEALTHY_SWING = 0.05;
+
+const HEALTHY: readonly VerdictId[] = ['converged', 'still-learning'];
+
+/**
+ * The verdict once the symptom rules have spoken, when it must change (undefined otherwise):
+ * - a chance-level error (the class count is known) means the model has not learned, whatever
+ *   the loss curve's shape says;
+ * - a converged plateau that swings by ±5% or more between epochs with no net progress is the
+ *   oscillation of a learning rate or batch that is off (§C4, §T5, §T8), not a healthy end.
+ */
+export function reconcileVerdict(verdict: Verdict, findings: readonly FindingSummary[]): Verdict | undefined {
+  if (!HEALTHY.includes(verdict.id) && verdict.id !== 'overfitting') return undefined;
+  const chance = findings.find((f) => f.id === 'chance-level' && f.severity === 'error');
+  if (chance) {
+    return { ...verdict, id: 'not-learning', seedRow: 'C4', confidence: chance.confidence, reason: 'chance-level' };
+  }
+  if (verdict.id !== 'converged') return undefined;
+  const swing = findings.find((f) => f.id === 'oscillation' && f.severity !== 'info');
+  const amplitude = swing ? Number(swing.evidence.amplitudeRel) : 0;
+  if (swing && amplitude >= UNHEALTHY_SWING) {
+    return { ...verdict, id: 'not-learning', seedRow: 'C4', confidence: swing.confidence, reason: 'train-oscillating' };
+  }
+  return undefined;
 }

@@ -30,7 +30,4 @@ export function signedPct(v: number | null): string {
   return `${p > 0 ? '+' : ''}${p}%`;
 }
 
-/** 2000000 → 2,000,000 (without Intl, whose locale data costs megabytes of memory). */
-export function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+export { thousands, xLabel } from '../core/number-format.js';

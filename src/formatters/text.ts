@@ -2,12 +2,13 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
-import { num, signedPct, thousands, VERDICT_TONE } from './shared.js';
+import { num, signedPct, thousands, VERDICT_TONE, xLabel } from './shared.js';
 import type { Formatter } from './types.js';
 
 const LABELS = {
   en: {
     curves: 'curves',
+    curvesNote: 'start → end: medians of the first and last points; best: the lowest point',
     findings: 'findings',
     causes: 'likely causes',
     remedies: 'what to do',
@@ -23,11 +24,13 @@ const LABELS = {
     falling: 'falling',
     flat: 'flat',
     rising: 'rising',
+    unclear: 'no clear trend',
     sampled: (names: string, stride: number, points: number) =>
       `analysed on 1 point in ${stride} of ${thousands(points)} (spikes, NaN edges and extremes kept; --max-points 0 reads every point): ${names}`,
   },
   zh: {
     curves: '曲线',
+    curvesNote: '起点 → 终点：开头和结尾若干点的中位数；最佳：最低点',
     findings: '诊断',
     causes: '可能原因',
     remedies: '建议',
@@ -43,6 +46,7 @@ const LABELS = {
     falling: '下降',
     flat: '持平',
     rising: '上升',
+    unclear: '无明确趋势',
     sampled: (names: string, stride: number, points: number) =>
       `长序列每 ${stride} 个点取 1 个分析（共 ${points} 个点；尖峰、NaN 边界和极值保留；--max-points 0 分析全部点）：${names}`,
   },
@@ -79,7 +83,7 @@ function runLines(run: RunReport, c: ChalkInstance, t: (typeof LABELS)['en'], ve
   lines.push(c.underline(run.name) + c.dim(`  (${run.format}, ${run.axis} axis)`));
   const row = v.seedRow ? ` · ${t.tableRow} ${v.seedRow}` : '';
   lines.push(`  ${mark} ${c.bold(v.title)}${c.dim(`  ${t.confidence} ${num(v.confidence)}${row}`)}`);
-  lines.push('', `  ${c.bold(t.curves)}`);
+  lines.push('', `  ${c.bold(t.curves)}  ${c.dim(`(${t.curvesNote})`)}`);
   const shown = run.series.filter((s) => s.kind === 'loss' || s.primary !== null || verbose || s.kind === 'lr');
   const nameWidth = Math.min(40, Math.max(...shown.map((s) => [...s.name].length), 4));
   for (const s of shown) lines.push(`    ${seriesLine(s, nameWidth, c, t)}`);
@@ -110,11 +114,14 @@ function seriesLine(s: SeriesReport, nameWidth: number, c: ChalkInstance, t: (ty
   }
   const dir = s.tail.direction;
   const arrow = dir === 'falling' ? '↓' : dir === 'rising' ? '↑' : '→';
-  const trend = `${arrow} ${t[dir]} (${signedPct(s.tail.relChange)} ${t.lastThird})`;
+  // "flat" beside a large change would contradict its own number: a large change that is not
+  // significant (noise) is said as no clear trend.
+  const word = dir === 'flat' && Math.abs(s.tail.relChange ?? 0) >= 0.05 ? t.unclear : t[dir];
+  const trend = `${arrow} ${word} (${signedPct(s.tail.relChange)} ${t.lastThird})`;
   const nonFinite = s.nonFinite.count ? c.red(`  ${s.nonFinite.count}× ${s.nonFinite.first?.value}`) : '';
   return (
     `${name}  ${role}  ${c.cyan(pad(s.sparkline, 24))}  ${pad(`${num(s.startLevel)} → ${num(s.endLevel)}`, 19)}  ` +
-    `${pad(trend, 30)}  ${c.dim(`${t.best} ${num(s.min.value)} @ ${num(s.min.x)}`)}${nonFinite}`
+    `${pad(trend, 30)}  ${c.dim(`${t.best} ${num(s.min.value)} @ ${xLabel(s.min.x)}`)}${nonFinite}`
   );
 }
 

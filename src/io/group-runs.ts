@@ -14,6 +14,8 @@
  *   from that step on. A run whose only scalars are `hp_metric`/`epoch` has no scalar series.
  * - DVCLive: the TSVs under one `plots/metrics/` are one run (named by the folder holding
  *   `plots/`); other DVCLive TSVs of one folder are one run.
+ * - W&B: a run folder's `.wandb` log (or legacy `wandb-history.jsonl`) with its config.yaml and
+ *   wandb-summary.json is one run, named by its display name and id (see wandb-runs.ts).
  * - TensorBoard UI exports (`run-…-tag-….csv/json`) of one folder are one run.
  * - Hugging Face `checkpoint-N/trainer_state.json` copies are left out when the output folder has
  *   its own trainer_state.json, else only the latest checkpoint's is read.
@@ -33,7 +35,9 @@ import { probeOf } from '../parsers/csv/fast-entry.js';
 import { parseTbExportName } from '../parsers/csv/tbExport.js';
 import { decodeText, parseNumber } from '../parsers/text.js';
 import { readEventScalars } from '../parsers/tfevents.js';
+import { parseWandbFolder } from '../parsers/wandb/index.js';
 import { eventFileTimestamp, isRoleDir } from './names.js';
+import { wandbRunKeys } from './wandb-runs.js';
 
 /** One run before buildRun. */
 export interface PlannedRun {
@@ -294,7 +298,7 @@ export function planRuns(inputs: readonly LogInput[], options: PlanOptions = {})
 }
 
 interface Group {
-  kind: 'mlflow' | 'events' | 'dvclive' | 'tb-export' | 'file';
+  kind: 'mlflow' | 'events' | 'dvclive' | 'tb-export' | 'wandb' | 'file';
   /** Folder (or, for 'file', the file) path of the group within the root. */
   key: string;
   members: Member[];
@@ -395,9 +399,15 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
   }
 
   // Everything else: by format.
+  const wandbKeys = wandbRunKeys(rest, (m) => probeOf(m.input).bytes, options.inputFormat);
   for (const m of rest) {
     const { input } = m;
     const forced = options.inputFormat;
+    const wandbKey = wandbKeys.get(m);
+    if (wandbKey !== undefined) {
+      addTo('wandb', wandbKey, m);
+      continue;
+    }
     if (/(^|\/)plots\/metrics\/.+\.tsv$/i.test(m.path) && (forced === undefined || forced === 'dvclive')) {
       const i = m.path.lastIndexOf('plots/metrics/');
       addTo('dvclive', m.path.slice(0, Math.max(0, i - 1)), m);
@@ -528,6 +538,22 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
           break;
         }
         push(g, raw, 'dvclive', name);
+        break;
+      }
+      case 'wandb': {
+        const where = g.members.length === 1 && !scanned ? g.members[0].input.name : fullPath(g.key);
+        try {
+          const files = g.members.map((m) => ({ rel: m.path === g.key ? basename(m.path) : relTo(m.path, g.key), input: m.input }));
+          const run = parseWandbFolder(files, where);
+          if (run.raw.metrics.length === 0) {
+            fail(new InputError(where, 'no scalar series: the W&B run logged no numeric history', { code: 'no-scalars' }), 'no-scalars');
+            break;
+          }
+          push(g, run.raw, 'wandb', run.label ?? nameOf(g));
+        } catch (error) {
+          const e = describeError(error, where);
+          fail(e, e.code === 'no-scalars' ? 'no-scalars' : 'failed');
+        }
         break;
       }
       case 'tb-export': {

@@ -8,7 +8,8 @@
  */
 
 /** Folders a scan never enters (besides hidden ones). */
-const SKIP_DIRS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', '__MACOSX']);
+/** (`latest-run` is W&B's symlink to a run folder that is also read under its own name.) */
+const SKIP_DIRS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', '__MACOSX', 'latest-run']);
 
 /** Extensions of files that are never training logs: checked before the file is opened. */
 const SKIP_EXT = new Set(
@@ -136,4 +137,27 @@ export function isMlflowRunListing(entries: ReadonlyArray<{ name: string; isDir:
   if (!entries.some((e) => e.isDir && e.name === 'metrics')) return false;
   if (entries.some((e) => !e.isDir && e.name === 'meta.yaml')) return true;
   return entries.every((e) => MLFLOW_RUN_ENTRIES.has(e.name) || e.name.startsWith('.'));
+}
+
+/** Files a W&B run folder is read from: the `.wandb` log or legacy `wandb-history.jsonl`, config.yaml, wandb-summary.json. */
+export function isWandbRunFile(name: string): boolean {
+  return /\.wandb$/i.test(name) || name === 'wandb-history.jsonl' || name === 'config.yaml' || name === 'wandb-summary.json';
+}
+
+/** True when a folder's listing is a W&B run folder: it holds a `.wandb` log or a legacy `wandb-history.jsonl`. */
+export function isWandbRunListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
+  return entries.some((e) => !e.isDir && (/\.wandb$/i.test(e.name) || e.name === 'wandb-history.jsonl'));
+}
+
+/** W&B run folder names: `run-20240604_002738-vo9feo4c`, `offline-run-…`, legacy `dryrun-…`. */
+const WANDB_RUN_DIR = /^(run|offline-run|dryrun)-\d{8}_\d{6}-[A-Za-z0-9]+$/;
+
+/** True when a folder's listing is a `wandb/` folder: W&B run folders, or its `latest-run` link. */
+export function isWandbRootListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
+  return entries.some((e) => e.isDir && (e.name === 'latest-run' || WANDB_RUN_DIR.test(e.name)));
+}
+
+/** The W&B SDK's own logs in a `wandb/` folder: `debug.log`, `debug-internal.log`, `debug-cli.<user>.log`. */
+export function isWandbDebugLog(name: string): boolean {
+  return name === 'debug.log' || name === 'debug-internal.log' || /^debug-cli\.[^/]*\.log$/.test(name);
 }

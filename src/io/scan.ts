@@ -10,7 +10,17 @@ import { ownReportError } from '../parsers/own-report.js';
 import { PathFilter } from './glob.js';
 import { whyUnreadable } from './read-chunks.js';
 import { gunzipCapped, isGzip } from './gzip.js';
-import { classifyFileName, isMlflowRunListing, isRoleDir, isSkippedDir, type NameClass } from './names.js';
+import {
+  classifyFileName,
+  isMlflowRunListing,
+  isRoleDir,
+  isSkippedDir,
+  isWandbDebugLog,
+  isWandbRootListing,
+  isWandbRunFile,
+  isWandbRunListing,
+  type NameClass,
+} from './names.js';
 
 /** Options of a directory scan (`--max-depth`, `--include`, `--exclude`). */
 export interface ScanOptions {
@@ -75,7 +85,7 @@ function isSystemPath(real: string): boolean {
 }
 
 /** How a found file is read: whole (its folder said what it is) or after sniffing its head. */
-export type FoundClass = 'mlflow' | 'dvclive' | Exclude<NameClass, 'skip'>;
+export type FoundClass = 'mlflow' | 'dvclive' | 'wandb' | Exclude<NameClass, 'skip'>;
 
 export interface FoundFile {
   /** The path to open: the directory as given joined with `rel`. */
@@ -254,6 +264,22 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
       return;
     }
 
+    // A W&B run folder: its log, config.yaml and wandb-summary.json (also in files/); media, code and console output are not read.
+    if (isWandbRunListing(entries)) {
+      const take = (at: string, atRel: string, list: Entry[]) => {
+        for (const e of sorted(list.filter((x) => x.isFile && isWandbRunFile(x.name)))) {
+          if (filter.takeFile(joinRel(atRel, e.name))) addFile(at, atRel, e, 'wandb');
+        }
+      };
+      take(dir, rel, entries);
+      const filesRel = joinRel(rel, 'files');
+      if (entries.some((e) => e.isDir && e.name === 'files') && filter.enterDir(filesRel)) {
+        const inner = list(joinPath(dir, 'files'));
+        if (inner) take(joinPath(dir, 'files'), filesRel, inner);
+      }
+      return;
+    }
+
     // A DVCLive folder: the TSVs under plots/metrics/ are one run; its summary files are not logs.
     let dvclive = false;
     if (entries.some((e) => e.isDir && e.name === 'plots')) {
@@ -267,7 +293,11 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
       }
     }
 
-    const candidates = entries.filter((e) => (e.isDir ? !isSkippedDir(e.name) : e.isFile && classifyFileName(e.name) !== 'skip'));
+    // A `wandb/` folder's debug.log / debug-internal.log are the SDK's own logs (links into the latest run), not training logs.
+    const wandbRoot = isWandbRootListing(entries);
+    const candidates = entries.filter((e) =>
+      e.isDir ? !isSkippedDir(e.name) : e.isFile && classifyFileName(e.name) !== 'skip' && !(wandbRoot && isWandbDebugLog(e.name)),
+    );
     for (const e of sorted(candidates)) {
       const childRel = joinRel(rel, e.name);
       if (e.isDir) {
@@ -321,7 +351,7 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
   const warnings = [...scan.warnings];
   for (const f of scan.files) {
     try {
-      if (f.cls === 'mlflow' || f.cls === 'dvclive' || f.cls === 'event') {
+      if (f.cls === 'mlflow' || f.cls === 'dvclive' || f.cls === 'event' || f.cls === 'wandb') {
         out.push(read && !(f.size >= streamMinBytes && !/\.gz$/i.test(f.rel)) ? { ...f, bytes: fs.readFile(f.path) } : f);
         continue;
       }

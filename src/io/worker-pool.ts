@@ -25,6 +25,8 @@ export interface PoolOptions {
   onProgress?: (done: number, total: number) => void;
   /** The worker entry (default: see defaultWorkerUrl). */
   workerUrl?: URL;
+  /** The worker's code itself, run with `eval` (wins over workerUrl): for a single executable, which has no worker file. */
+  workerCode?: string;
 }
 
 /**
@@ -95,7 +97,9 @@ function runPool(runs: readonly Run[], options: AnalyzeRunOptions, threads: numb
   const batches: Array<{ first: number; count: number }> = [];
   for (let first = 0; first < total; first += batch) batches.push({ first, count: Math.min(batch, total - first) });
   const reports = new Array<RunReport>(total);
+  const { workerCode } = pool;
   const url = pool.workerUrl ?? defaultWorkerUrl();
+  const startWorker = () => (workerCode !== undefined ? new Worker(workerCode, { eval: true }) : new Worker(url));
 
   return new Promise<RunReport[]>((resolve, reject) => {
     const workers: Worker[] = [];
@@ -122,7 +126,7 @@ function runPool(runs: readonly Run[], options: AnalyzeRunOptions, threads: numb
       worker.postMessage({ type: 'task', id, runs: batch, options: sent } satisfies ToWorker);
     };
     for (let t = 0; t < threads; t++) {
-      const worker = new Worker(url);
+      const worker = startWorker();
       workers.push(worker);
       worker.on('message', (msg: FromWorker) => {
         if (msg.type === 'error') {

@@ -14,11 +14,13 @@ import { ownReportError } from './own-report.js';
 import { textLogParser } from './text-log.js';
 import { looksLikeEventFile, tfeventsParser } from './tfevents.js';
 import { baseName, headText } from './text.js';
+import { wandbParser } from './wandb/index.js';
 import type { LogParser, ParserInput } from './types.js';
 
 /** Every single-file parser. Order breaks sniff ties: more specific first. */
 export const parsers: readonly LogParser[] = [
   tfeventsParser,
+  wandbParser,
   tbExportCsvParser,
   tbExportJsonParser,
   hfTrainerStateParser,

@@ -21,51 +21,20 @@
 
 import { InputError } from '../errors.js';
 import type { ParseWarning, RawMetric, Role } from '../core/types.js';
+import { crc32With, crcTables } from './crc32.js';
+import { Wire, WireError } from './protobuf-wire.js';
 import { DEFAULT_MAX_SERIES, SeriesCap, seriesLimit } from './series-cap.js';
 import { baseName } from './text.js';
 import { defineParser } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
-// CRC-32C (Castagnoli), slicing-by-8.
+// CRC-32C (Castagnoli).
 
-const CRC_TABLE: Uint32Array = (() => {
-  const t = new Uint32Array(8 * 256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  for (let n = 0; n < 256; n++) {
-    let c = t[n];
-    for (let k = 1; k < 8; k++) {
-      c = (c >>> 8) ^ t[c & 0xff];
-      t[k * 256 + n] = c >>> 0;
-    }
-  }
-  return t;
-})();
+const CRC32C_TABLES = crcTables(0x82f63b78);
 
 /** CRC-32C of `bytes[start, end)`. */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  const t = CRC_TABLE;
-  let crc = 0xffffffff;
-  let i = start;
-  const end8 = end - 8;
-  while (i <= end8) {
-    const a = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) ^ crc;
-    crc =
-      t[1792 + (a & 0xff)] ^
-      t[1536 + ((a >>> 8) & 0xff)] ^
-      t[1280 + ((a >>> 16) & 0xff)] ^
-      t[1024 + (a >>> 24)] ^
-      t[768 + bytes[i + 4]] ^
-      t[512 + bytes[i + 5]] ^
-      t[256 + bytes[i + 6]] ^
-      t[bytes[i + 7]];
-    i += 8;
-  }
-  while (i < end) crc = t[(crc ^ bytes[i++]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return crc32With(CRC32C_TABLES, bytes, start, end);
 }
 
 /** TFRecord's masked CRC: ((crc >>> 15) | (crc << 17)) + 0xa282ead8 mod 2^32. */
@@ -90,105 +59,6 @@ export function looksLikeEventFile(bytes: Uint8Array): boolean {
   const end = 12 + lo;
   if (end + 4 > bytes.length) return false;
   return readU32(bytes, end) === maskCrc(crc32c(bytes, 12, end));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Protobuf wire reading. Errors are thrown as WireError and caught per record.
-
-class WireError extends Error {}
-
-const TWO_32 = 4294967296;
-
-/** Reads varints and skips fields inside `buf`; `pos` is the cursor. */
-class Wire {
-  pos = 0;
-  constructor(
-    readonly buf: Uint8Array,
-    readonly view: DataView,
-  ) {}
-
-  /** An unsigned varint of up to 35 significant bits (field keys, lengths, enums). */
-  u32(end: number): number {
-    const b = this.buf;
-    let p = this.pos;
-    if (p >= end) throw new WireError('varint past end');
-    let c = b[p++];
-    if (c < 0x80) {
-      this.pos = p;
-      return c;
-    }
-    let v = c & 0x7f;
-    let mul = 128;
-    for (let i = 1; ; i++) {
-      if (p >= end) throw new WireError('varint past end');
-      c = b[p++];
-      if (i < 5) v += (c & 0x7f) * mul;
-      mul *= 128;
-      if (c < 0x80) break;
-      if (i >= 9) throw new WireError('varint too long');
-    }
-    this.pos = p;
-    return v;
-  }
-
-  /** A varint read as a signed int64 (two's complement), as a JS number. */
-  i64(end: number): number {
-    const b = this.buf;
-    let p = this.pos;
-    let lo = 0;
-    let hi = 0;
-    let shift = 0;
-    for (;;) {
-      if (p >= end) throw new WireError('varint past end');
-      const c = b[p++];
-      if (shift < 28) lo |= (c & 0x7f) << shift;
-      else if (shift === 28) {
-        lo |= (c & 0x0f) << 28;
-        hi |= (c & 0x7f) >>> 4;
-      } else if (shift < 64) hi |= (c & 0x7f) << (shift - 32);
-      if (c < 0x80) break;
-      shift += 7;
-      if (shift > 63) throw new WireError('varint too long');
-    }
-    this.pos = p;
-    const ulo = lo >>> 0;
-    return hi & 0x80000000 ? (hi | 0) * TWO_32 + ulo : (hi >>> 0) * TWO_32 + ulo;
-  }
-
-  /** Skip a field's payload of wire type `wt`. */
-  skip(wt: number, end: number): void {
-    switch (wt) {
-      case 0: {
-        const b = this.buf;
-        let p = this.pos;
-        while (p < end && b[p] >= 0x80) p++;
-        if (p >= end) throw new WireError('varint past end');
-        this.pos = p + 1;
-        return;
-      }
-      case 1:
-        this.pos += 8;
-        break;
-      case 2: {
-        const len = this.u32(end);
-        this.pos += len;
-        break;
-      }
-      case 5:
-        this.pos += 4;
-        break;
-      default:
-        throw new WireError(`unsupported wire type ${wt}`);
-    }
-    if (this.pos > end) throw new WireError('field past end');
-  }
-
-  /** Length of a length-delimited field; the payload is [pos, pos + len). */
-  len(end: number): number {
-    const len = this.u32(end);
-    if (this.pos + len > end) throw new WireError('field past end');
-    return len;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

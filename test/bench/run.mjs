@@ -7,8 +7,8 @@
  *
  * Options: --rows N (big CSV, default 2000000) --small-rows N (scaling baseline, default rows/10)
  * --repeat N (timed runs per figure, best kept; default 3) --sweep-runs N (default 1000)
- * --sweep-rows N (default 2000) --tfevents-mb N (default 100) --skip-slow (no csv-parse path)
- * --skip SECTION,... (parse,pandas,e2e,repr,scaling,tfevents,startup,sweep).
+ * --sweep-rows N (default 2000) --tfevents-mb N (default 100; also the .wandb size) --skip-slow (no csv-parse path)
+ * --skip SECTION,... (parse,pandas,e2e,repr,scaling,tfevents,wandb,startup,sweep).
  * LOSSDOC_BENCH_ROOT=DIR benches another built copy of lossdoc (its dist/ and package.json).
  *
  * Inputs are generated deterministically into os.tmpdir()/lossdoc-bench (gen-big-csv.mjs,
@@ -243,6 +243,8 @@ if (!skip.has('scaling')) {
 // ---------------------------------------------------------------------------------------------
 // 5. TensorBoard event files.
 
+/** Slowest tfevents MB/s of this run: the bar the .wandb reader is measured against. */
+let tfeventsMBs;
 if (!skip.has('tfevents')) {
   section(`tfevents: readEventScalars on ${TF_MB} MB scalar-only event files (test/bench/tfevents-bench.mjs)`);
   const r = spawnSync(process.execPath, [path.join(here, 'tfevents-bench.mjs'), '--mb', String(TF_MB), '--runs', String(Math.max(REPEAT, 3))], {
@@ -253,6 +255,25 @@ if (!skip.has('tfevents')) {
   if (r.status !== 0) console.log(`tfevents bench failed: ${r.stderr.slice(-500)}`);
   const speeds = [...r.stdout.matchAll(/best (\d+) MB\/s/g)].map((m) => Number(m[1]));
   if (speeds.length) note('tfevents read throughput', '≥ 100 MB/s', `${Math.min(...speeds)} MB/s (slowest encoding)`, Math.min(...speeds) >= 100);
+  tfeventsMBs = speeds.length ? Math.min(...speeds) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5b. W&B transaction logs, against the tfevents reader.
+
+if (!skip.has('wandb')) {
+  section(`wandb: readWandbRun on ${TF_MB} MB generated .wandb logs (test/bench/wandb-bench.mjs)`);
+  const r = spawnSync(process.execPath, [path.join(here, 'wandb-bench.mjs'), '--mb', String(TF_MB), '--runs', String(Math.max(REPEAT, 3))], {
+    encoding: 'utf8',
+    env: { ...process.env, LOSSDOC_WANDB_MODULE: path.join(root, 'dist/src/parsers/wandb/run.js') },
+  });
+  process.stdout.write(r.stdout);
+  if (r.status !== 0) console.log(`wandb bench failed: ${r.stderr.slice(-500)}`);
+  // The bench times the tfevents reader in the same rounds (same load): the fair bar.
+  const speed = (label) => Number(new RegExp(`^${label}.*best (\\d+) MB/s`, 'm').exec(r.stdout)?.[1]);
+  const wandb = Math.min(speed('python-style'), speed('go-style'));
+  const events = speed('tfevents') || tfeventsMBs;
+  if (Number.isFinite(wandb)) note('.wandb read throughput', `≥ tfevents (${events} MB/s, same rounds)`, `${wandb} MB/s (slower of Python/Go style)`, wandb >= events);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -92,7 +92,8 @@ function writeValue(buf, p, tag, value, encoding, first, view) {
   return p - start;
 }
 
-function writeFile(encoding, bytes) {
+/** A scalar-only event file of about `bytes` bytes (also used by wandb-bench.mjs for its side-by-side figure). */
+export function writeFile(encoding, bytes) {
   const buf = new Uint8Array(bytes + 256);
   const view = new DataView(buf.buffer);
   const seen = new Set();
@@ -128,36 +129,39 @@ function writeFile(encoding, bytes) {
   return { bytes: buf.subarray(0, off), points };
 }
 
-// --- bench -------------------------------------------------------------------------------
-const dir = mkdtempSync(path.join(os.tmpdir(), 'lossdoc-tfevents-bench-'));
-try {
-  const encodings = encodingArg === 'both' ? ['simple', 'tensor'] : [encodingArg];
-  for (const encoding of encodings) {
-    const { bytes, points } = writeFile(encoding, Math.round(targetMB * 1024 * 1024));
-    const file = path.join(dir, `events.out.tfevents.bench.${encoding}`);
-    writeFileSync(file, bytes);
-    const data = new Uint8Array(readFileSync(file));
-    const mb = data.length / (1024 * 1024);
-    const times = [];
-    let result;
-    for (let r = 0; r < runs; r++) {
-      const t0 = process.hrtime.bigint();
-      result = readEventScalars(data, file);
-      times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+// --- bench (when run, not when imported) -------------------------------------------------
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lossdoc-tfevents-bench-'));
+  try {
+    const encodings = encodingArg === 'both' ? ['simple', 'tensor'] : [encodingArg];
+    for (const encoding of encodings) {
+      const { bytes, points } = writeFile(encoding, Math.round(targetMB * 1024 * 1024));
+      const file = path.join(dir, `events.out.tfevents.bench.${encoding}`);
+      writeFileSync(file, bytes);
+      const data = new Uint8Array(readFileSync(file));
+      const mb = data.length / (1024 * 1024);
+      const times = [];
+      let result;
+      for (let r = 0; r < runs; r++) {
+        const t0 = process.hrtime.bigint();
+        result = readEventScalars(data, file);
+        times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      }
+      const total = result.metrics.reduce((s, m) => s + m.value.length, 0);
+      if (total !== points || result.warnings.length) {
+        console.error(`MISMATCH: wrote ${points} points, read ${total}; warnings ${JSON.stringify(result.warnings)}`);
+        process.exitCode = 1;
+      }
+      times.sort((a, b) => a - b);
+      const best = times[0];
+      const median = times[Math.floor(times.length / 2)];
+      console.log(
+        `${encoding.padEnd(6)} ${mb.toFixed(1)} MB, ${points} points in ${result.metrics.length} tags: ` +
+          `best ${(mb / best).toFixed(0)} MB/s (${(best * 1000).toFixed(0)} ms), median ${(mb / median).toFixed(0)} MB/s`,
+      );
     }
-    const total = result.metrics.reduce((s, m) => s + m.value.length, 0);
-    if (total !== points || result.warnings.length) {
-      console.error(`MISMATCH: wrote ${points} points, read ${total}; warnings ${JSON.stringify(result.warnings)}`);
-      process.exitCode = 1;
-    }
-    times.sort((a, b) => a - b);
-    const best = times[0];
-    const median = times[Math.floor(times.length / 2)];
-    console.log(
-      `${encoding.padEnd(6)} ${mb.toFixed(1)} MB, ${points} points in ${result.metrics.length} tags: ` +
-        `best ${(mb / best).toFixed(0)} MB/s (${(best * 1000).toFixed(0)} ms), median ${(mb / median).toFixed(0)} MB/s`,
-    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

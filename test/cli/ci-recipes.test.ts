@@ -1,7 +1,7 @@
 /**
- * The CI recipes of the README, run as written (with `npx lossdoc` → a `lossdoc` on PATH that is
- * the built binary, and `python train.py` → a small script that writes a log over time) in a
- * throwaway repository with runs/reference and runs/latest.
+ * The CI recipes of the README, run as written (`lossdoc` on PATH is the built CLI, as the
+ * tarball or the single executable installs it, and `python train.py` is a small script that
+ * writes a log over time) in a throwaway repository with runs/reference and runs/latest.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,18 +11,18 @@ import { BIN, ensureBuilt, lossCsv, tempDir } from './cli-helper.js';
 
 /** GitHub Actions step (`run:` body): summary for the job page, annotations for the PR. */
 export const GITHUB_STEP = `
-npx lossdoc compare runs/latest --baseline runs/reference --format markdown >> "$GITHUB_STEP_SUMMARY" || true
-npx lossdoc compare runs/latest --baseline runs/reference --format github
+lossdoc compare runs/latest --baseline runs/reference --format markdown >> "$GITHUB_STEP_SUMMARY" || true
+lossdoc compare runs/latest --baseline runs/reference --format github
 `;
 
 /** GitLab job `script:` line; the XML goes to artifacts:reports:junit. */
 export const GITLAB_SCRIPT = `
-npx lossdoc analyze runs/latest --baseline runs/reference --format junit --output-file lossdoc-junit.xml
+lossdoc analyze runs/latest --baseline runs/reference --format junit --output-file lossdoc-junit.xml
 `;
 
 /** package.json "test:curves" script / .git/hooks/pre-push body. */
 export const PRE_PUSH = `
-npx lossdoc compare runs/latest --baseline runs/reference --fail-on warning || {
+lossdoc compare runs/latest --baseline runs/reference --fail-on warning || {
   echo "lossdoc: training curves regressed (see above); fix, re-baseline, or push with --no-verify" >&2
   exit 1
 }
@@ -32,7 +32,7 @@ npx lossdoc compare runs/latest --baseline runs/reference --fail-on warning || {
 export const WATCH_WRAPPER = `
 python train.py &
 TRAIN=$!
-if ! npx lossdoc watch runs/latest/metrics.csv --interval 200 --idle-exit 2 --timeout 3600; then
+if ! lossdoc watch runs/latest/metrics.csv --interval 200 --idle-exit 2 --timeout 3600; then
   kill "$TRAIN"
   exit 1
 fi
@@ -60,7 +60,7 @@ function latest(text: string): void {
 }
 
 function sh(script: string, env: Record<string, string> = {}) {
-  const body = script.replace(/npx lossdoc/g, 'lossdoc').replace(/python train\.py/g, `"${process.execPath}" train.mjs`);
+  const body = script.replace(/python train\.py/g, `"${process.execPath}" train.mjs`);
   const r = spawnSync('bash', ['-c', `set -u\n${body}`], {
     cwd: repo,
     env: { ...process.env, PATH: `${join(repo, 'bin')}:${process.env.PATH}`, NO_COLOR: '1', ...env },
@@ -125,7 +125,12 @@ const lines = ${JSON.stringify(lossCsv({ steps: 1500, val: false, ...(nanFrom !=
 writeFileSync('runs/latest/metrics.csv', lines[0]);
 let i = 1;
 const timer = setInterval(() => {
-  if (i >= lines.length) { clearInterval(timer); writeFileSync('runs/latest/done', ''); return; }
+  if (i >= lines.length) {
+    clearInterval(timer);
+    // A broken run goes on "training" long after its log went bad: only the watch can end it early.
+    setTimeout(() => writeFileSync('runs/latest/done', ''), ${nanFrom !== undefined ? 60_000 : 0});
+    return;
+  }
   appendFileSync('runs/latest/metrics.csv', lines.slice(i, i + 10).join(''));
   i += 10;
 }, 40);

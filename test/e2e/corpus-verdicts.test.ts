@@ -3,14 +3,14 @@
  * file parses, and the runs whose curves SOURCES.md describes unambiguously get that verdict.
  * Healthy runs must not get a pathological (error or warning) finding.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/api.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const corpus = resolve(import.meta.dirname, '../../../shared/corpus');
-const present = existsSync(corpus);
-if (!present) console.warn(`corpus not found at ${corpus}: skipping the real-log verdict tests`);
+const present = corpusPresent(corpus);
 
 const FAMILIES = [
   'keras_csvlogger', 'lightning_csv', 'yolo_results', 'wandb_export_csv', 'tb_export_csv', 'hf_trainer_state',

@@ -86,7 +86,9 @@ const HELD = {
 };
 function verdictFor(train, held) {
   if (train === 'rising') return 'diverging';
-  if (train === 'never') return 'not-learning';
+  // A training loss that never fell beside a held-out loss that falls is the trend table's §C3
+  // row (a data problem), not "not learning": the never-fell pre-check must not hide it.
+  if (train === 'never') return held === 'falling' ? 'data-problem' : 'not-learning';
   if (held === 'none') return train === 'falling' ? 'still-learning' : 'converged';
   if (held === 'rising') return 'overfitting';
   if (train === 'falling') return held === 'falling' ? 'still-learning' : 'overfitting';
@@ -116,7 +118,8 @@ for (const train of Object.keys(TRAIN)) {
         const scale = SCALES[seed % 3];
         const log = makeLog({ train: TRAIN[train], val: held === 'none' ? undefined : HELD[held], perStep, model, seed, scale, irregular: seed % 2 === 0 });
         const healthy = verdict === 'still-learning' || verdict === 'converged';
-        const allow = verdict === 'diverging' ? ['loss-spikes', 'early-instability'] : verdict === 'not-learning' ? ['chance-level', 'oscillation'] : [];
+        // A never-falling train loss sits at 1.1 ≈ ln 3: the value-only chance hint is fair whatever the verdict.
+        const allow = verdict === 'diverging' ? ['loss-spikes', 'early-instability'] : train === 'never' ? ['chance-level', 'oscillation'] : [];
         add(`${prefix}table-${train}-${held}-${model}-${perStep ? 'step' : 'epoch'}`, log, [verdict], allow, healthy);
       }
     }

@@ -23,6 +23,7 @@ function series(name: string, role: SeriesReport['role'], primary: SeriesReport[
     role,
     kind: 'loss',
     primary,
+    better: null,
     points: 30,
     sampling: null,
     sparkline: '█▇▆▅▄▃▂▂▁▁▁▁▁▁▁▁▁▁▁▁▂▂▂▃',

@@ -43,6 +43,7 @@ function series(
     role,
     kind,
     primary,
+    better: null,
     points: x.length,
     sampling: null,
     sparkline: '▇▅▃▂▁',

@@ -66,7 +66,8 @@ export function scenario(o: ScenarioOptions): Run {
 /** What the verdict table says for each combination (README documents the same mapping). */
 export function expectedVerdict(train: TrainShape, heldOut: HeldOutShape): string {
   if (train === 'rising') return 'diverging';
-  if (train === 'never') return 'not-learning';
+  // Train never fell while the held-out loss falls: the trend table's §C3 row.
+  if (train === 'never') return heldOut === 'falling' ? 'data-problem' : 'not-learning';
   if (heldOut === 'none') return train === 'falling' ? 'still-learning' : 'converged';
   if (heldOut === 'rising') return 'overfitting';
   if (train === 'falling') return heldOut === 'falling' ? 'still-learning' : 'overfitting';

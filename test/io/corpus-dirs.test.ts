@@ -1,19 +1,19 @@
 /**
  * Pointing lossdoc at the corpus folders (../shared/corpus, see SOURCES.md): every file and folder
  * of the tfevents, mlflow, dvclive_tsv and plain_text kinds is read through the directory path,
- * with the expected run count and names. Skipped with a note when the corpus is absent.
+ * with the expected run count and names (W&B run folders one by one: test/parsers/wandb-corpus.test.ts). Skipped with a note when the corpus is absent.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuns } from '../../src/api.js';
 import { readInputs } from '../../src/io/read-inputs.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = path.resolve(repoRoot, '../shared/corpus');
-const have = existsSync(path.join(corpus, 'SOURCES.md'));
-if (!have) console.warn(`corpus not found, skipping corpus directory tests (${corpus})`);
+const have = corpusPresent(path.join(corpus, 'SOURCES.md'));
 const describeCorpus = have ? describe : describe.skip;
 
 function load(...paths: string[]) {
@@ -147,8 +147,9 @@ describeCorpus('corpus folders read as directories', () => {
     expect(four.names).toHaveLength(7 + 5 + 1 + 4);
     const all = load('.');
     expect(all.errors).toEqual([]);
-    // 16 folders; tb_export_csv holds the exports of two different runs (the W&B exports hold 4 and 14).
-    expect(all.names).toHaveLength(71);
+    // 17 folders; tb_export_csv holds the exports of two different runs (the W&B exports hold 4 and 14);
+    // wandb_offline holds 25 W&B run folders, one of them without a curve.
+    expect(all.names).toHaveLength(71 + 24);
     expect(all.names.filter((n) => n.startsWith('tfevents/'))).toEqual(four.names.slice(0, 7).map((n) => `tfevents/${n}`));
     expect(all.names).toContain('mlflow/BozzoloLu__GAN__run_71597c39 (Run_0)');
     expect(all.names).toContain('lightning_csv/CooperBigFoot__CAMELS-CH__version_107.csv');
@@ -157,8 +158,40 @@ describeCorpus('corpus folders read as directories', () => {
       'tb_export_csv/ShahariarRabby__Attention-Based-Ocr__run-.-tag-loss.csv',
       'tb_export_json/ShahariarRabby__Attention-Based-Ocr__run-.-tag-loss.json',
     ]);
-    // The trainer_log.jsonl without any loss, and the two event files without scalars.
+    // Each W&B run folder is one run read from its .wandb log (or legacy wandb-history.jsonl), named by its
+    // display name and id, else by its folder; its console output.log and system-metrics file are not runs.
+    const wandbRuns = all.loaded.runs.filter((r) => r.format === 'wandb');
+    expect(wandbRuns.map((r) => r.name)).toEqual(all.names.filter((n) => wandbRuns.some((r) => r.name === n)));
+    expect(wandbRuns.map((r) => r.name)).toEqual([
+      'wandb_offline/1BIMU__UASFT__offline-run-20251020_114913-v9z6xp4p',
+      'wandb_offline/1BIMU__UASFT__offline-run-20251020_115257-q9hbmo40',
+      'wandb_offline/3rdAT__ThinkTuning_v1__run-20241014_021059-7boci60w',
+      'features (3r9xyok3)',
+      'CrossPatientValidation (gpxs9gbv)',
+      'results-summary (r3tu98ci)',
+      'First try (3ojed7lz)',
+      'efficientnet-b4-baseline-v2 (nl69fitz)',
+      'wandb_offline/Andreus00__WSDS__run-20230621_205321-lvdv169l',
+      'wandb_offline/Andreus00__WSDS__run-20230622_143317-wwifhl9v',
+      'wandb_offline/Benoxi__pytorch-dl-notebook__run-20200228_173521-6lp07cge',
+      'starpilot_test_2509_1690085872 (61qqbz3a)',
+      'wandb_offline/CDaut__pytorch-ai__run-20200127_142807-st277t0v',
+      'wandb_offline/ChelseyLia__synth-icl__run-20240606_140657-mbrj82fy',
+      'wandb_offline/IfuChan__498__run-20220731_165717-33ge8zpm',
+      'wandb_offline/IfuChan__498__run-20220809_180238-1xc7ckfr',
+      'wandb_offline/LakshaySapra__GraphicalModelsAssetMgmt__run-20221207_015201-20qhsg6i',
+      'hl_5_bs_16_ac_relu (6sr1oy55)',
+      'hl_4_bs_16_ac_relu (kd3g5fta)',
+      'hl_4_bs_32_ac_relu (m8wufao4)',
+      '20220623_193422_MobileNetV3_Pre_MSE_G-32_Transfer (cyywd1bn)',
+      'wandb_offline/dakotacsk__wandb_testing__run-20240604_002738-vo9feo4c',
+      '20240113-210216 (t9spegc9)',
+      'epochs_10_layersize_128_opt_Nadam_batch_128_init_XavierUniform (a4lr34si)',
+    ]);
+    expect(all.loaded.runs.flatMap((r) => r.sources).filter((s) => s.includes('wandb_offline') && !/(\.wandb|wandb-history\.jsonl|config\.yaml|wandb-summary\.json)$/.test(s))).toEqual([]);
+    // The evaluation-only W&B run without a curve, the trainer_log.jsonl without any loss, and the two event files without scalars.
     expect(all.warnings.map((w) => [w.code, path.relative(corpus, (w as { source?: string }).source ?? '')])).toEqual([
+      ['no-curves', 'wandb_offline/AIBootcamp16__mlops-cloud-project-mlops-6__run-20251001_113846-iim876m0'],
       ['no-metrics', 'jsonl_logs/gi7014__SunXiaochuan-V1__trainer_log_no_loss.jsonl'],
       ['no-scalars', `tfevents/${HP_ONLY}`],
       ['no-scalars', `tfevents/${EMPTY}`],

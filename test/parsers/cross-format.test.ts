@@ -4,7 +4,7 @@
  * folders, as a user points lossdoc at them) → loadRuns → analyzeRuns. Skipped with a note when
  * the corpus is absent.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,11 +12,11 @@ import { analyzeRuns, loadRuns } from '../../src/api.js';
 import type { Run, Series } from '../../src/core/types.js';
 import { readInputs } from '../../src/io/read-inputs.js';
 import { readEventScalars } from '../../src/parsers/tfevents.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = path.resolve(repoRoot, '../shared/corpus');
-const have = existsSync(path.join(corpus, 'SOURCES.md'));
-if (!have) console.warn(`corpus not found, skipping cross-format tests (${corpus})`);
+const have = corpusPresent(path.join(corpus, 'SOURCES.md'));
 const describeCorpus = have ? describe : describe.skip;
 
 function load(rel: string): { run: Run; verdict: string } {

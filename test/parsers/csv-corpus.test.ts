@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import type { FormatId, ParsedLog, RawMetric, RawRun } from '../../src/core/types.js';
 import { csvParsers } from '../../src/parsers/csv.js';
 import { headText } from '../../src/parsers/text.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = path.resolve(repoRoot, '../shared/corpus');
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.warn(`corpus not found, skipping (${corpus})`);
+const haveCorpus = corpusPresent(corpus);
 const describeCorpus = haveCorpus ? describe : describe.skip;
 
 const FOLDERS: Record<string, FormatId> = {

@@ -2,17 +2,17 @@
  * The DVCLive folder of the corpus (../shared/corpus/dvclive_tsv, see SOURCES.md): its TSVs were
  * saved flat, without the plots/metrics/ folders. Skipped with a note when absent.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dvcliveTsvParser, parseDvcliveRun } from '../../src/parsers/dvclive.js';
 import { headText } from '../../src/parsers/text.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const folder = path.resolve(repoRoot, '../shared/corpus/dvclive_tsv');
-const have = existsSync(folder);
-if (!have) console.warn(`corpus not found, skipping DVCLive corpus tests (${folder})`);
+const have = corpusPresent(folder);
 const describeCorpus = have ? describe : describe.skip;
 
 describeCorpus('DVCLive corpus', () => {

@@ -3,7 +3,7 @@
  * be claimed by the expected parser and parse without throwing, except the LLaMA-Factory log that
  * holds no loss at all. Skipped, with a note, when the corpus is not checked out next to the repo.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,10 +12,11 @@ import { InputError } from '../../src/errors.js';
 import { jsonParsers } from '../../src/parsers/json.js';
 import { headText } from '../../src/parsers/text.js';
 import type { LogParser } from '../../src/parsers/types.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus');
-const hasCorpus = existsSync(corpus);
+const hasCorpus = corpusPresent(corpus);
 
 const EXPECTED: Record<string, FormatId> = {
   hf_trainer_state: 'hf-trainer-state',
@@ -29,9 +30,6 @@ const EXPECTED: Record<string, FormatId> = {
 
 const NO_LOSS = 'gi7014__SunXiaochuan-V1__trainer_log_no_loss.jsonl';
 
-if (!hasCorpus) {
-  console.warn(`[json-corpus] ${corpus} not found: corpus tests skipped`);
-}
 
 function winner(head: string, name: string): LogParser {
   let best = jsonParsers[0];

@@ -2,16 +2,16 @@
  * Real MLflow run folders (../shared/corpus/mlflow, see SOURCES.md). Skipped with a note when
  * the folder is absent.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isMlflowRunFiles, parseMlflowRun, type RunFile } from '../../src/parsers/mlflow.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const folder = path.resolve(repoRoot, '../shared/corpus/mlflow');
-const have = existsSync(folder);
-if (!have) console.warn(`corpus not found, skipping MLflow corpus tests (${folder})`);
+const have = corpusPresent(folder);
 const describeCorpus = have ? describe : describe.skip;
 
 function readRunFolder(dir: string): RunFile[] {

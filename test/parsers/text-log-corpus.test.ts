@@ -2,18 +2,18 @@
  * Real plain-text training logs (../shared/corpus/plain_text, see SOURCES.md). Skipped with a
  * note when the folder is absent.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RawMetric } from '../../src/core/types.js';
 import { textLogParser } from '../../src/parsers/text-log.js';
 import { headText } from '../../src/parsers/text.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const folder = path.resolve(repoRoot, '../shared/corpus/plain_text');
-const have = existsSync(folder);
-if (!have) console.warn(`corpus not found, skipping plain-text corpus tests (${folder})`);
+const have = corpusPresent(folder);
 const describeCorpus = have ? describe : describe.skip;
 
 function parse(file: string) {

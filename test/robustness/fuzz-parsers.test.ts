@@ -9,19 +9,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns, loadRuns, type LogInput } from '../../src/api.js';
 import { reportSchema } from '../../src/core/report-schema.js';
-import type { ParsedLog } from '../../src/core/types.js';
+import type { FormatId, ParsedLog } from '../../src/core/types.js';
 import { InputError, LossdocError } from '../../src/errors.js';
 import { formatters, formatNames } from '../../src/formatters/index.js';
 import { detectFormat, formatIds, parseLog } from '../../src/parsers/index.js';
 import { splitLines } from '../../src/parsers/text.js';
-import { csvText, encodeAs, eventBytes, jsonlText, jsonText, logBytes, logInput, textLog } from './generators.js';
+import { readWandbRun } from '../../src/parsers/wandb/index.js';
+import { costGrowth } from '../helpers/growth.js';
+import { csvText, encodeAs, eventBytes, jsonlText, jsonText, logBytes, logInput, textLog, wandbBytes } from './generators.js';
 
 /** LOSSDOC_FUZZ_SCALE=20 runs twenty times as many cases (a deeper local search). */
 const SCALE = Math.max(1, Number(process.env.LOSSDOC_FUZZ_SCALE ?? 1) || 1);
 const runs = (n: number) => ({ numRuns: n * SCALE });
-
-/** Per call: generous for a slow CI machine, far below "hangs". */
-const MAX_MS = 2000;
 
 function expectWellFormed(parsed: ParsedLog): void {
   expect(formatIds).toContain(parsed.format);
@@ -43,18 +42,14 @@ function expectWellFormed(parsed: ParsedLog): void {
   }
 }
 
-/** Run `fn`; it must return, or throw a LossdocError (never a TypeError, RangeError, …), within MAX_MS. */
+/** Run `fn`; it must return, or throw a LossdocError (never a TypeError, RangeError, …). */
 function typedOutcome<T>(fn: () => T): T | LossdocError {
-  const start = performance.now();
-  let out: T | LossdocError;
   try {
-    out = fn();
+    return fn();
   } catch (error) {
     if (!(error instanceof LossdocError)) throw error;
-    out = error;
+    return error;
   }
-  expect(performance.now() - start).toBeLessThan(MAX_MS);
-  return out;
 }
 
 describe('parseLog on arbitrary input', () => {
@@ -90,6 +85,22 @@ describe('parseLog on arbitrary input', () => {
       fc.property(eventBytes, (bytes) => {
         const out = typedOutcome(() => parseLog({ name: 'events.out.tfevents.1700000000.host', bytes }));
         if (!(out instanceof LossdocError)) expectWellFormed(out);
+      }),
+      runs(200),
+    );
+  });
+
+  it('damaged W&B logs, and random records in valid framing: series (with a warning) or a LossdocError', () => {
+    fc.assert(
+      fc.property(wandbBytes, (bytes) => {
+        const out = typedOutcome(() => parseLog({ name: 'run-fuzz1.wandb', bytes }));
+        if (!(out instanceof LossdocError)) expectWellFormed(out);
+        // The same bytes streamed in pieces read the same.
+        const pieces: Uint8Array[] = [];
+        for (let i = 0; i < bytes.length; i += 777) pieces.push(bytes.subarray(i, i + 777));
+        const streamed = typedOutcome(() => readWandbRun({ folder: 'run-fuzz1.wandb', log: { name: 'run-fuzz1.wandb', chunks: pieces } }));
+        expect(streamed instanceof LossdocError).toBe(out instanceof LossdocError);
+        if (!(out instanceof LossdocError) && !(streamed instanceof LossdocError)) expect(streamed.raw).toEqual(out.runs[0]);
       }),
       runs(200),
     );
@@ -167,7 +178,6 @@ describe('loadRuns and the report on arbitrary inputs', () => {
   it('never throws; problems come back as LossdocErrors; the report is valid and formats everywhere', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(logInput, scannedInput), { minLength: 1, maxLength: 4 }), (inputs) => {
-        const start = performance.now();
         const loaded = loadRuns(inputs);
         for (const e of [...loaded.errors, ...loaded.warnings]) expect(e).toBeInstanceOf(LossdocError);
         const report = analyzeRuns(loaded.runs);
@@ -175,7 +185,6 @@ describe('loadRuns and the report on arbitrary inputs', () => {
         for (const name of formatNames) {
           expect(typeof formatters[name](report, { color: false, lang: 'en', verbose: true, failOn: 'error' })).toBe('string');
         }
-        expect(performance.now() - start).toBeLessThan(3 * MAX_MS);
       }),
       runs(120),
     );
@@ -193,33 +202,38 @@ describe('pathological text: linear time, whatever format it is read as', () => 
     );
   });
 
-  const N = 100_000;
-  const cases: Record<string, string> = {
-    // Before splitLines was made linear, these 100 000 CRs without an LF took 25 s in every CSV reader.
-    'a run of CRs': `step,loss${'\r'.repeat(N)}`,
-    'CRs then one LF': `${'\r'.repeat(N)}\n1,2\n`,
-    'a long run of spaces': `loss${' '.repeat(N)}!`,
-    'one long number': '9'.repeat(N),
-    'open brackets': '['.repeat(N),
-    'open braces': '{'.repeat(N),
-    'quotes': '"'.repeat(N),
-    'key: value pairs': 'loss: 1 '.repeat(N / 8),
-    'Keras epoch headers': 'Epoch 1/'.repeat(N / 8),
-    'Python dict openers': "{'loss': ".repeat(N / 9),
-    'table pipes': '| loss |'.repeat(N / 8),
-    'a JSON line cut short': `${'{"loss": 1, "step": 1}\n'.repeat(1000)}{"loss"${' '.repeat(N)}`,
+  // Each text at 70 000 characters (past the 64 KiB head the readers sniff) and at four times
+  // that: linear readers cost about 4x more on the long one, quadratic ones 16x (CPU time, so a
+  // busy machine does not matter).
+  const N = 70_000;
+  const cases: Record<string, (n: number) => string> = {
+    // Before splitLines was made linear, 100 000 CRs without an LF took 25 s in every CSV reader.
+    'a run of CRs': (n) => `step,loss${'\r'.repeat(n)}`,
+    'CRs then one LF': (n) => `${'\r'.repeat(n)}\n1,2\n`,
+    'a long run of spaces': (n) => `loss${' '.repeat(n)}!`,
+    'one long number': (n) => '9'.repeat(n),
+    'open brackets': (n) => '['.repeat(n),
+    'open braces': (n) => '{'.repeat(n),
+    'quotes': (n) => '"'.repeat(n),
+    'key: value pairs': (n) => 'loss: 1 '.repeat(n / 8),
+    'Keras epoch headers': (n) => 'Epoch 1/'.repeat(n / 8),
+    'Python dict openers': (n) => "{'loss': ".repeat(Math.floor(n / 9)),
+    'table pipes': (n) => '| loss |'.repeat(n / 8),
+    'a JSON line cut short': (n) => `${'{"loss": 1, "step": 1}\n'.repeat(n / 100)}{"loss"${' '.repeat(n)}`,
+  };
+  const parseTyped = (bytes: Uint8Array, format?: FormatId) => () => {
+    try {
+      parseLog({ name: 'train.log', bytes }, format);
+    } catch (error) {
+      expect(error).toBeInstanceOf(LossdocError);
+    }
   };
   for (const [label, text] of Object.entries(cases)) {
     it(label, () => {
-      const bytes = new TextEncoder().encode(text);
+      const small = new TextEncoder().encode(text(N));
+      const large = new TextEncoder().encode(text(4 * N));
       for (const format of [undefined, 'csv', 'keras-csv', 'jsonl', 'json-records', 'text-log'] as const) {
-        const start = performance.now();
-        try {
-          parseLog({ name: 'train.log', bytes }, format);
-        } catch (error) {
-          expect(error).toBeInstanceOf(LossdocError);
-        }
-        expect(performance.now() - start, `${label} as ${format ?? 'detected'}`).toBeLessThan(MAX_MS);
+        expect(costGrowth(parseTyped(small, format), parseTyped(large, format)), `${label} as ${format ?? 'detected'}`).toBeLessThan(10);
       }
     });
   }

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { gaussian, rng } from '../helpers/curves.js';
+import { frameRecords, records as wandbRecords } from '../bench/gen-wandb.mjs';
 import { writeEventFile } from '../helpers/tfevents-writer.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -116,6 +117,36 @@ export const eventBytes = fc
     out.set(tail, bytes.length);
     return out;
   });
+
+/**
+ * W&B transaction logs: generated rows (Python or Go item names, value spellings including
+ * NaN/Infinity tokens, dicts and lists), then bit flips, a cut and trailing bytes; or random
+ * record payloads inside valid framing (so the protobuf reading itself is exercised, not only the CRC).
+ */
+export const wandbBytes = fc.oneof(
+  fc
+    .record({
+      n: fc.integer({ min: 0, max: 40 }),
+      go: fc.boolean(),
+      values: fc.array(fc.constantFrom('1.5', 'NaN', 'Infinity', '-Infinity', 'null', '"s"', '{"a": 1, "b": NaN}', '[1, 2]', '{"_type": "histogram"}', '1e+300', '-0'), { minLength: 1 }),
+      flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 3 }),
+      cut: fc.option(fc.nat(), { nil: undefined }),
+      tail: fc.uint8Array({ maxLength: 40 }),
+    })
+    .map(({ n, go, values, flips, cut, tail }) => {
+      const name = (k: string) => (go ? [k] : k);
+      const recs = [wandbRecords.header(), wandbRecords.run({ id: 'fuzz1', displayName: 'fuzz' })];
+      for (let i = 0; i < n; i++) recs.push(wandbRecords.history([[name('loss'), values[i % values.length]], [name('_step'), String(i)]]));
+      let bytes = frameRecords(recs);
+      for (const [at, x] of flips) if (bytes.length) bytes[at % bytes.length] ^= x;
+      if (cut !== undefined) bytes = bytes.slice(0, cut % (bytes.length + 1));
+      const out = new Uint8Array(bytes.length + tail.length);
+      out.set(bytes);
+      out.set(tail, bytes.length);
+      return out;
+    }),
+  fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }).map((payloads) => frameRecords([wandbRecords.header(), ...payloads])),
+);
 
 const encoder = new TextEncoder();
 

@@ -21,11 +21,49 @@ const hfLr = Float64Array.from(hfTrain.x, (_, i) => (i < 6 ? 4.9e-5 * (i + 1) / 
 runRuleTests('chance-level', {
   invalid: [
     {
+      name: 'class count known from an accuracy at 1/4: the loss sits at ln 4 and val accuracy at 0.25',
+      run: makeRun(
+        [
+          { name: 'loss', ...stuck(11, 'gaussian', LN4) },
+          { name: 'val_loss', ...stuck(12, 'gaussian', LN4) },
+          { name: 'val_accuracy', ...stuck(13, 'gaussian', 0.25, { noise: 0.02 }) },
+        ],
+        { axis: 'epoch' },
+      ),
+      expect: (f) => {
+        expect(f.severity).toBe('error');
+        expect(f.evidence.classesFrom).toBe('accuracy');
+        expect(f.evidence.classes).toBe(4);
+        expect(f.message).toMatch(/val_accuracy is 0\.2\d+, about 1\/4/);
+      },
+    },
+    {
+      name: 'worse than chance: a 4-class loss flat at 1.615 (above ln 4 = 1.386) with accuracy at 0.25, not "chance for 5 classes"',
+      run: makeRun(
+        [
+          { name: 'loss', ...stuck(14, 'gaussian', 1.615) },
+          { name: 'val_loss', ...stuck(15, 'gaussian', 1.615) },
+          { name: 'val_acc', ...stuck(16, 'gaussian', 0.25, { noise: 0.02 }) },
+        ],
+        { axis: 'epoch' },
+      ),
+      expect: (f) => {
+        expect(f.evidence.classes).toBe(4);
+        expect(f.evidence.aboveChance).toBe(true);
+        expect(f.severity).toBe('error');
+        expect(f.message).toContain('worse than guessing');
+        expect(f.message).not.toContain('ln(5)');
+      },
+    },
+    {
       name: 'train loss flat at ln 10 from the start (C inferred), Gaussian noise',
       run: makeRun([{ name: 'loss', ...stuck(2, 'gaussian', LN10) }], { axis: 'epoch' }),
       expect: (f) => {
         expect(f.evidence.classes).toBe(10);
-        expect(f.evidence.classesGiven).toBe(false);
+        expect(f.evidence.classesFrom).toBe('value');
+        // A class count guessed from the value alone is a hint, worded conditionally.
+        expect(f.severity).toBe('info');
+        expect(f.message).toContain('if the task has 10 classes');
         expect(f.evidence.origin).toBe('start');
         expect(f.evidence.shareAtChance).toBe(1);
         expect(f.message).toContain('ln(10) = 2.303');
@@ -59,7 +97,8 @@ runRuleTests('chance-level', {
       options: { numClasses: 100 },
       expect: (f) => {
         expect(f.evidence.classes).toBe(100);
-        expect(f.evidence.classesGiven).toBe(true);
+        expect(f.evidence.classesFrom).toBe('given');
+        expect(f.severity).toBe('error');
         expect(f.message).not.toContain('inferred');
         expect(f.confidence).toBeGreaterThan(0.8);
       },
@@ -100,6 +139,24 @@ runRuleTests('chance-level', {
     },
   ],
   valid: [
+    {
+      name: 'a summed detection loss (box + cls + dfl) flat near ln 23: no class count from the value',
+      run: (() => {
+        const run = makeRun([{ name: 'train/loss', ...stuck(21, 'gaussian', Math.log(23)) }], { axis: 'epoch' });
+        run.series[0].components = ['train/box_loss', 'train/cls_loss', 'train/dfl_loss'];
+        return run;
+      })(),
+    },
+    {
+      name: 'a loss near ln 5 whose accuracy rose to 0.8: the model learned',
+      run: makeRun(
+        [
+          { name: 'loss', ...stuck(22, 'gaussian', Math.log(5)) },
+          { name: 'accuracy', x: steps(50, { start: 1 }), y: curve({ n: 50, shape: (t) => 0.3 + 0.5 * t, noise: 0.01, model: 'gaussian', seed: 23 }) },
+        ],
+        { axis: 'epoch' },
+      ),
+    },
     ...(['gaussian', 'heavy', 'ar1'] as const).map((model, k) => ({
       name: `healthy classifier converging at 0.35, ${model} noise`,
       run: makeRun([{ name: 'loss', x: steps(50, { start: 1 }), y: curve({ n: 50, shape: (t) => decay(t, 2.3, 0.35, 6), noise: 0.02, model, seed: 10 + k }) }], { axis: 'epoch' }),

@@ -4,16 +4,17 @@
  * get no error or warning from these rules. Files go through the public API, as the CLI does.
  * Skipped, with a note, when the corpus is not checked out next to the repo.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/api.js';
 import type { Finding, RunReport } from '../../src/core/report-schema.js';
+import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus');
-const hasCorpus = existsSync(corpus);
+const hasCorpus = corpusPresent(corpus);
 
 /** The rules this test is about. */
 const SHAPE_RULES = new Set([
@@ -28,10 +29,6 @@ const SHAPE_RULES = new Set([
   'slow-convergence',
   'unbounded-loss',
 ]);
-
-if (!hasCorpus) {
-  console.warn(`[corpus-symptoms] ${corpus} not found: corpus symptom tests skipped`);
-}
 
 function run(file: string): RunReport {
   const full = path.join(corpus, file);

@@ -79,7 +79,7 @@ runRuleTests('early-instability', {
       expect: (f) => {
         expect(f.evidence.phase).toBe('after-warmup');
         expect(f.causes[0].id).toBe('lr-too-high');
-        expect(f.remedies[0].text).toContain('from 0.002 to about 2.00e-4');
+        expect(f.remedies[0].text).toContain('from 2.00e-3 to about 2.00e-4');
         expect(f.message).toContain('right after the warm-up ended');
       },
     },

@@ -39,6 +39,17 @@ const flat = () => 1;
 runRuleTests('epoch-sawtooth', {
   invalid: [
     {
+      name: 'a per-step log without epochs (a TensorBoard CSV export): the period is found in the curve',
+      run: makeRun([{ name: 'loss', x: steps(800, { every: 4 }), y: Float64Array.from(curve({ n: 800, shape: (t) => decay(t, 2.2, 0.5, 3), noise: 0.04, model: 'gaussian', seed: 23 }), (v, i) => v * saw((i % 100) / 100)) }], { axis: 'step' }),
+      expect: (f) => {
+        expect(f.evidence.periodInferred).toBe(true);
+        // 100 logs every 4 steps: a 400-step cycle, found within a grid cell or two.
+        expect(Math.abs((f.evidence.stepsPerEpoch as number) - 400)).toBeLessThan(20);
+        expect(f.message).toContain('every cycle');
+        expect(f.message).toContain('the log has no epoch column');
+      },
+    },
+    {
       name: 'sawtooth every epoch, Gaussian noise',
       run: epochRun(1, 'gaussian', saw),
       expect: (f) => {
@@ -106,8 +117,8 @@ runRuleTests('epoch-sawtooth', {
       run: makeRun([{ name: 'loss', x: steps(40, { start: 1 }), y: curve({ n: 40, shape: (t) => decay(t, 1.5, 0.3, 4), noise: 0.03, model: 'gaussian', seed: 22 }) }], { axis: 'epoch' }),
     },
     {
-      name: 'a per-step log without epochs',
-      run: makeRun([{ name: 'loss', x: steps(800, { every: 4 }), y: Float64Array.from(curve({ n: 800, shape: (t) => decay(t, 2.2, 0.5, 3), noise: 0.04, model: 'gaussian', seed: 23 }), (v, i) => v * saw((i % 100) / 100)) }], { axis: 'step' }),
+      name: 'a per-step log without epochs and without a pattern (the period search finds nothing)',
+      run: makeRun([{ name: 'loss', x: steps(800, { every: 4 }), y: curve({ n: 800, shape: (t) => decay(t, 2.2, 0.5, 3), noise: 0.04, model: 'ar1', seed: 24 }) }], { axis: 'step' }),
     },
     {
       name: 'an epoch staircase (flat epochs, drops at the boundaries) is not a sawtooth',

@@ -106,7 +106,7 @@ runRuleTests('loss-spikes', {
       expect: (f) => {
         expect(f.evidence.nearPeakLr).toBe(3);
         expect(f.causes[0].id).toBe('lr-too-high');
-        expect(f.remedies[0].text).toContain('0.001');
+        expect(f.remedies[0].text).toContain('1.00e-3');
         expect(f.remedies[0].text).toContain('1.00e-4');
       },
     },

@@ -20,6 +20,13 @@ function perStep(seed: number, model: NoiseModel, o: { noise?: number; scale?: n
   return { x, y };
 }
 
+/** A per-epoch loss that falls for a quarter of the run, then sits at 0.8 with multiplicative noise of `noise` (non-periodic). */
+function swinging(seed: number, noise: number, n = 40) {
+  const x = steps(n, { start: 1 });
+  const y = curve({ n, shape: (t) => (t < 0.25 ? 0.8 + 1.2 * (1 - t / 0.25) : 0.8), noise, model: 'gaussian', seed });
+  return { x, y };
+}
+
 const e1 = perEpoch(1, 'gaussian');
 const e2 = perEpoch(2, 'heavy', 1e3);
 const e3 = perEpoch(3, 'ar1', 1e-3);
@@ -28,6 +35,16 @@ const s5 = perStep(5, 'heavy', { scale: 1e-3 });
 
 runRuleTests('oscillation', {
   invalid: [
+    {
+      name: 'large non-periodic swings of a per-epoch loss (±20%, no net progress): LR too high, and the verdict is not healthy',
+      run: makeRun([{ name: 'loss', ...swinging(31, 0.2) }], { axis: 'epoch' }),
+      expect: (f) => {
+        expect(f.evidence.test).toBe('large-swings');
+        expect(f.evidence.medianEpochChangeRel as number).toBeGreaterThan(0.1);
+        expect(f.message).toMatch(/^loss swings up and down from epoch \d+ to 40: a typical change of ±/);
+        expect(f.causes[0].id).toBe('lr-too-high');
+      },
+    },
     {
       name: 'per-epoch zig-zag ±8%, Gaussian noise',
       run: makeRun([{ name: 'loss', x: e1.x, y: zigzag(e1.y, () => 0.08) }], { axis: 'epoch' }),
@@ -87,6 +104,8 @@ runRuleTests('oscillation', {
     },
   ],
   valid: [
+    { name: 'a per-epoch plateau with ±3% noise (healthy)', run: makeRun([{ name: 'loss', ...swinging(32, 0.03) }], { axis: 'epoch' }) },
+    { name: 'a per-epoch plateau with ±6% noise, like a GAN discriminator', run: makeRun([{ name: 'loss', ...swinging(33, 0.06) }], { axis: 'epoch' }) },
     ...(['gaussian', 'heavy', 'ar1'] as const).flatMap((model, k) => [
       { name: `healthy per-epoch, ${model} noise`, run: makeRun([{ name: 'loss', ...perEpoch(10 + k, model) }], { axis: 'epoch' }) },
       {

@@ -44,7 +44,7 @@ runRuleTests('slow-convergence', {
       run: makeRun([{ name: 'loss', ...ar }, { name: 'lr', x: ar.x, y: Float64Array.from(ar.x, () => 1e-4) }], { axis: 'step' }),
       expect: (f) => {
         expect(f.causes[0].id).toBe('lr-too-low');
-        expect(f.remedies[0].text).toContain('1.00e-4 → 3.00e-4');
+        expect(f.remedies[0].text).toContain('1.00e-4 → 1.00e-3');
       },
     },
     {
@@ -65,7 +65,7 @@ runRuleTests('slow-convergence', {
       expect: (f) => {
         expect(f.evidence.lrDecayedOut).toBe(true);
         expect(f.causes[0].id).toBe('too-short');
-        expect(f.remedies.find((r) => r.id === 'raise-lr')!.text).toContain('5.00e-5 → 1.50e-4');
+        expect(f.remedies.find((r) => r.id === 'raise-lr')!.text).toContain('5.00e-5 → 5.00e-4');
       },
     },
     {

@@ -12,6 +12,10 @@ describe('watch helpers', () => {
     expect(text(completeLines({ name: 'a.csv', bytes: bytes('step,lo') }).bytes)).toBe('');
     const binary = bytes('\u0001\u0002no newline');
     expect(completeLines({ name: 'run/events.out.tfevents.1.host', bytes: binary }).bytes).toBe(binary);
+    // A W&B log, by its name or its header bytes.
+    expect(completeLines({ name: 'wandb/run-x/run-abc.wandb', bytes: binary }).bytes).toBe(binary);
+    const wandb = Uint8Array.of(0x3a, 0x57, 0x26, 0x42, 0xe1, 0xbe, 0, 0x0a, 1, 2);
+    expect(completeLines({ name: 'renamed', bytes: wandb }).bytes).toBe(wandb);
   });
 
   it('changes() reports new verdicts, new and gone findings, once', () => {

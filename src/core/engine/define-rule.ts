@@ -57,6 +57,8 @@ export interface Detection {
 export interface AnalyzeOptions {
   /** Number of classes of a classification loss (for chance-level detection). */
   numClasses?: number;
+  /** Which way a metric improves, by series name, over what its name says. */
+  metricDirections?: ReadonlyMap<string, 'higher' | 'lower'>;
   lang?: Lang;
 }
 

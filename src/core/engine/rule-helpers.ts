@@ -1,4 +1,6 @@
 /** Small helpers shared by the rule modules in rules/. Pure. */
+import { xLabel } from '../number-format.js';
+import { seriesDirection, type Better } from '../metric-direction.js';
 import type { Series, SeriesProfile } from '../types.js';
 import type { CauseDef, RuleContext } from './define-rule.js';
 
@@ -15,10 +17,8 @@ export function pct(v: number): string {
   return `${Number((v * 100).toPrecision(3))}%`;
 }
 
-/** `12` for integral x, otherwise 4 significant digits. */
-export function xval(v: number): string {
-  return Number.isInteger(v) ? String(v) : num(v);
-}
+/** An x value: whole numbers with thousands separators, fractional epochs to 4 significant digits. */
+export const xval = (v: number): string => xLabel(v);
 
 /** The learning rate in force at x (last logged value at or before x). */
 export function lrAt(lr: Series | undefined, x: number): number | undefined {
@@ -28,14 +28,32 @@ export function lrAt(lr: Series | undefined, x: number): number | undefined {
   return found ?? (Number.isFinite(lr.y[0]) ? lr.y[0] : undefined);
 }
 
-/** Template data about the learning rate at x: `lr`, `lrLow` (÷10) and `lrText`. */
-export function lrData(ctx: RuleContext, x: number): Record<string, string> {
-  const value = lrAt(ctx.lr, x);
-  if (value === undefined || value <= 0) {
-    const lang = ctx.options.lang ?? 'en';
-    return { lr: lang === 'zh' ? '当前学习率' : 'the current learning rate', lrLow: lang === 'zh' ? '其 1/10' : 'a tenth of it', lrHigh: lang === 'zh' ? '其 3 倍' : '3× it' };
+/** The highest learning rate logged at or before x (the whole series when none is): the one a blow-up or a swing answers to. */
+export function lrPeakUpTo(lr: Series | undefined, x: number): number | undefined {
+  if (!lr || lr.x.length === 0) return undefined;
+  let peak: number | undefined;
+  for (let i = 0; i < lr.x.length && (lr.x[i] <= x || peak === undefined); i++) {
+    if (Number.isFinite(lr.y[i]) && (peak === undefined || lr.y[i] > peak)) peak = lr.y[i];
   }
-  return { lr: num(value), lrLow: num(value / 10), lrHigh: num(value * 3) };
+  return peak;
+}
+
+/**
+ * Template data about the learning rate: `lr`, `lrLow` (÷10) and `lrHigh` (×10: advice moves by
+ * factors of 10). `at`: the LR in force at x (a plateau's best epoch, the end of a run still
+ * learning); `peak`: the highest LR up to x (divergence, spikes, oscillation: a decayed tail would
+ * advise lowering what the schedule already lowered).
+ */
+export function lrData(ctx: RuleContext, x: number, mode: 'at' | 'peak' = 'at'): Record<string, string> {
+  const value = mode === 'peak' ? lrPeakUpTo(ctx.lr, x) : lrAt(ctx.lr, x);
+  const lang = ctx.options.lang ?? 'en';
+  if (value === undefined || value <= 0) {
+    return { lr: lang === 'zh' ? '当前学习率' : 'the current learning rate', lrLow: lang === 'zh' ? '其 1/10' : 'a tenth of it', lrHigh: lang === 'zh' ? '其 10 倍' : '10× it' };
+  }
+  const peakNote = mode === 'peak' && lrAt(ctx.lr, x) !== value ? (lang === 'zh' ? '（峰值）' : ' (its peak)') : '';
+  // One number style for the three: exponents for all when the smallest needs one.
+  const style = value / 10 < 1e-3 ? (v: number) => v.toExponential(2) : num;
+  return { lr: `${style(value)}${peakNote}`, lrLow: style(value / 10), lrHigh: style(value * 10) };
 }
 
 /** Common template data of one profiled series. */
@@ -69,4 +87,49 @@ export const TRAIN_NOT_FALLING_CAUSES: CauseDef[] = [
 export function plateauStart(p: SeriesProfile): number | undefined {
   const last = p.phases[p.phases.length - 1];
   return last && last.direction === 'flat' ? last.from : undefined;
+}
+
+/** A metric of the held-out split and which way it improves. */
+export interface SplitMetric {
+  p: SeriesProfile;
+  better: Better;
+  /** Best value and where. */
+  best: { x: number; value: number };
+  /** Moving toward better over the last third (significant trend), or at its best in the last tenth of the run and staying there. */
+  improving: boolean;
+  /** Moving toward worse over the last third, or past its best by more than 5% of it. */
+  worsening: boolean;
+}
+
+/** Accuracy-like metrics first, then the rest in log order: the one an expert would read first. */
+const METRIC_PRIORITY = /acc|f1|map|auc|ap\d|bleu|rouge|iou|dice|wer|cer/i;
+
+/** The metric logged for the same split as `loss` (val_accuracy beside val_loss, eval_wer beside eval_loss). */
+export function splitMetric(ctx: RuleContext, loss: SeriesProfile): SplitMetric | undefined {
+  const primaries = new Set([ctx.run.primary.train, ctx.run.primary.val, ctx.run.primary.test].filter((n): n is string => n !== undefined));
+  const candidates: Array<{ p: SeriesProfile; better: Better }> = [];
+  for (const p of ctx.profiles.values()) {
+    // Unprefixed metrics (mAP, AR@100) are what trainers evaluate on the held-out split.
+    const sameSplit = p.role === loss.role || (p.role === 'other' && loss.role !== 'train');
+    if (!sameSplit || p.name === loss.name || p.nFinite < 3) continue;
+    const better = seriesDirection(p, primaries, ctx.options.metricDirections);
+    if (better) candidates.push({ p, better });
+  }
+  if (candidates.length === 0) return undefined;
+  const chosen = candidates.find((c) => METRIC_PRIORITY.test(c.p.name)) ?? candidates[0];
+  const { p, better } = chosen;
+  const best = better === 'higher' ? p.max : p.min;
+  const span = p.span[1] - p.span[0] || 1;
+  const towardBetter = better === 'higher' ? 'rising' : 'falling';
+  const towardWorse = better === 'higher' ? 'falling' : 'rising';
+  const end = p.endLevel;
+  const pastBest = better === 'higher' ? (best.value - end) / (Math.abs(best.value) || 1) : (end - best.value) / (Math.abs(best.value) || 1);
+  return {
+    p,
+    better,
+    best: { x: best.x, value: best.value },
+    // At its best near the end only counts when the recent level is there too (not one lucky evaluation).
+    improving: p.tail.direction === towardBetter || ((best.x - p.span[0]) / span >= 0.9 && Math.abs(best.value - end) <= p.noise),
+    worsening: p.tail.direction === towardWorse || pastBest > 0.05,
+  };
 }
