@@ -29,6 +29,8 @@ export interface LogInput extends ParserInput {
 export interface AnalyzeOptions extends BuildOptions, AnalyzeRunOptions {
   /** Skip detection and read every input as this format. */
   inputFormat?: FormatId;
+  /** Most distinct series read from one log (default DEFAULT_MAX_SERIES); the rest are left out with a warning. */
+  maxSeries?: number;
   rules?: readonly Rule[];
   /** Per-rule options from the config (`rules: { id: [severity, {options}] }`), passed through to rules. */
   ruleOptions?: Record<string, Record<string, unknown>>;
@@ -67,7 +69,10 @@ function hasCurve(run: Run): boolean {
  * several). Runs found by scanning a directory are named by their path below it.
  */
 export function loadRuns(inputs: readonly LogInput[], options: AnalyzeOptions = {}): LoadedRuns {
-  const plan = planRuns(inputs, options.inputFormat ? { inputFormat: options.inputFormat } : {});
+  const limit = options.maxSeries;
+  // Object.create keeps a streamed input's lazy `bytes` getter (a spread would read the whole file).
+  const limited = limit === undefined ? inputs : inputs.map((input): LogInput => Object.create(input, { maxSeries: { value: limit, enumerable: true } }));
+  const plan = planRuns(limited, options.inputFormat ? { inputFormat: options.inputFormat } : {});
   const errors: LossdocError[] = [];
   const warnings: LossdocError[] = [];
   /** Problems that fail the call only when nothing else was found. */

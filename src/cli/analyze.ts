@@ -3,13 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { analyzeRuns, loadRuns, type AnalyzeOptions } from '../api.js';
 import type { Settings } from '../config/settings.js';
 import { buildReport } from '../core/analyze.js';
-import { compareRuns, pairRuns, REGRESSION_IDS, sortFindings, type AnalyzedRun } from '../core/compare.js';
+import { compareRuns, pairRunsExplained, REGRESSION_IDS, sortFindings, type AnalyzedRun } from '../core/compare.js';
 import { getExitCode } from '../core/exit-code.js';
 import type { Report } from '../core/report-schema.js';
 import type { Run } from '../core/types.js';
 import { InputError, LossdocError, UsageError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
 import { plainText } from '../formatters/plain-text.js';
+import { checkOutputFile } from '../io/output-guard.js';
 import { readInputs } from '../io/read-inputs.js';
 import { analyzeRunsParallel, parallelWorthIt, progressLine } from '../io/worker-pool.js';
 import { rules } from '../../rules/index.js';
@@ -66,6 +67,12 @@ export function emit(text: string, outputFile: string | undefined, io: CliIo): v
   }
 }
 
+/** The report with the applied config file (null: none) right after its header fields. */
+export function withConfigFile(report: Report, configFile: string | undefined): Report {
+  const { schemaVersion, tool, lang, ...rest } = report;
+  return { schemaVersion, tool, lang, config: configFile ?? null, ...rest };
+}
+
 interface Loaded {
   runs: Run[];
   report: Report;
@@ -103,10 +110,16 @@ async function load(paths: string[], options: AnalyzeOptions, io: CliIo, scan: R
 }
 
 /** Add the baseline comparison to each run: regression findings (compare: only those). */
-function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mode: AnalyzeMode): Report {
+function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mode: AnalyzeMode, io: CliIo, quiet: boolean): Report {
   const currentRuns: Array<AnalyzedRun & { name: string }> = current.runs.map((run, i) => ({ name: run.name, run, report: current.report.runs[i] }));
   const baselineRuns: Array<AnalyzedRun & { name: string }> = baseline.runs.map((run, i) => ({ name: run.name, run, report: baseline.report.runs[i] }));
-  const pairs = pairRuns(currentRuns, baselineRuns);
+  const { pairs, byPosition } = pairRunsExplained(currentRuns, baselineRuns);
+  // Unrelated runs compared because they sit at the same place in the list: say so.
+  if (!quiet) {
+    for (const i of byPosition) {
+      io.stderr(`lossdoc: warning: ${plainText(`${currentRuns[i].name} has no baseline run of its name; compared with ${pairs[i]!.name}, the run at the same position`)}\n`);
+    }
+  }
   const runs = currentRuns.map((c, i) => {
     const regressions = compareRuns(c, pairs[i], { ...settings.compare, lang: settings.lang, ruleSeverity: settings.ruleSeverity });
     return { ...c.report, findings: mode === 'compare' ? regressions : sortFindings([...c.report.findings, ...regressions]) };
@@ -117,6 +130,7 @@ function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mod
 export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo, mode: AnalyzeMode): Promise<number> {
   if (inputs.length === 0) throw new UsageError(messages.noInputs);
   if (mode === 'compare' && !flags.baseline) throw new UsageError(messages.noBaseline);
+  if (flags.outputFile) checkOutputFile(flags.outputFile, flags.baseline ? [...inputs, flags.baseline] : inputs);
   const settings = await resolveCommandSettings(flags, io);
   const format = settings.format as FormatName;
   const includeData = (flags.includeData ?? false) || formatsNeedingData.has(format);
@@ -137,9 +151,12 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     if (!flags.quiet) printErrors(baseline.skipped, io, 'warning: baseline: ');
     if (baseline.runs.length === 0) return 2;
     if (!flags.quiet) printWarnings(baseline.report, io, 'baseline ');
-    report = withBaseline(current, baseline, settings, mode);
+    report = withBaseline(current, baseline, settings, mode, io, flags.quiet ?? false);
   }
   if (!flags.quiet) printWarnings(current.report, io);
+  report = withConfigFile(report, settings.configFile);
+  // CI logs show no report header: say there which config changed the result.
+  if (settings.configFile && (format === 'github' || format === 'junit')) io.stderr(`lossdoc: config: ${plainText(settings.configFile)}\n`);
 
   const text = formatters[format](report, {
     color: flags.outputFile ? false : useColor(flags, io),

@@ -5,6 +5,7 @@ import { findConfigFile } from '../config/find-config.js';
 import { FAIL_ON, mergeTolerances, parseRuleFlag, parseToleranceFlag, resolveSettings, type Overrides, type Settings } from '../config/settings.js';
 import type { FailOn } from '../core/exit-code.js';
 import { MAX_ANALYSIS_POINTS } from '../core/resolution.js';
+import { DEFAULT_MAX_SERIES } from '../parsers/series-cap.js';
 import type { Axis, FormatId, Lang } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { formatNames } from '../formatters/index.js';
@@ -34,6 +35,7 @@ export interface CommonFlags {
   tolerance?: string[];
   maxDepth?: number;
   maxPoints?: number;
+  maxSeries?: number;
   include?: string[];
   exclude?: string[];
   top?: number;
@@ -84,6 +86,7 @@ export function addAnalysisOptions(cmd: Command): Command {
       `analyse a series longer than n points on a sample of about n that keeps its spikes, NaN edges and extremes (0 = every point; default ${MAX_ANALYSIS_POINTS})`,
       wholeNumber('--max-points'),
     )
+    .option('--max-series <n>', `read at most n distinct series from one log; the rest are left out with a warning (default ${DEFAULT_MAX_SERIES})`, wholeNumber('--max-series', 1))
     .option('-q, --quiet', 'do not print input warnings on stderr')
     .option('--max-depth <n>', 'directory levels searched below a given directory (0 = only its own files)', wholeNumber('--max-depth'))
     .option('--include <glob>', 'only read files whose path matches (repeatable; *, **, ?, [...])', collect)
@@ -149,12 +152,13 @@ export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Pro
     ...(flags.rule ? { rules: flags.rule.flatMap((r) => parseRuleFlag(r)) } : {}),
     ...(flags.tolerance ? { compare: mergeTolerances(flags.tolerance.map(parseToleranceFlag)) } : {}),
   };
-  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'lang', 'format'] as const) {
+  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'lang', 'format'] as const) {
     if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];
   }
   // Without -f, an output file's extension chooses the format: text never lands in a .html file.
   if (flags.format === undefined && flags.outputFile !== undefined) overrides.format = formatOfOutputFile(flags.outputFile);
-  return resolveSettings(loaded?.config, overrides);
+  const settings = resolveSettings(loaded?.config, overrides);
+  return loaded ? { ...settings, configFile: loaded.source } : settings;
 }
 
 /** What the library needs from the settings. */
@@ -169,6 +173,7 @@ export function analyzeOptions(settings: Settings, flags: CommonFlags, includeDa
     ...(Object.keys(settings.ruleSeverity).length ? { ruleSeverity: settings.ruleSeverity } : {}),
     ...(Object.keys(settings.ruleOptions).length ? { ruleOptions: settings.ruleOptions } : {}),
     ...(settings.maxPoints !== undefined ? { maxPoints: settings.maxPoints } : {}),
+    ...(settings.maxSeries !== undefined ? { maxSeries: settings.maxSeries } : {}),
     lang: settings.lang,
     includeData,
   };

@@ -10,14 +10,15 @@ import { analyzeRuns, loadRuns, type AnalyzeOptions, type LogInput } from '../ap
 import type { Settings } from '../config/settings.js';
 import type { Finding, Report, RunReport } from '../core/report-schema.js';
 import type { Severity } from '../core/types.js';
-import { LossdocError } from '../errors.js';
+import { InputError, LossdocError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
 import { plainText } from '../formatters/plain-text.js';
 import { discoverLogFiles, readInputs } from '../io/read-inputs.js';
+import { checkOutputFile } from '../io/output-guard.js';
 import { probeOf } from '../parsers/csv/fast-entry.js';
 import { isWandbLog } from '../parsers/wandb/index.js';
 import { rules } from '../../rules/index.js';
-import { emit } from './analyze.js';
+import { emit, withConfigFile } from './analyze.js';
 import { messages } from './messages.js';
 import { analyzeOptions, resolveCommandSettings, type CommonFlags } from './options.js';
 import type { CliIo } from './run.js';
@@ -136,7 +137,22 @@ export function fatalFinding(report: Report, settings: Settings, minPoints: numb
   return undefined;
 }
 
+/** A FIFO or device would block the reads (and with them --timeout and the signals): refused at once. */
+function refuseNonRegular(target: string): void {
+  let stat;
+  try {
+    stat = statSync(target);
+  } catch {
+    return; // not there yet: watched until it appears
+  }
+  if (!stat.isFile() && !stat.isDirectory()) {
+    throw new InputError(target, 'is not a regular file (a device, FIFO or socket); lossdoc watches files and folders', { code: 'not-a-file' });
+  }
+}
+
 export async function watchCommand(target: string, flags: WatchFlags, io: CliIo): Promise<number> {
+  refuseNonRegular(target);
+  if (flags.outputFile) checkOutputFile(flags.outputFile, [target]);
   const settings = await resolveCommandSettings(flags, io);
   const format = settings.format as FormatName;
   const options = analyzeOptions(settings, flags, Boolean(flags.outputFile) && formatsNeedingData.has(format));
@@ -218,7 +234,7 @@ export async function watchCommand(target: string, flags: WatchFlags, io: CliIo)
     }
     if (flags.outputFile) {
       emit(
-        formatters[format](report, {
+        formatters[format](withConfigFile(report, settings.configFile), {
           color: false,
           lang: settings.lang,
           verbose: flags.verbose ?? false,

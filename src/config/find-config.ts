@@ -2,7 +2,8 @@
  * Where the configuration file is: the file system only, no validation (so no zod). The CLI looks
  * here first and loads load-config.ts (and with it zod) only when there is a file to read.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 export const CONFIG_FILE = 'lossdoc.config.json';
@@ -16,9 +17,14 @@ function isFile(path: string): boolean {
   }
 }
 
-/** The nearest lossdoc.config.json, or package.json with a "lossdoc" key, from `cwd` up to the root. */
-export function findConfigFile(cwd: string): string | undefined {
+/**
+ * The nearest lossdoc.config.json, or package.json with a "lossdoc" key, from `cwd` up to the
+ * repository root (a folder with `.git`) or the home folder, whichever comes first: a config in
+ * some folder above the project must not silently change its result.
+ */
+export function findConfigFile(cwd: string, home: string = homedir()): string | undefined {
   let dir = resolve(cwd);
+  const stopAt = resolve(home);
   for (;;) {
     const file = join(dir, CONFIG_FILE);
     if (isFile(file)) return file;
@@ -32,7 +38,7 @@ export function findConfigFile(cwd: string): string | undefined {
       }
     }
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir || dir === stopAt || existsSync(join(dir, '.git'))) return undefined;
     dir = parent;
   }
 }

@@ -1,5 +1,5 @@
 /** Reads and validates the configuration file (find-config.ts finds it). */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { findConfigFile, PACKAGE_KEY } from './find-config.js';
@@ -41,10 +41,17 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
+/** Largest config file read (a package.json is a few KB; `/dev/zero` or a huge file is a mistake). */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 function readText(path: string, shown: string): string {
   try {
+    const stat = statSync(path);
+    if (!stat.isFile() && !stat.isDirectory()) throw new ConfigError(`${shown}: is not a regular file (a device, FIFO or socket); the config must be a JSON file`);
+    if (stat.size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; not a config file`);
     return readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(`${shown}: ${code === 'ENOENT' ? 'no such config file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`}`);
   }

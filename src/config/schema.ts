@@ -10,6 +10,7 @@ import {
   FAIL_ON,
   KNOWN_RULE_IDS,
   RULE_SEVERITIES,
+  shownName,
   stripComments,
   unknownRuleMessage,
   type LossdocConfig,
@@ -57,6 +58,7 @@ export const configSchema = z.strictObject({
   x: z.enum(['step', 'epoch']).optional(),
   numClasses: z.number().int().min(2).optional(),
   maxPoints: z.number().int().nonnegative().optional(),
+  maxSeries: z.number().int().positive().optional(),
   lang: z.enum(['en', 'zh']).optional(),
   format: z.string().optional(),
   compare: z
@@ -77,7 +79,7 @@ function didYouMean(name: string, known: readonly string[]): string {
 
 function pathText(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${shownName(String(p))}` : shownName(String(p));
   return out;
 }
 
@@ -100,7 +102,7 @@ function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
     const key = issue.keys[0];
     const where = pathText(path);
     const known = path.length === 0 ? TOP_KEYS : path.length === 1 ? ['finalLoss', 'bestLoss', 'curveArea'] : ['warning', 'error'];
-    return `${where ? `${where}: ` : ''}unknown key "${key}"${didYouMean(key, known)}`;
+    return `${where ? `${where}: ` : ''}unknown key "${shownName(key)}"${didYouMean(key, known)}`;
   }
   const got = describe(valueAt(input, path));
   const where = pathText(path) || '(top level)';
@@ -148,7 +150,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LossdocC
   // but would vanish (into the prototype) once copied into the validated object.
   const rawRules = (input as Record<string, unknown>).rules;
   if (rawRules && typeof rawRules === 'object' && !Array.isArray(rawRules)) {
-    for (const id of Object.keys(rawRules)) if (!known.includes(id)) fail(`rules.${id}: ${unknownRuleMessage(id, known)}`);
+    for (const id of Object.keys(rawRules)) if (!known.includes(id)) fail(`rules.${shownName(id)}: ${unknownRuleMessage(id, known)}`);
   }
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) fail(issueMessage(parsed.error.issues[0], input));
@@ -157,14 +159,14 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LossdocC
   if (data.rules) {
     config.rules = {};
     for (const [id, value] of Object.entries(data.rules)) {
-      if (!known.includes(id)) fail(`rules.${id}: ${unknownRuleMessage(id, known)}`);
+      if (!known.includes(id)) fail(`rules.${shownName(id)}: ${unknownRuleMessage(id, known)}`);
       config.rules[id] = parseRuleSetting(value, `rules.${id}`, fail);
     }
   }
   if (data.format !== undefined && options.formats && !options.formats.includes(data.format)) {
     fail(`format: expected one of ${options.formats.map((f) => `"${f}"`).join(', ')}, got ${describe(data.format)}${didYouMean(data.format, options.formats)}`);
   }
-  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'lang', 'format'] as const) {
+  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'lang', 'format'] as const) {
     if (data[key] !== undefined) (config as Record<string, unknown>)[key] = data[key];
   }
   if (data.compare) {

@@ -36,6 +36,8 @@ export interface LossdocConfig {
   numClasses?: number;
   /** Series longer than this are analysed on a sample (src/core/resolution.ts); 0: every point. */
   maxPoints?: number;
+  /** Most distinct series read from one log (src/parsers/series-cap.ts). */
+  maxSeries?: number;
   lang?: Lang;
   format?: string;
   compare?: Partial<Record<keyof CompareTolerances, Partial<Tolerance>>>;
@@ -56,8 +58,17 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** Up to three known names close to `name` (edit distance, shared prefix or substring). */
+/** Names longer than this are cut in messages (an error stays one short line whatever the file holds). */
+const MAX_SHOWN_NAME = 60;
+
+/** `name` as a message shows it: cut after MAX_SHOWN_NAME characters, saying how long it was. */
+export function shownName(name: string): string {
+  return name.length <= MAX_SHOWN_NAME ? name : `${name.slice(0, MAX_SHOWN_NAME - 1)}… (${name.length} characters)`;
+}
+
+/** Up to three known names close to `name` (edit distance, shared prefix or substring); none for a name far longer than any. */
 export function closeMatches(name: string, known: readonly string[]): string[] {
+  if (name.length > 2 * MAX_SHOWN_NAME) return [];
   const lower = name.toLowerCase();
   return known
     .map((k) => {
@@ -77,8 +88,8 @@ export function closeMatches(name: string, known: readonly string[]): string[] {
 export function unknownRuleMessage(id: string, known: readonly string[]): string {
   const close = closeMatches(id, known);
   return close.length
-    ? `unknown rule "${id}" (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)`
-    : `unknown rule "${id}" (known rules: ${known.join(', ')})`;
+    ? `unknown rule "${shownName(id)}" (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)`
+    : `unknown rule "${shownName(id)}" (known rules: ${known.join(', ')})`;
 }
 
 /** Remove `//` comment keys from every object in the value. */
@@ -101,13 +112,15 @@ export interface Overrides extends Omit<LossdocConfig, 'rules'> {
 }
 
 /** What a command runs with: defaults < config file < command line. */
-export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints'> {
+export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints' | 'maxSeries'> {
   ruleSeverity: Record<string, Severity | 'off'>;
   ruleOptions: Record<string, Record<string, unknown>>;
   failOn: FailOn;
   lang: Lang;
   format: string;
   compare: CompareTolerances;
+  /** The config file applied, as messages name it (relative to the working folder when found by search). */
+  configFile?: string;
 }
 
 export const DEFAULT_SETTINGS = { failOn: 'error', lang: 'en', format: 'text' } as const;
@@ -135,7 +148,7 @@ export function resolveSettings(config: LossdocConfig | undefined, overrides: Ov
     format: pick('format') ?? DEFAULT_SETTINGS.format,
     compare: resolveTolerances(compare),
   };
-  for (const key of ['maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints'] as const) {
+  for (const key of ['maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries'] as const) {
     const value = pick(key);
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
@@ -150,7 +163,7 @@ export function parseRuleFlag(value: string, known: readonly string[] = KNOWN_RU
     .filter(Boolean)
     .map((part) => {
       const eq = part.indexOf('=');
-      if (eq < 0) throw new UsageError(`--rule takes id=severity, got "${part}" (e.g. --rule overfitting=error)`);
+      if (eq < 0) throw new UsageError(`--rule takes id=severity, got "${shownName(part)}" (e.g. --rule overfitting=error)`);
       const id = part.slice(0, eq).trim();
       const sev = part.slice(eq + 1).trim();
       if (!known.includes(id)) throw new UsageError(`--rule: ${unknownRuleMessage(id, known)}`);
@@ -162,21 +175,22 @@ export function parseRuleFlag(value: string, known: readonly string[] = KNOWN_RU
     });
 }
 
-const TOLERANCE_KEYS: Record<string, keyof CompareTolerances> = {
-  final: 'finalLoss',
-  finalloss: 'finalLoss',
-  best: 'bestLoss',
-  bestloss: 'bestLoss',
-  area: 'curveArea',
-  curvearea: 'curveArea',
-};
+/** A Map: `--tolerance __proto__=1` must not find Object's prototype. */
+const TOLERANCE_KEYS = new Map<string, keyof CompareTolerances>([
+  ['final', 'finalLoss'],
+  ['finalloss', 'finalLoss'],
+  ['best', 'bestLoss'],
+  ['bestloss', 'bestLoss'],
+  ['area', 'curveArea'],
+  ['curvearea', 'curveArea'],
+]);
 
 function parseLimit(text: string, flag: string): number | null {
   const t = text.trim().toLowerCase();
   if (t === 'off' || t === 'none') return null;
   const percent = t.endsWith('%');
   const n = Number(percent ? t.slice(0, -1) : t);
-  if (t === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: "${text}" is not a tolerance (use 0.1, 10% or off)`);
+  if (t === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: "${shownName(text)}" is not a tolerance (use 0.1, 10% or off)`);
   return percent ? n / 100 : n;
 }
 
@@ -189,12 +203,12 @@ export function parseToleranceFlag(value: string): NonNullable<LossdocConfig['co
   for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = part.indexOf('=');
     const name = eq < 0 ? part : part.slice(0, eq);
-    const key = TOLERANCE_KEYS[name.trim().toLowerCase()];
+    const key = TOLERANCE_KEYS.get(name.trim().toLowerCase());
     if (eq < 0 || !key) {
-      throw new UsageError(`--tolerance takes final|best|area=warning[:error], got "${part}" (e.g. --tolerance final=10%:50%)`);
+      throw new UsageError(`--tolerance takes final|best|area=warning[:error], got "${shownName(part)}" (e.g. --tolerance final=10%:50%)`);
     }
     const [warning, error, extra] = part.slice(eq + 1).split(':');
-    if (extra !== undefined) throw new UsageError(`--tolerance ${name}: at most two levels (warning:error), got "${part}"`);
+    if (extra !== undefined) throw new UsageError(`--tolerance ${name}: at most two levels (warning:error), got "${shownName(part)}"`);
     const flag = `--tolerance ${name}`;
     const warn = parseLimit(warning, flag);
     // A lone "off" turns the check off; a lone number is the warning level.

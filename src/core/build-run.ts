@@ -35,6 +35,9 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
     axes.some((xs) => xs !== undefined && orderOf(xs).firstBackward >= 0) && axes.every((xs) => xs === undefined || !hasRepeatedX(xs));
   let unorderedAt: { metric: RawMetric; index: number } | undefined;
 
+  /** Points left out for their x (non-finite) or folded into the previous one (same x), counted once per x array. */
+  const defects = new Map<Float64Array, AxisDefects>();
+
   raw.metrics.forEach((metric, m) => {
     const xs = axes[m];
     if (!xs) {
@@ -42,6 +45,7 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
       return;
     }
     const order = orderOf(xs);
+    if (!order.clean && !defects.has(xs)) defects.set(xs, axisDefects(xs, metric, metric.step !== undefined && xs === metric.epoch));
     if (unordered && !unorderedAt && order.firstBackward >= 0) unorderedAt = { metric, index: order.firstBackward };
     const cleaned = unordered
       ? sortByX(xs, metric.value)
@@ -69,6 +73,7 @@ export function buildRun(raw: RawRun, format: FormatId, sources: string[], optio
       message: `${axis} is out of order (no ${axis} appears twice, so this is not a restart): the points are read in ${axis} order`,
     });
   }
+  warnings.push(...defectWarnings([...defects.values()], axis));
   if (missingAxis > 0) {
     warnings.push({
       code: 'no-axis',
@@ -184,6 +189,59 @@ function xOrder(xs: Float64Array): XOrder {
     max = x;
   }
   return { firstBackward: -1, clean };
+}
+
+interface AxisDefects {
+  nonFinite: number;
+  nonFiniteLine?: number;
+  /** Points whose x equals the one just before (not averaged): only the last of them is kept. */
+  repeated: number;
+  repeatedLine?: number;
+  finite: number;
+}
+
+function axisDefects(xs: Float64Array, metric: RawMetric, averaged: boolean): AxisDefects {
+  const out: AxisDefects = { nonFinite: 0, repeated: 0, finite: 0 };
+  const lineAt = (i: number) => (metric.line ? metric.line[i] : i + 1);
+  let prev = Number.NaN;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (!Number.isFinite(x)) {
+      if (out.nonFinite++ === 0) out.nonFiniteLine = lineAt(i);
+      continue;
+    }
+    out.finite++;
+    if (x === prev && !averaged && out.repeated++ === 0) out.repeatedLine = lineAt(i);
+    prev = x;
+  }
+  return out;
+}
+
+/** One warning per kind of defect, summed over the run's x arrays. */
+function defectWarnings(all: AxisDefects[], axis: Axis): ParseWarning[] {
+  const out: ParseWarning[] = [];
+  const nonFinite = all.reduce((n, d) => n + d.nonFinite, 0);
+  const repeated = all.reduce((n, d) => n + d.repeated, 0);
+  if (nonFinite > 0) {
+    const line = all.find((d) => d.nonFiniteLine !== undefined)?.nonFiniteLine;
+    out.push({
+      code: 'non-finite-x',
+      ...(line !== undefined ? { line } : {}),
+      message: `${nonFinite} point(s) have no finite ${axis} (empty, NaN or infinite) and were left out`,
+    });
+  }
+  if (repeated > 0) {
+    const line = all.find((d) => d.repeatedLine !== undefined)?.repeatedLine;
+    const everyOne = all.every((d) => d.finite === 0 || d.repeated === d.finite - 1);
+    out.push({
+      code: 'repeated-x',
+      ...(line !== undefined ? { line } : {}),
+      message: everyOne
+        ? `every point has the same ${axis}: ${repeated + 1} point(s) were read as one (the last value)`
+        : `${repeated} point(s) repeat the ${axis} just before them and were folded into one (the last value)`,
+    });
+  }
+  return out;
 }
 
 /** True when some finite x occurs more than once. */

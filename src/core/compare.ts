@@ -502,8 +502,24 @@ function matchKey(name: string): string {
  * have the same number of runs.
  */
 export function pairRuns<T extends { name: string }>(current: readonly T[], baseline: readonly T[]): Array<T | undefined> {
-  if (baseline.length === 1) return current.map(() => baseline[0]);
+  return pairRunsExplained(current, baseline).pairs;
+}
+
+/** pairRuns, and which current runs (by index) were paired only by position (no name matched). */
+export function pairRunsExplained<T extends { name: string }>(
+  current: readonly T[],
+  baseline: readonly T[],
+): { pairs: Array<T | undefined>; byPosition: number[] } {
+  if (baseline.length === 1) return { pairs: current.map(() => baseline[0]), byPosition: [] };
   const byKey = new Map<string, T>();
   for (const b of baseline) if (!byKey.has(matchKey(b.name))) byKey.set(matchKey(b.name), b);
-  return current.map((c, i) => byKey.get(matchKey(c.name)) ?? (current.length === baseline.length ? baseline[i] : undefined));
+  const byPosition: number[] = [];
+  const pairs = current.map((c, i) => {
+    const named = byKey.get(matchKey(c.name));
+    if (named) return named;
+    if (current.length !== baseline.length) return undefined;
+    byPosition.push(i);
+    return baseline[i];
+  });
+  return { pairs, byPosition };
 }

@@ -39,7 +39,10 @@ export const seriesSchema = z.object({
     .nullable()
     .describe('null when every point was analysed; for a long series, the statistics use every stride-th point plus the points that carry events (spikes, non-finite edges, extremes)'),
   sparkline: z.string().describe('bucket medians of the curve as ▁▂▃▄▅▆▇█'),
-  nonFinite: z.object({ count: z.number().int(), first: z.object({ x: num, value: z.string() }).nullable() }),
+  nonFinite: z.object({
+    count: z.number().int(),
+    first: z.object({ x: num, value: z.string().describe('the first non-finite value, by kind: "NaN", "Infinity" or "-Infinity"') }).nullable(),
+  }),
   span: z.tuple([num, num]),
   first: pointSchema,
   last: pointSchema,
@@ -131,6 +134,8 @@ export const reportSchema = z.object({
   schemaVersion: z.literal(1),
   tool: z.object({ name: z.literal('lossdoc'), version: z.string() }),
   lang: z.enum(['en', 'zh']),
+  /** The config file the CLI applied (null: none); absent in reports built by the library. */
+  config: z.string().nullable().optional(),
   runs: z.array(runReportSchema),
   summary: z.object({
     runs: z.array(runSummarySchema).describe('one entry per run, best held-out loss first (runs without one last, in input order)'),

@@ -8,9 +8,23 @@ import type { Formatter } from './types.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
-/** Escape a command's message (actions/toolkit `escapeData`): a log value cannot start a new command. */
+/**
+ * Control characters other than line breaks (ESC, BEL, C1, DEL), line/paragraph separators and
+ * bidirectional overrides: a runner log shows them raw, so a name could recolour or rewrite it.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Escape a command's message (actions/toolkit `escapeData`): a log value cannot start a new
+ * command; other control characters are dropped (a tab becomes a space).
+ */
 export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return text
+    .replace(CONTROL, (c) => (c === '\t' ? ' ' : ''))
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A');
 }
 
 /** Escape a command property (actions/toolkit `escapeProperty`): also `:` and `,`, which delimit properties. */

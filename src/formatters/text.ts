@@ -16,6 +16,7 @@ const LABELS = {
     confidence: 'confidence',
     noFindings: 'no findings',
     runs: 'run(s)',
+    config: 'config',
     summary: 'summary',
     lastThird: 'last third',
     best: 'best',
@@ -38,6 +39,7 @@ const LABELS = {
     confidence: '置信度',
     noFindings: '无发现',
     runs: '个运行',
+    config: '配置文件',
     summary: '汇总',
     lastThird: '最后三分之一',
     best: '最佳',
@@ -65,6 +67,7 @@ export const formatText: Formatter = (input, options) => {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const t = LABELS[options.lang];
   const out: string[] = [];
+  if (report.config) out.push(c.dim(`${t.config}: ${report.config}`), '');
   let details = report.runs;
   if (report.runs.length > 1) {
     out.push(...summaryTable(report, c, options.lang), '');

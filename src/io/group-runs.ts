@@ -34,6 +34,7 @@ import { configFromFile } from '../parsers/config-files.js';
 import { parseDvcliveRun } from '../parsers/dvclive.js';
 import { detectFormat, formatIds, isEventFile, parserFor } from '../parsers/index.js';
 import { parseMlflowRun } from '../parsers/mlflow.js';
+import { ownReportError } from '../parsers/own-report.js';
 import { probeOf } from '../parsers/csv/fast-entry.js';
 import { parseTbExportName } from '../parsers/csv/tbExport.js';
 import { decodeText, parseNumber } from '../parsers/text.js';
@@ -158,6 +159,7 @@ export interface EventFileInput {
   bytes: Uint8Array;
   /** The role sub-folder the file is in (`train`, `validation`), '' for the run folder itself. */
   sub: string;
+  maxSeries?: number;
 }
 
 export interface MergedEvents {
@@ -186,7 +188,7 @@ export function mergeEventFiles(files: readonly EventFileInput[]): MergedEvents 
   const accs = new Map<string, Acc>();
   let withScalars = 0;
   for (const { f } of order) {
-    const read = readEventScalars(f.bytes, f.name);
+    const read = readEventScalars(f.bytes, f.name, f.maxSeries);
     warnings.push(...read.warnings);
     if (read.metrics.length > 0) withScalars++;
     let restartAt = Infinity;
@@ -473,6 +475,11 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
       fail(new InputError(input.name, 'empty file', { code: 'empty' }));
       continue;
     }
+    const ownReport = forced ? undefined : ownReportError(input.name, probeOf(input).bytes);
+    if (ownReport) {
+      fail(ownReport);
+      continue;
+    }
     const format = forced ?? detectFormat(probeOf(input))?.format;
     if (!format) {
       const keys = scanned ? undefined : jsonObjectKeys(input.bytes);
@@ -543,7 +550,7 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
         break;
       }
       case 'events': {
-        const merged = mergeEventFiles(g.members.map((m, i) => ({ name: m.input.name, bytes: m.input.bytes, sub: g.subs![i] })));
+        const merged = mergeEventFiles(g.members.map((m, i) => ({ name: m.input.name, bytes: m.input.bytes, sub: g.subs![i], maxSeries: m.input.maxSeries })));
         const where = g.members.length === 1 && !scanned ? g.members[0].input.name : fullPath(g.key);
         const files = g.members.length === 1 ? 'the event file holds' : `its ${g.members.length} event files hold`;
         if (merged.metrics.length === 0) {

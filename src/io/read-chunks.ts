@@ -15,9 +15,15 @@ export const HEAD_BYTES = 64 * 1024;
 
 /** The one-line error for a file that cannot be opened or read. */
 export function unreadable(path: string, error: unknown): InputError {
+  return new InputError(path, whyUnreadable(error), { code: 'unreadable' });
+}
+
+/** Why a read failed, in plain words. */
+export function whyUnreadable(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT'
+  return code === 'ERR_FS_FILE_TOO_LARGE'
+    ? 'is larger than 2 GiB, the most lossdoc reads at once for this format (CSV is read in chunks at any size; export or split the log)'
+    : code === 'ENOENT'
       ? 'no such file'
       : code === 'ENOTDIR'
         ? 'no such file (a part of the path is a file, not a folder)'
@@ -26,7 +32,6 @@ export function unreadable(path: string, error: unknown): InputError {
           : code === 'EISDIR'
             ? 'is a directory'
             : `cannot be read (${code ?? (error as Error).message})`;
-  return new InputError(path, why, { code: 'unreadable' });
 }
 
 /**

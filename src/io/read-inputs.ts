@@ -157,6 +157,10 @@ export function readInputs(paths: readonly string[], stdin?: () => Uint8Array, o
       } catch {
         // readLogFile reports the missing file.
       }
+      if (stat && !isDir && !stat.isFile()) {
+        // /dev/zero never ends, a FIFO may never be written: only files, folders and `-` are read.
+        throw new InputError(path, 'is not a regular file (a device, FIFO or socket); lossdoc reads files, folders and - (standard input)', { code: 'not-a-file' });
+      }
       if (isDir) {
         const read = readDirectory(path, options);
         // A file reached from two of the given paths (`runs runs/exp1`) is read once, for the first.

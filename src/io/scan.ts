@@ -6,8 +6,10 @@
 import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { InputError, type LossdocError } from '../errors.js';
 import { detectFormat } from '../parsers/index.js';
+import { ownReportError } from '../parsers/own-report.js';
 import { PathFilter } from './glob.js';
 import { CONFIG_FILE_NAMES } from '../parsers/config-files.js';
+import { whyUnreadable } from './read-chunks.js';
 import { gunzipCapped, isGzip } from './gzip.js';
 import {
   classifyFileName,
@@ -25,7 +27,8 @@ import {
 export interface ScanOptions {
   /**
    * How many folder levels below the given directory are searched: 0 = only the files directly
-   * in it, 1 = also its sub-folders, … Default: no limit (symlink loops are not followed twice).
+   * in it, 1 = also its sub-folders, … Default: DEFAULT_MAX_DEPTH, with a warning counting the
+   * folders below it (symlink loops are not followed twice; /proc, /sys and /dev are never entered).
    * A run folder that is reached is read whole: an MLflow run's `metrics/`, a DVCLive folder's
    * `plots/metrics/`, and the `train/` / `validation/` folders of a TensorBoard run.
    */
@@ -72,8 +75,15 @@ export const nodeFs: ScanFs = {
 export const HEAD_BYTES = 64 * 1024;
 /** Sniff score an unknown-named file needs (a real text log scores 0.6 and more). */
 const SNIFF_MIN_SCORE = 0.5;
-/** Folder depth used when no --max-depth is given (a guard against absurd trees). */
-const DEFAULT_MAX_DEPTH = 64;
+/** Folder depth used when no --max-depth is given (a guard against absurd trees; deeper folders are reported). */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Virtual file systems a symlink must not lead a scan into (`/proc` alone holds the whole process table). */
+const SYSTEM_ROOTS = ['/proc', '/sys', '/dev'];
+
+function isSystemPath(real: string): boolean {
+  return SYSTEM_ROOTS.some((r) => real === r || real.startsWith(`${r}/`));
+}
 
 /** How a found file is read: whole (its folder said what it is) or after sniffing its head. */
 export type FoundClass = 'mlflow' | 'dvclive' | 'wandb' | 'config' | Exclude<NameClass, 'skip'>;
@@ -146,6 +156,15 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
   const files: FoundFile[] = [];
   const warnings: LossdocError[] = [];
   const visited = new Set<string>();
+  /** Folders left unsearched because of the default depth guard (a --max-depth given is obeyed silently). */
+  let tooDeep = 0;
+  let rootReal = root;
+  try {
+    rootReal = fs.realpath(root);
+  } catch {
+    // reported when the root is listed
+  }
+  const scanningSystem = isSystemPath(rootReal);
 
   const list = (dir: string): Entry[] | undefined => {
     let raw;
@@ -161,7 +180,8 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
       let isFile = d.isFile();
       if (d.isSymbolicLink()) {
         try {
-          const s = fs.stat(joinPath(dir, d.name));
+          const target = joinPath(dir, d.name);
+          const s = fs.stat(target);
           isDir = s.isDirectory();
           isFile = s.isFile();
         } catch {
@@ -186,6 +206,11 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
     }
     if (visited.has(real)) return false;
     visited.add(real);
+    // Reached through a symlink (to `/`, say): /proc, /sys and /dev are never walked.
+    if (!scanningSystem && isSystemPath(real)) {
+      warnings.push(new InputError(dir, `is ${real}; not searched`, { code: 'system-link' }));
+      return false;
+    }
     return true;
   };
 
@@ -204,7 +229,11 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
 
   /** Every file below `dir` (MLflow metrics, DVCLive plots), whatever the depth. */
   const collectTree = (dir: string, rel: string, cls: FoundClass, accept: (name: string) => boolean, guard = 0) => {
-    if (guard > 32 || !firstVisit(dir)) return;
+    if (guard > DEFAULT_MAX_DEPTH) {
+      tooDeep++;
+      return;
+    }
+    if (!firstVisit(dir)) return;
     const entries = list(dir);
     if (!entries) return;
     for (const e of sorted(entries.filter((x) => !x.name.startsWith('.') && (x.isDir || (x.isFile && accept(x.name)))))) {
@@ -294,6 +323,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
         if (depth + 1 <= maxDepth) walk(joinPath(dir, e.name), childRel, depth + 1, false);
         // The train/ and validation/ folders of a run at the depth limit still belong to it.
         else if (isRoleDir(e.name)) walk(joinPath(dir, e.name), childRel, depth + 1, true);
+        else if (options.maxDepth === undefined) tooDeep++;
         continue;
       }
       if (dvclive && (e.name === 'metrics.json' || e.name === 'report.html' || e.name === 'report.md')) continue;
@@ -303,6 +333,14 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
   };
 
   walk(root, '', 0, false);
+  if (tooDeep > 0) {
+    warnings.push(
+      new InputError(root, `${tooDeep} folder(s) more than ${DEFAULT_MAX_DEPTH} levels down were not searched`, {
+        code: 'too-deep',
+        hint: 'pass --max-depth to search deeper',
+      }),
+    );
+  }
   return { files, warnings };
 }
 
@@ -347,6 +385,12 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
       let head = gz ? fs.readFile(f.path) : fs.readHead(f.path, Math.min(f.size, HEAD_BYTES));
       if (gz && isGzip(head)) head = gunzipCapped(head, f.path);
       const name = gz ? f.path.replace(/\.gz$/i, '') : f.path;
+      // A report written into the analysed folder: read back, it would be a bogus run.
+      const ownReport = ownReportError(f.path, head, true);
+      if (ownReport) {
+        warnings.push(ownReport);
+        continue;
+      }
       const found = detectFormat({ name, bytes: head.subarray(0, HEAD_BYTES) });
       const ok = found !== undefined && (f.cls === 'log' || found.format === 'tfevents' || found.score >= SNIFF_MIN_SCORE);
       if (!ok) {
@@ -356,7 +400,7 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
       if (!read || (!gz && f.size >= streamMinBytes)) out.push(f);
       else out.push({ ...f, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
     } catch (error) {
-      warnings.push(error instanceof InputError ? error : new InputError(f.path, `cannot be read (${errCode(error)}); skipped`, { code: 'unreadable' }));
+      warnings.push(error instanceof InputError ? error : new InputError(f.path, `${whyUnreadable(error)}; skipped`, { code: 'unreadable' }));
     }
   }
   return { files: out, unrecognised, warnings };

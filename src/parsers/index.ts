@@ -10,6 +10,7 @@ import {
 } from './csv.js';
 import { dvcliveTsvParser } from './dvclive.js';
 import { hfTrainerStateParser, jsonlParser, jsonRecordsParser, kerasHistoryParser, tbExportJsonParser } from './json.js';
+import { ownReportError } from './own-report.js';
 import { textLogParser } from './text-log.js';
 import { looksLikeEventFile, tfeventsParser } from './tfevents.js';
 import { baseName, headText } from './text.js';
@@ -97,6 +98,8 @@ export function parseLog(input: ParserInput, format?: FormatId, probe: ParserInp
       hint: `pass --input-format (one of: ${formatIds.join(', ')})`,
     });
   }
+  const ownReport = format ? undefined : ownReportError(input.name, probe.bytes);
+  if (ownReport) throw ownReport;
   const parser = parserFor(id);
   if (!parser) throw new InputError(input.name, `unknown input format "${id}"`, { code: 'unknown-format' });
   return parser.parse(input);

@@ -39,15 +39,22 @@ export function isMlflowRunFiles(relPaths: string[]): boolean {
   return metrics > 0;
 }
 
-const STATUS: Record<string, string> = { '4': 'FAILED', '5': 'KILLED', FAILED: 'FAILED', KILLED: 'KILLED' };
+/** meta.yaml `status` values that end a run early (a Map: the value is text from the log). */
+const STATUS = new Map([
+  ['4', 'FAILED'],
+  ['5', 'KILLED'],
+  ['FAILED', 'FAILED'],
+  ['KILLED', 'KILLED'],
+]);
 
 /** `key: value` of a flat YAML file (MLflow's meta.yaml is flat). Quotes are stripped. */
 function yamlScalars(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
-    const m = /^([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$/.exec(line);
+    // `(.*?)[ \t]*$` would rescan a run of blanks from each of its positions: trim instead.
+    const m = /^([A-Za-z_][\w-]*):(.*)$/.exec(line);
     if (!m) continue;
-    let v = m[2];
+    let v = m[2].replace(/^[ \t]+/, '').trimEnd();
     if (/^'.*'$/.test(v)) v = v.slice(1, -1).replace(/''/g, "'");
     else if (/^".*"$/.test(v)) v = v.slice(1, -1);
     out.set(m[1], v);
@@ -87,10 +94,11 @@ export function parseMlflowRun(files: RunFile[], runDir: string): RawRun {
   const metaName = meta?.get('run_name') || meta?.get('name') || undefined;
   const name = tagName ?? metaName ?? (baseName(runDir.replace(/[\\/]+$/, '')) || runDir);
   const status = meta?.get('status');
-  if (status !== undefined && STATUS[status]) {
+  const ended = status === undefined ? undefined : STATUS.get(status);
+  if (ended !== undefined) {
     warnings.push({
-      code: `run-${STATUS[status].toLowerCase()}`,
-      message: `run marked ${STATUS[status]} in meta.yaml (status: ${status})`,
+      code: `run-${ended.toLowerCase()}`,
+      message: `run marked ${ended} in meta.yaml (status: ${status})`,
     });
   }
   params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -17,6 +17,7 @@
 
 import { InputError } from '../errors.js';
 import type { ParseWarning, RawMetric, Role } from '../core/types.js';
+import { DEFAULT_MAX_SERIES, SeriesCap, seriesLimit } from './series-cap.js';
 import { baseName, decodeText, parseNumber } from './text.js';
 import { defineParser } from './types.js';
 
@@ -200,7 +201,21 @@ const MM_VAL = /\b(Epoch|Iter)\((val|test)\)\s*\[\s*(\d+)\s*(?:\/\s*(\d+)\s*)?\]
 const MM_VAL_SKIP = new Set(['time', 'data_time', 'memory', 'eta']);
 
 // fairseq
-const FS_JSON = /\|\s*(train_inner|train|valid[\w-]*|test[\w-]*)\s*\|\s*(\{.*\})\s*$/;
+/** The `| tag |` right before a fairseq JSON record (matched against the text before its `{`). */
+const FS_JSON_TAG = /\|\s*(train_inner|train|valid[\w-]*|test[\w-]*)\s*\|\s*$/;
+
+/**
+ * `| train_inner | {json}`: the tag and the JSON text, found by scanning (a regex `\{.*\}` after
+ * an unanchored tag retries from every `|`, quadratic in the line length).
+ */
+function fairseqJson(text: string): { tag: string; json: string } | undefined {
+  const end = text.trimEnd();
+  if (!end.endsWith('}')) return undefined;
+  const open = end.indexOf('{');
+  if (open < 0) return undefined;
+  const tag = FS_JSON_TAG.exec(end.slice(0, open));
+  return tag ? { tag: tag[1], json: end.slice(open) } : undefined;
+}
 const FS_EPOCH = /(?:^|\|)\s*(?:(train_inner|train|valid[\w-]*|test[\w-]*)\s*\|\s*)?epoch\s+(\d+)(?:\s*:\s*(\d+)\s*\/\s*(\d+))?(.*)$/;
 
 // Keras
@@ -311,16 +326,16 @@ function parseMmcv(text: string, lineNo: number, st: ParseState): boolean {
 }
 
 function parseFairseq(text: string, lineNo: number, st: ParseState): boolean {
-  let m = FS_JSON.exec(text);
-  if (m) {
+  const record = fairseqJson(text);
+  if (record) {
     let obj: unknown;
     try {
-      obj = JSON.parse(m[2]);
+      obj = JSON.parse(record.json);
     } catch {
       return false;
     }
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return false;
-    const tag = m[1];
+    const tag = record.tag;
     const rec = obj as Record<string, unknown>;
     const prefix = tag === 'train_inner' ? '' : `${tag}_`;
     const step = fairseqValue(rec.num_updates ?? rec[`${prefix}num_updates`]) ?? Number.NaN;
@@ -336,7 +351,7 @@ function parseFairseq(text: string, lineNo: number, st: ParseState): boolean {
     if (pairs.length) st.c.add(`fairseq-${tag}`, { generic: false, ...(role ? { role } : {}) }, { line: lineNo, step, epoch, pairs });
     return true;
   }
-  m = FS_EPOCH.exec(text);
+  const m = FS_EPOCH.exec(text);
   if (!m) return false;
   const rest = m[5];
   const inner = m[3] !== undefined;
@@ -489,9 +504,16 @@ function parseGeneric(text: string, lineNo: number, st: ParseState): boolean {
     if (main.total !== undefined) counters.stepTotal = main.total;
     counters.global = rank(main.label) <= 1;
   }
-  // Blank the counters out so that their numbers are not read as metrics.
-  for (const f of [...found].sort((a, b) => b.index - a.index)) {
-    body = `${body.slice(0, f.index)} | ${body.slice(f.index + f.length)}`;
+  // Blank the counters out so that their numbers are not read as metrics (one pass: found is in line order).
+  if (found.length) {
+    const parts: string[] = [];
+    let from = 0;
+    for (const f of found) {
+      parts.push(text.slice(from, f.index), ' | ');
+      from = f.index + f.length;
+    }
+    parts.push(text.slice(from));
+    body = parts.join('');
   }
   if (!main && counters.epoch !== undefined) {
     // `Train Epoch: 1 [640/60000 (1%)]`: progress within the epoch.
@@ -574,7 +596,7 @@ function resolveGenericCounters(info: KindInfo): void {
 // ---------------------------------------------------------------------------------------------
 // Assembly
 
-function finish(c: Collector, source: string, warnings: ParseWarning[]): RawMetric[] {
+function finish(c: Collector, source: string, warnings: ParseWarning[], cap: SeriesCap): RawMetric[] {
   const kinds = [...c.kinds.values()];
   for (const k of kinds) if (k.generic) resolveGenericCounters(k);
 
@@ -697,6 +719,7 @@ function finish(c: Collector, source: string, warnings: ParseWarning[]): RawMetr
       }
       let a = acc.get(name);
       if (!a) {
+        if (!cap.admit(name, acc.size)) continue;
         a = { name, ...(kind.role ? { role: kind.role } : {}), value: [], step: [], epoch: [], line: [] };
         acc.set(name, a);
       }
@@ -717,9 +740,16 @@ function finish(c: Collector, source: string, warnings: ParseWarning[]): RawMetr
   }));
 }
 
+/**
+ * Longest line read for metrics. Real metric lines (fairseq JSON records, HF dicts, Keras bars
+ * after their redraws are reduced) are a few KB; longer ones are dumps (configs, environment
+ * info) or garbage, and skipping them bounds the work per line whatever the patterns do.
+ */
+export const MAX_LINE_CHARS = 64 * 1024;
+
 /** Classify one line; true when it was recognised. */
 function parseLine(raw: string, lineNo: number, st: ParseState): boolean {
-  if (raw.trim() === '') return false;
+  if (raw.length > MAX_LINE_CHARS || raw.trim() === '') return false;
   const text = stripLogPrefix(raw);
   if (parseMmcv(text, lineNo, st)) return true;
   if (parseFairseq(raw, lineNo, st)) return true;
@@ -729,12 +759,18 @@ function parseLine(raw: string, lineNo: number, st: ParseState): boolean {
 }
 
 /** Parse text-log lines into raw metrics (exported for tests). */
-export function parseTextLog(text: string, source: string): { metrics: RawMetric[]; warnings: ParseWarning[] } {
+export function parseTextLog(text: string, source: string, maxSeries = DEFAULT_MAX_SERIES): { metrics: RawMetric[]; warnings: ParseWarning[] } {
   const lines = outputLines(text);
   const st: ParseState = { c: new Collector(), kerasRunning: 0, kerasNoEpochCounted: false };
   const warnings: ParseWarning[] = [];
+  let long = 0;
+  let longWarning: ParseWarning | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    if (line.length > MAX_LINE_CHARS && long++ === 0) {
+      longWarning = { code: 'long-line', line: i + 1, message: `${source}: line ${i + 1} is longer than ${MAX_LINE_CHARS / 1024} KB and was skipped (no metric line is that long)` };
+      warnings.push(longWarning);
+    }
     const recognised = parseLine(line, i + 1, st);
     if (!recognised && line.trim() !== '' && st.kerasEpoch === undefined && st.kerasNoEpochCounted) {
       // Keras 1.x lines without Epoch headers: a banner line between them starts a new run.
@@ -743,7 +779,11 @@ export function parseTextLog(text: string, source: string): { metrics: RawMetric
     }
   }
   flushKeras(st);
-  const metrics = finish(st.c, source, warnings);
+  if (longWarning && long > 1) longWarning.message += ` (${long} such lines in all)`;
+  const cap = new SeriesCap(maxSeries);
+  const metrics = finish(st.c, source, warnings, cap);
+  const capped = cap.warning();
+  if (capped) warnings.push(capped);
   return { metrics, warnings };
 }
 
@@ -794,7 +834,7 @@ export const textLogParser = defineParser({
     }
   },
   parse(input) {
-    const { metrics, warnings } = parseTextLog(decodeText(input.bytes), input.name);
+    const { metrics, warnings } = parseTextLog(decodeText(input.bytes), input.name, seriesLimit(input));
     if (metrics.length === 0) {
       throw new InputError(input.name, 'no training metrics recognised', {
         code: 'no-metrics',

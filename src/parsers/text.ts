@@ -73,6 +73,12 @@ export function forEachLine(text: string, visit: (line: string, index: number, e
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '-nan', '+nan']);
 
 /**
+ * Longest text read as a number. Logs write at most 17 significant digits and a short exponent;
+ * a longer cell (200 000 digits) is damage, reported like any other non-number.
+ */
+export const MAX_NUMBER_CHARS = 400;
+
+/**
  * Parse one numeric cell as training logs write it. Returns:
  * - a number (NaN for `nan`/`NaN`, ±Infinity for `inf`/`-inf`/`Infinity`),
  * - `undefined` for an empty/`NA`/`null`/`None` cell (no value logged),
@@ -89,7 +95,7 @@ export function parseNumber(raw: string): number | undefined | null {
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
   // Number('') and Number('0x10') are too permissive for log cells.
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
+  if (s.length > MAX_NUMBER_CHARS || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
   return Number(s);
 }
 

@@ -23,6 +23,7 @@ import { InputError } from '../errors.js';
 import type { ParseWarning, RawMetric, Role } from '../core/types.js';
 import { crc32With, crcTables } from './crc32.js';
 import { Wire, WireError } from './protobuf-wire.js';
+import { DEFAULT_MAX_SERIES, SeriesCap, seriesLimit } from './series-cap.js';
 import { baseName } from './text.js';
 import { defineParser } from './types.js';
 
@@ -135,6 +136,8 @@ interface TagInfo {
   /** Plugin named by the first value of this tag that carried metadata; undefined = none seen. */
   plugin?: string;
   column?: Column;
+  /** Past the series limit: its values are not kept. */
+  refused?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -157,9 +160,17 @@ function roleFromSource(source: string): Role | undefined {
 export function readEventScalars(
   bytes: Uint8Array,
   source: string,
+  maxSeries = DEFAULT_MAX_SERIES,
 ): { metrics: RawMetric[]; warnings: ParseWarning[] } {
-  return new EventReader(bytes, source).read();
+  const reader = new EventReader(bytes, source, new SeriesCap(maxSeries));
+  const read = reader.read();
+  const capped = reader.cap.warning();
+  if (capped) read.warnings.push(capped);
+  return read;
 }
+
+/** Largest record read (a scalar event is under 1 KB; a bigger length is damage). */
+const MAX_RECORD_BYTES = 512 * 2 ** 20;
 
 class EventReader {
   private readonly wire: Wire;
@@ -173,6 +184,7 @@ class EventReader {
   constructor(
     private readonly bytes: Uint8Array,
     private readonly source: string,
+    readonly cap: SeriesCap,
   ) {
     this.wire = new Wire(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
@@ -194,7 +206,12 @@ class EventReader {
       }
       const start = off + 12;
       const end = start + lo;
-      if (hi !== 0 || end + 4 > n) {
+      if (hi !== 0 || lo > MAX_RECORD_BYTES) {
+        const size = hi * 2 ** 32 + lo;
+        this.stop('record-too-large', off, `the record at byte offset ${off} says it holds ${size} bytes, more than the ${MAX_RECORD_BYTES / 2 ** 20} MiB an event record may have (a damaged file?)`);
+        break;
+      }
+      if (end + 4 > n) {
         this.stop('truncated-record', off, `truncated record at byte offset ${off} (live run?)`);
         break;
       }
@@ -322,6 +339,10 @@ class EventReader {
     } else return;
     let col = tag.column;
     if (!col) {
+      if (tag.refused || !this.cap.admit(tag.name, this.columns.length)) {
+        tag.refused = true;
+        return;
+      }
       col = new Column(tag.name);
       tag.column = col;
       this.columns.push(col);
@@ -545,7 +566,7 @@ export const tfeventsParser = defineParser({
     if (input.bytes.length === 0) {
       throw new InputError(input.name, 'empty file', { code: 'empty' });
     }
-    const { metrics, warnings } = readEventScalars(input.bytes, input.name);
+    const { metrics, warnings } = readEventScalars(input.bytes, input.name, seriesLimit(input));
     if (metrics.length === 0) {
       const why = warnings.length > 0 ? ` (${warnings[0].message})` : '';
       throw new InputError(input.name, `no scalar series${why}`, {

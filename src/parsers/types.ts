@@ -5,6 +5,8 @@ export interface ParserInput {
   /** Used for messages and as a format/role hint; never opened. */
   name: string;
   bytes: Uint8Array;
+  /** Most distinct series read from this input (default DEFAULT_MAX_SERIES, see series-cap.ts). */
+  maxSeries?: number;
 }
 
 export interface LogParser {

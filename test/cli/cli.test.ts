@@ -121,7 +121,7 @@ describe('configuration file < flags', () => {
     expect(JSON.parse(r.stdout).summary.warnings).toBeGreaterThanOrEqual(1);
     const text = lossdoc(['analyze', overfit, '-f', 'text', '--max-warnings', '50'], { cwd: dir });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^.*overfitting\.csv {2}\(keras-csv, epoch axis\)/);
+    expect(text.stdout).toMatch(/^config: lossdoc\.config\.json\n\n.*overfitting\.csv {2}\(keras-csv, epoch axis\)/);
   });
 
   it('column roles from the file', () => {

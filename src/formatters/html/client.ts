@@ -382,7 +382,8 @@ export const CLIENT_JS = String.raw`
         if (m.kind === 'best') m.short = L.best + ' ' + fmt4(m.y) + ' @ ' + fmtX(m.x);
         if (m.kind === 'nan') m.short = m.label.slice(m.label.indexOf(': ') + 2, at > 0 ? at : undefined);
       });
-      var seen = {};
+      // Keyed by series names from the log: no prototype (a series named "constructor" is not already seen).
+      var seen = Object.create(null);
       model.marks.forEach(function (m) {
         if (m.kind === 'nan' && !seen[m.series]) { m.first = true; seen[m.series] = true; }
       });

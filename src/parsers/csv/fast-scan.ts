@@ -7,7 +7,7 @@
  * reproduce byte-for-byte (a quote anywhere, a lone CR, UTF-16, binary data, a huge head)
  * throws FastFallback, and the caller reads the file the ordinary way. Pure.
  */
-import { splitLines } from '../text.js';
+import { MAX_NUMBER_CHARS, splitLines } from '../text.js';
 import { tokenDouble } from './decimal.js';
 import { ABSENT, FastCollector, FastFallback, MISSING, NUM, type HeaderInfo } from './fast-collect.js';
 import { cleanHeader, guessDelimiter, looksBinary, parseCell, WarningSink } from './table.js';
@@ -34,7 +34,7 @@ const textDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** Number() of a numeric token (ASCII; a decimal comma read as a point), as parseNumber gives it. */
 function tokenNumber(buf: Uint8Array, from: number, to: number, comma: boolean): number {
-  const s = String.fromCharCode.apply(null, buf.subarray(from, to) as unknown as number[]);
+  const s = asciiString(buf, from, to);
   return Number(comma ? s.replace(',', '.') : s);
 }
 
@@ -178,6 +178,8 @@ class RowScanner {
               if (eneg) exp = -exp;
             }
             const end = p;
+            // A number longer than any log writes is damage: the string path reports it.
+            if (end - start > MAX_NUMBER_CHARS) ok = false;
             while (b === 32 || (b === 9 && tabWs)) b = buf[++p];
             let v = Number.NaN;
             if (ok && (b === d || b === LF || b === CR)) {

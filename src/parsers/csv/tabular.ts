@@ -6,7 +6,8 @@
 import type { FormatId, ParsedLog, RawRun } from '../../core/types.js';
 import { baseName } from '../text.js';
 import { defineParser, type LogParser, type ParserInput } from '../types.js';
-import { collect, singleRunPlan, xKind, type CollectOptions } from './collect.js';
+import { tooManySeriesWarning, seriesLimit } from '../series-cap.js';
+import { collect, singleRunPlan, xKind, type CollectOptions, type TablePlan } from './collect.js';
 import { collectFast } from './fast.js';
 import { numericShare, openTable, sniffTable, type HeadTable } from './table.js';
 
@@ -40,12 +41,23 @@ function parseTabular(
   name: string,
   options: CollectOptions = {},
 ): ParsedLog {
-  const fast = collectFast(input, (header) => singleRunPlan(header, name), options);
-  if (fast) return { format, runs: fast.map(rowIndexAsStep) };
-  const table = openTable(input);
-  const plan = singleRunPlan(table.header, name);
-  return { format, runs: collect(table, plan, options).map(rowIndexAsStep) };
+  const limit = seriesLimit(input);
+  let dropped = 0;
+  // Columns past the limit are never read (a CSV of 100 000 columns would need gigabytes).
+  const plan = (header: string[]): TablePlan => {
+    const full = singleRunPlan(header, name);
+    dropped = Math.max(0, full.metrics.length - limit);
+    return dropped > 0 ? { ...full, metrics: full.metrics.slice(0, limit) } : full;
+  };
+  let runs = collectFast(input, plan, options);
+  if (!runs) {
+    const table = openTable(input);
+    runs = collect(table, plan(table.header), options);
+  }
+  if (dropped > 0) for (const run of runs) run.warnings.push(tooManySeriesWarning(dropped, limit));
+  return { format, runs: runs.map(rowIndexAsStep) };
 }
+
 
 /**
  * A table without a step or epoch column (a one-column `loss` CSV): each point's step is the index

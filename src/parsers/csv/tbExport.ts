@@ -24,22 +24,23 @@ export function parseTbExportName(name: string): { run: string; tag: string } | 
   return { run: m[1], tag: m[2] };
 }
 
-const ROLE_WORDS: Record<string, Role> = {
-  train: 'train',
-  training: 'train',
-  validation: 'val',
-  val: 'val',
-  valid: 'val',
-  eval: 'val',
-  evaluation: 'val',
-  test: 'test',
-};
+/** A Map: the key is text from a file name (`constructor` must not find Object's). */
+const ROLE_WORDS = new Map<string, Role>([
+  ['train', 'train'],
+  ['training', 'train'],
+  ['validation', 'val'],
+  ['val', 'val'],
+  ['valid', 'val'],
+  ['eval', 'val'],
+  ['evaluation', 'val'],
+  ['test', 'test'],
+]);
 
 /** Role from the run folder's last path segment (`logs/fit/…/validation` → `…_validation`). */
 export function roleFromRun(run: string): Role | undefined {
   const parts = run.toLowerCase().split(/[\\/_]+/).filter((p) => p !== '');
   const last = parts[parts.length - 1];
-  return last === undefined ? undefined : ROLE_WORDS[last];
+  return last === undefined ? undefined : ROLE_WORDS.get(last);
 }
 
 export const tbExportCsvParser: LogParser = defineParser({

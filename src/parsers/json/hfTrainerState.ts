@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { defineParser, type LogParser } from '../types.js';
 import { isObject, parseJsonDocument } from './jsonText.js';
 import { isTrainSummary, MetricCollector, readRecord, runNameOf, WarningList } from './records.js';
+import { seriesLimit } from '../series-cap.js';
 import { stripBom } from './sniff.js';
 
 /** Top-level keys only trainer_state.json has, or an HF-shaped first log entry. */
@@ -38,7 +39,7 @@ export const hfTrainerStateParser: LogParser = defineParser({
     }
     const history: unknown[] = value.log_history;
     const warnings = new WarningList();
-    const collector = new MetricCollector();
+    const collector = new MetricCollector(seriesLimit(input));
     let summaries = 0;
     for (let i = 0; i < history.length; i++) {
       const entry = history[i];
@@ -63,7 +64,7 @@ export const hfTrainerStateParser: LogParser = defineParser({
     }
     return {
       format: 'hf-trainer-state',
-      runs: [{ name: runNameOf(input.name), metrics: collector.finish(), warnings: warnings.finish() }],
+      runs: [{ name: runNameOf(input.name), metrics: collector.finish(), warnings: collector.withCapWarning(warnings.finish()) }],
     };
   },
 });

@@ -6,6 +6,7 @@ import { InputError } from '../../errors.js';
 import { defineParser, type LogParser } from '../types.js';
 import { isObject, parseJsonDocument } from './jsonText.js';
 import { isMetadataRecord, isTrainSummary, MetricCollector, readRecord, runNameOf, WarningList } from './records.js';
+import { seriesLimit } from '../series-cap.js';
 import { stripBom } from './sniff.js';
 
 function isRecordArray(v: unknown): v is unknown[] {
@@ -56,7 +57,7 @@ export const jsonRecordsParser: LogParser = defineParser({
     } else {
       throw new InputError(input.name, 'expected a JSON array of records', { code: 'bad-format' });
     }
-    const collector = new MetricCollector();
+    const collector = new MetricCollector(seriesLimit(input));
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       if (!isObject(r)) {
@@ -74,7 +75,7 @@ export const jsonRecordsParser: LogParser = defineParser({
     }
     return {
       format: 'json-records',
-      runs: [{ name: runNameOf(input.name), metrics: collector.finish(), warnings: warnings.finish() }],
+      runs: [{ name: runNameOf(input.name), metrics: collector.finish(), warnings: collector.withCapWarning(warnings.finish()) }],
     };
   },
 });

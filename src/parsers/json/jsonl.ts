@@ -29,7 +29,8 @@ import {
   runNameOf,
   WarningList,
 } from './records.js';
-import { FAIRSEQ_JSON_LINE, headLines, isObjectLine, stripBom } from './sniff.js';
+import { seriesLimit } from '../series-cap.js';
+import { headLines, isFairseqJsonLine, isObjectLine, stripBom } from './sniff.js';
 
 /** Plain log lines around JSON ones (fairseq banners, timestamps): skipped without a warning. */
 const LOG_LINE = /\|\s*(?:INFO|WARNING|WARN|DEBUG|ERROR|CRITICAL)\s*\||^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d/;
@@ -63,14 +64,14 @@ export const jsonlParser: LogParser = defineParser({
         // The head holds no complete line: a long first line (mmcv env_info) or a one-line file.
         const t = h.trim();
         if (/^\{\s*"env_info"\s*:/.test(t)) return 0.85;
-        if (t.startsWith('{')) return ext ? 0.85 : t.endsWith('}') ? 0.5 : 0.3;
+        if (t.startsWith('{') && !/^\{\s*'/.test(t)) return ext ? 0.85 : t.endsWith('}') ? 0.5 : 0.3;
         return 0;
       }
       let objects = 0;
       let fairseq = 0;
       for (const l of lines) {
         if (isObjectLine(l)) objects++;
-        if (FAIRSEQ_JSON_LINE.test(l)) fairseq++;
+        if (isFairseqJsonLine(l)) fairseq++;
       }
       if (objects === lines.length) {
         if (objects >= 2) return ext ? 0.9 : 0.85;
@@ -156,7 +157,7 @@ export const jsonlParser: LogParser = defineParser({
       for (const n of textLines) warnings.add('bad-line', `line ${n} is not a JSON object; skipped`, n);
     }
 
-    const collector = new MetricCollector();
+    const collector = new MetricCollector(seriesLimit(input));
     placeRows(rows, collector);
     if (collector.size === 0) {
       throw new InputError(input.name, 'no metrics found', {
@@ -166,7 +167,7 @@ export const jsonlParser: LogParser = defineParser({
     }
     return {
       format: 'jsonl',
-      runs: [{ name: runNameOf(input.name), metrics: collector.finish(), warnings: byLine(warnings.finish()) }],
+      runs: [{ name: runNameOf(input.name), metrics: collector.finish(), warnings: collector.withCapWarning(byLine(warnings.finish())) }],
     };
   },
 });

@@ -6,6 +6,7 @@
 import type { Hyperparameters, RawMetric, RawRun } from '../../core/types.js';
 import { flattenConfig } from '../config-files.js';
 import { InputError } from '../../errors.js';
+import { SeriesCap, seriesLimit } from '../series-cap.js';
 import { defineParser, type LogParser } from '../types.js';
 import { isObject, parseJsonDocument } from './jsonText.js';
 import { isNonMetricKey, runNameOf, toNumber, WarningList } from './records.js';
@@ -33,6 +34,8 @@ interface Found {
   /** Keys that are neither series, nor containers of series, nor a config. */
   ignored: string[];
   warnings: WarningList;
+  /** At most maxSeries series: a JSON with a million keys is not a training log's worth of curves. */
+  cap: SeriesCap;
 }
 
 /** Whether a value is a series: a list with a number, or a pandas column (`{"0": 0.4, …}`). */
@@ -54,6 +57,7 @@ function readObject(root: Record<string, unknown>, prefix: string, epochList: un
     const lower = key.toLowerCase();
     if (isNonMetricKey(key)) continue;
     if (isSeries(col)) {
+      if (!found.cap.admit(`${prefix}${key}`, found.metrics.length)) continue;
       readColumn(`${prefix}${key}`, col as unknown[] | Record<string, unknown>, epochAxis, epochColumn, found);
     } else if (isObject(col) && depth < 2 && (CONTAINERS.has(lower) || SPLITS.has(lower))) {
       readObject(col, SPLITS.has(lower) ? `${prefix}${key}/` : prefix, epochs, found, depth + 1);
@@ -131,7 +135,7 @@ export const kerasHistoryParser: LogParser = defineParser({
         code: 'bad-format',
       });
     }
-    const found: Found = { metrics: [], hyperparameters: [], ignored: [], warnings: new WarningList() };
+    const found: Found = { metrics: [], hyperparameters: [], ignored: [], warnings: new WarningList(), cap: new SeriesCap(seriesLimit(input)) };
     readObject(value, '', undefined, found, 0);
     if (found.metrics.length === 0) {
       const keys = Object.keys(value);
@@ -143,6 +147,8 @@ export const kerasHistoryParser: LogParser = defineParser({
     if (found.ignored.length > 0) {
       found.warnings.add('ignored-keys', `not series, ignored: ${listKeys(found.ignored)}`);
     }
+    const capped = found.cap.warning();
+    if (capped) found.warnings.add(capped.code, capped.message);
     const run: RawRun = { name: runNameOf(input.name), metrics: found.metrics, warnings: found.warnings.finish() };
     if (found.hyperparameters.length > 0) run.hyperparameters = found.hyperparameters;
     return { format: 'keras-history-json', runs: [run] };

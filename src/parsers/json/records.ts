@@ -4,6 +4,7 @@
  * per-metric points into RawMetric arrays. Pure.
  */
 import type { ParseWarning, RawMetric, Role } from '../../core/types.js';
+import { DEFAULT_MAX_SERIES, SeriesCap } from '../series-cap.js';
 import { baseName, parseNumber } from '../text.js';
 import { isObject } from './jsonText.js';
 
@@ -286,11 +287,23 @@ class Acc {
 /** Per-(role, name) point accumulator; builds RawMetric[] in order of first appearance. */
 export class MetricCollector {
   private readonly accs = new Map<string, Acc>();
+  private readonly cap: SeriesCap;
+
+  constructor(maxSeries = DEFAULT_MAX_SERIES) {
+    this.cap = new SeriesCap(maxSeries);
+  }
+
+  /** `warnings`, plus the too-many-series warning when series were left out. */
+  withCapWarning(warnings: ParseWarning[]): ParseWarning[] {
+    const capped = this.cap.warning();
+    return capped ? [...warnings, capped] : warnings;
+  }
 
   add(name: string, role: Role | undefined, value: number, step: number, epoch: number, line: number): void {
     const key = role === undefined ? name : `${role}\u0000${name}`;
     let acc = this.accs.get(key);
     if (acc === undefined) {
+      if (!this.cap.admit(key, this.accs.size)) return;
       acc = new Acc(name, role);
       this.accs.set(key, acc);
     }

@@ -5,8 +5,17 @@ export function stripBom(head: string): string {
   return head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
 }
 
-/** fairseq `--log-format json`: `2021-… | INFO | train_inner | {"epoch": 1, …}`. */
-export const FAIRSEQ_JSON_LINE = /\|\s*[A-Za-z][\w.-]*\s*\|\s*\{.*\}\s*$/;
+/**
+ * fairseq `--log-format json`: `2021-… | INFO | train_inner | {"epoch": 1, …}`. The `| tag |` is
+ * matched on the text before the first `{` (a regex ending in `\{.*\}\s*$` would rescan the rest of
+ * the line from every `|`: quadratic).
+ */
+export function isFairseqJsonLine(line: string): boolean {
+  const end = line.trimEnd();
+  if (!end.endsWith('}')) return false;
+  const open = end.indexOf('{');
+  return open >= 0 && /\|\s*[A-Za-z][\w.-]*\s*\|\s*$/.test(end.slice(0, open));
+}
 
 /**
  * The complete lines of a head (the last line is dropped when the head may have cut it),
@@ -25,9 +34,12 @@ export function headLines(head: string, max = 20): string[] {
   return out;
 }
 
-/** A line that holds one JSON object (possibly behind a fairseq log prefix). */
+/**
+ * A line that holds one JSON object (possibly behind a fairseq log prefix). A JSON object opens
+ * with `{"` or is `{}`: `{'loss': 0.5}` is a Python dict (Hugging Face Trainer stdout), a text log.
+ */
 export function isObjectLine(line: string): boolean {
-  return (line.startsWith('{') && line.endsWith('}')) || FAIRSEQ_JSON_LINE.test(line);
+  return (/^\{\s*["}]/.test(line) && line.endsWith('}')) || isFairseqJsonLine(line);
 }
 
 /** How many of the head's first complete lines are one-line JSON objects, -1 if a line is not. */
