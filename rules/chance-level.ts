@@ -218,20 +218,46 @@ function accuracies(ctx: RuleContext): Accuracy[] {
  * The task's class count: given by the user, or read off a flat accuracy sitting at ≈ 1/C; else
  * left to each loss's value (source 'value'), unless an accuracy shows the model learned.
  */
+/** The class count C whose 1/C an accuracy level sits at (within a fifth of 1/C), if any. */
+function chanceClassesOf(level: number): number | undefined {
+  if (!(level > 0 && level <= 0.55)) return undefined;
+  const c = Math.round(1 / level);
+  return c >= 2 && Math.abs(level - 1 / c) <= 0.2 / c ? c : undefined;
+}
+
 function taskClasses(given: number | undefined, accs: readonly Accuracy[]): KnownClasses {
   if (given !== undefined) return { classes: given, source: 'given' };
-  if (accs.some((a) => a.rose)) return { source: 'value', learned: true };
+  // An accuracy that rose but ends at about 1/C, for C ≥ 3, learned nothing (a double softmax
+  // climbing from below chance to chance, a train accuracy memorising shuffled labels); one that rose
+  // elsewhere did. A rise to 0.5 says nothing of the task: many-class accuracies pass 0.5 too.
+  const roseToChance = (a: Accuracy) => (chanceClassesOf(a.level) ?? 0) >= 3;
+  if (accs.some((a) => a.rose && !roseToChance(a))) return { source: 'value', learned: true };
   for (const accuracy of accs) {
     const { level } = accuracy;
-    if (!(level > 0 && level <= 0.55)) continue;
-    const c = Math.round(1 / level);
-    if (c >= 2 && Math.abs(level - 1 / c) <= 0.2 / c) return { classes: c, source: 'accuracy', accuracy: { series: accuracy.series, level } };
+    const c = chanceClassesOf(level);
+    if (c === undefined) continue;
+    // Another accuracy of the run well above 1/C: the model learned (a shifted split sits at chance).
+    if (accs.some((a) => a.level >= 1 / c + 0.1)) return { source: 'value', learned: true };
+    return { classes: c, source: 'accuracy', accuracy: { series: accuracy.series, level } };
   }
   return { source: 'value', ...(accs.length ? { accuracies: accs } : {}) };
 }
 
 /** For one loss: the task's class count, or the value's guess unless an accuracy is well above 1/C for it. */
 function classesFor(loss: SeriesProfile, task: KnownClasses): KnownClasses {
+  // An accuracy at chance reads 1/C only to within its sampling error (0.074 rounds to 1/14 on a
+  // 10-class task). A loss at or above ln C is consistent with that C (at or worse than chance);
+  // one clearly below it is not: then the smaller k whose ln k the loss sits at, if the accuracy
+  // is within sampling error of 1/k, is the class count.
+  if (task.source === 'accuracy' && task.classes && task.accuracy && loss.endLevel < Math.log(task.classes) * (1 - GIVEN_TOLERANCE)) {
+    const level = task.accuracy.level;
+    let best: number | undefined;
+    for (let k = 2; k < task.classes; k++) {
+      const off = Math.abs(loss.endLevel - Math.log(k)) / Math.log(k);
+      if (Math.abs(level - 1 / k) <= 0.35 / k && off <= GIVEN_TOLERANCE && (best === undefined || off < Math.abs(loss.endLevel - Math.log(best)) / Math.log(best))) best = k;
+    }
+    if (best !== undefined) return { ...task, classes: best };
+  }
   if (task.source !== 'value' || task.learned) return task;
   const guess = inferClasses(loss.endLevel);
   if (guess !== undefined && task.accuracies?.some((a) => a.level >= 1 / guess + 0.1)) return { source: 'value', learned: true };

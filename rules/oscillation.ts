@@ -163,8 +163,16 @@ function quadraticFit(xs: Float64Array, v: Float64Array): Detrended {
  * noisy but healthy loss moves by ~8%.
  */
 export const LARGE_SWING = 0.1;
-/** Share of epochs at which the direction must turn: most of them (white noise: 2/3; a steady fall: 0). */
-const TURNING_SHARE = 0.55;
+/**
+ * Share of epochs at which the direction must turn. Random swings turn at 2/3 on average, but
+ * over 15–20 epochs that share scatters by ±0.1, so 0.4 keeps nearly all of them; a steady fall
+ * turns at 0.
+ */
+const TURNING_SHARE = 0.4;
+/** The typical swing must be at least this many times the per-epoch drift of the window. */
+const SWING_OVER_DRIFT = 3;
+/** ... and at least this share of the first epoch's loss in absolute terms (a loss near 0 swings by large ratios). */
+const MIN_ABSOLUTE_SWING = 0.04;
 
 interface LargeSwings {
   /** Median |change| between consecutive epochs (log scale). */
@@ -186,29 +194,48 @@ interface LargeSwings {
  * a per-step log that knows its epochs; undefined for a per-step log without epochs (per-batch
  * noise is not a swing).
  */
-function epochLevels(run: Run, series: Series): { epoch: number[]; x: number[]; v: number[] } | undefined {
+interface EpochLevels {
+  epoch: number[];
+  x: number[];
+  /** ln of each epoch's loss. */
+  v: number[];
+  /** Sampling noise (log scale) of one epoch mean of a per-step log: pooled within-epoch variance ÷ steps per epoch. */
+  meanNoise?: number;
+}
+
+function epochLevels(run: Run, series: Series): EpochLevels | undefined {
   const pts = finitePoints(series.x, series.y);
-  if (series.axis === 'epoch') return { epoch: Array.from(pts.x), x: Array.from(pts.x), v: Array.from(pts.y, Math.log) };
+  const whole = () => ({ epoch: Array.from(pts.x, (_, k) => k + 1), x: Array.from(pts.x), v: Array.from(pts.y, Math.log) });
+  if (series.axis === 'epoch') return { ...whole(), epoch: Array.from(pts.x) };
   const grid = epochGrid(run, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  // Keras' TensorBoard callback logs the epoch average as `epoch_loss` on a step axis that counts epochs.
+  if (!grid && /^epoch[_/.]/i.test(series.name)) return whole();
   if (!grid) return undefined;
   const cuts = [Number.NEGATIVE_INFINITY, ...grid.boundaries, Number.POSITIVE_INFINITY];
-  const chunks: Array<{ x: number; mean: number; count: number }> = [];
+  const chunks: Array<{ x: number; mean: number; count: number; ss: number }> = [];
   let i = 0;
   for (let k = 0; k + 1 < cuts.length; k++) {
     let sum = 0;
     let count = 0;
     let lastX = Number.NaN;
+    let logSum = 0;
+    let logSq = 0;
     for (; i < pts.x.length && pts.x[i] < cuts[k + 1]; i++) {
       sum += pts.y[i];
       count++;
       lastX = pts.x[i];
+      const l = Math.log(pts.y[i]);
+      logSum += l;
+      logSq += l * l;
     }
-    if (count > 0) chunks.push({ x: lastX, mean: sum / count, count });
+    if (count > 0) chunks.push({ x: lastX, mean: sum / count, count, ss: Math.max(0, logSq - (logSum * logSum) / count) });
   }
   // A partial epoch at either end (a few steps) is no epoch average.
   const typical = median(chunks.map((c) => c.count));
-  const whole = chunks.filter((c) => c.count >= Math.max(2, 0.5 * typical));
-  const out = { epoch: whole.map((_, k) => k + 1), x: whole.map((c) => c.x), v: whole.map((c) => Math.log(c.mean)) };
+  const full = chunks.filter((c) => c.count >= Math.max(2, 0.5 * typical));
+  const dof = full.reduce((a, c) => a + c.count - 1, 0);
+  const out: EpochLevels = { epoch: full.map((_, k) => k + 1), x: full.map((c) => c.x), v: full.map((c) => Math.log(c.mean)) };
+  if (dof > 0) out.meanNoise = Math.sqrt(full.reduce((a, c) => a + c.ss, 0) / dof / typical);
   return out.v.length ? out : undefined;
 }
 
@@ -227,7 +254,14 @@ export function largeSwings(run: Run, series: Series): LargeSwings | undefined {
   const turnShare = turns / Math.max(1, d.length - 1);
   const q = Math.max(2, Math.floor(m / 4));
   const net = median(v.slice(m - q)) - median(v.slice(0, q));
-  if (!(swing >= LARGE_SWING) || turnShare < TURNING_SHARE || -net > swing) return undefined;
+  // Swings, not a trend: the typical swing dwarfs the window's drift per epoch.
+  const drifting = swing < (SWING_OVER_DRIFT * Math.abs(net)) / Math.max(1, m - q);
+  const level = v.map(Math.exp);
+  const absoluteSwing = median(level.slice(1).map((y, k) => Math.abs(y - level[k])));
+  const tooSmall = absoluteSwing < MIN_ABSOLUTE_SWING * Math.exp(levels.v[0]);
+  // Two epoch means of a few logged steps differ by sampling noise alone: median |Δ| = 0.674·√2·σ(mean).
+  const sampling = levels.meanNoise !== undefined && swing < 2 * 0.674 * Math.SQRT2 * levels.meanNoise;
+  if (!(swing >= LARGE_SWING) || turnShare < TURNING_SHARE || drifting || tooSmall || sampling) return undefined;
   const first = total - m;
   return { swing, turns: turnShare, net, from: levels.epoch[first], to: levels.epoch[total - 1], fromX: levels.x[first], toX: levels.x[total - 1], n: m };
 }
@@ -275,8 +309,8 @@ export default defineRule({
     seed: ['§T5', '§T8', '§T11'],
     title: { en: 'Oscillating loss', zh: '损失来回震荡' },
     description: {
-      en: 'The training loss swings up and down while making little net progress. Two tests. Large swings: on the epoch-level curve (the logged values of a per-epoch log, or per-epoch means of a per-step log with epochs), over the last half (at least 8 epochs), the median change between consecutive epochs is at least 10% (log scale), the direction changes at 55% of the epochs or more, and the net fall over that stretch is no larger than one typical swing — the non-periodic 震荡 of a learning rate that is too high or a batch that is too small. Zig-zag: on the last half of the curve (at least 12 points; log scale for a positive loss) the trend is removed — a centred 2×2k moving average on 40 points or more, a winsorised quadratic fit on fewer. The lag-1 autocorrelation of the winsorised residuals, rescaled so that white noise reads 0 after that detrending and a pure zig-zag −1, must be below −0.3 and beyond its ±1.96/√n band; the residuals must be at least 1% of the level and their swing (2 robust SD) at least as large as the net change of the trend over the window.',
-      zh: '训练损失上下摆动，净进展却很小。两种检验。大幅摆动：在按轮的曲线上（按轮记录的日志取记录值，按步记录且有轮次信息的日志取每轮均值），取后一半（至少 8 轮），相邻两轮之间变化的中位数至少 10%（对数尺度），至少 55% 的轮次改变方向，且这一段的净下降不超过一次典型摆动——这是学习率过高或批太小造成的无周期震荡。锯齿：在曲线的后一半（至少 12 个点；正值损失取对数）上去掉趋势——40 个点以上用居中的 2×2k 移动平均，更少时用缩尾后的二次最小二乘拟合。缩尾后残差的滞后 1 自相关（经过换算，使白噪声在去趋势后为 0、纯锯齿为 −1）必须低于 −0.3 且超出 ±1.96/√n 的范围；残差至少是水平的 1%，且其摆幅（2 个稳健标准差）不小于窗口内趋势的净变化。',
+      en: 'The training loss swings up and down while making little net progress. Two tests. Large swings: on the epoch-level curve (the logged values of a per-epoch log, or per-epoch means of a per-step log with epochs), over the last half (at least 8 epochs), the median change between consecutive epochs is at least 10% (log scale) and 4% of the first epoch\'s loss, the direction changes at 40% of the epochs or more (random swings turn at about 2/3), the typical swing is at least 3× the stretch\'s drift per epoch, and, for epoch means of a per-step log, larger than their own sampling noise — the non-periodic 震荡 of a learning rate that is too high or a batch that is too small. Zig-zag: on the last half of the curve (at least 12 points; log scale for a positive loss) the trend is removed — a centred 2×2k moving average on 40 points or more, a winsorised quadratic fit on fewer. The lag-1 autocorrelation of the winsorised residuals, rescaled so that white noise reads 0 after that detrending and a pure zig-zag −1, must be below −0.3 and beyond its ±1.96/√n band; the residuals must be at least 1% of the level and their swing (2 robust SD) at least as large as the net change of the trend over the window.',
+      zh: '训练损失上下摆动，净进展却很小。两种检验。大幅摆动：在按轮的曲线上（按轮记录的日志取记录值，按步记录且有轮次信息的日志取每轮均值），取后一半（至少 8 轮），相邻两轮之间变化的中位数至少 10%（对数尺度）且不少于第一轮损失的 4%，至少 40% 的轮次改变方向（随机摆动约 2/3），典型摆动至少是这一段每轮漂移的 3 倍，且（按步日志的每轮均值）大于其自身的抽样噪声——这是学习率过高或批太小造成的无周期震荡。锯齿：在曲线的后一半（至少 12 个点；正值损失取对数）上去掉趋势——40 个点以上用居中的 2×2k 移动平均，更少时用缩尾后的二次最小二乘拟合。缩尾后残差的滞后 1 自相关（经过换算，使白噪声在去趋势后为 0、纯锯齿为 −1）必须低于 −0.3 且超出 ±1.96/√n 的范围；残差至少是水平的 1%，且其摆幅（2 个稳健标准差）不小于窗口内趋势的净变化。',
     },
     message: {
       en: '{{series}} {{pattern}} from {{axis}} {{from}} to {{to}}: {{detail}}.',

@@ -242,14 +242,18 @@ export interface Staircase {
   fires: boolean;
 }
 
+/** A staircase boundary's drop must stand this many standard errors clear (each of ≥ 2 boundaries, 60% of them). */
+const STAIR_Z = 2;
+
 /** Minimum logged points per epoch for within-epoch patterns. */
 export const MIN_POINTS_PER_EPOCH = 8;
 
 /**
  * Abrupt drops at epoch boundaries with flat epochs in between: the signature of a model
  * memorising the training set (each new pass over the same examples starts lower).
- * A boundary qualifies when the drop is ≥ 5%, ≥ 4 standard errors, at least the whole fall inside
- * the following epoch, that epoch does not climb back more than half of it, and no LR step decay
+ * A boundary qualifies when the drop between the half epochs on either side is ≥ 5%, ≥ 2 standard
+ * errors, at least twice what a smooth decline would give there (against the fall inside the
+ * following epoch), that epoch does not climb back more than half of it, and no LR step decay
  * explains it.
  * Fires with ≥ 2 qualifying boundaries making up ≥ 60% of the judged ones.
  */
@@ -273,7 +277,9 @@ export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: rea
     if (prevLen < MIN_POINTS_PER_EPOCH / 2 || nextLen < MIN_POINTS_PER_EPOCH / 2) continue;
     // An even number of points: on a per-step zig-zag an odd window's median flips between the
     // high and the low points, an even one averages the two middle values.
-    const q = 2 * Math.max(2, Math.round(0.075 * Math.min(prevLen, nextLen, avgPoints)));
+    // Half-epoch windows: a per-step loss is noisy, and a window of a few points cannot tell a 30%
+    // drop from noise.
+    const q = 2 * Math.max(2, Math.floor(0.25 * Math.min(prevLen, nextLen, avgPoints)));
     const before = medianOf(v, ends[k] - q, ends[k]);
     const after = medianOf(v, starts[k + 1], starts[k + 1] + q);
     const nextEnd = medianOf(v, ends[k + 1] - q, ends[k + 1]);
@@ -287,7 +293,10 @@ export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: rea
     // Abrupt: at least the whole fall inside the next epoch happens across the boundary (a smooth
     // curve drops only ~0.15 of an epoch's fall between these windows, ~0.85 inside the epoch).
     // ... and the next epoch stays down (does not climb back more than half the drop).
-    const qualifies = !lrDrop && z >= 4 && rel >= 0.05 && drop >= Math.max(0, fall) && fall >= -0.5 * drop;
+    // With half-epoch windows the centres are q apart across the boundary and len − q apart inside
+    // the next epoch, so a smooth decline gives drop ÷ fall ≈ q ÷ (len − q): an abrupt step is twice that.
+    const abruptRatio = (2 * q) / Math.max(1, nextLen - q);
+    const qualifies = !lrDrop && z >= STAIR_Z && rel >= 0.05 && drop >= abruptRatio * Math.max(0, fall) && fall >= -0.5 * drop;
     steps.push({
       x: bx,
       before: Math.exp(before),

@@ -133,13 +133,16 @@ function fallsBeyondItsNoise(p: SeriesProfile): boolean {
 }
 
 /**
- * A clear fall of the held-out curve, as §C3 needs: ≥ 10% below where it started, a falling trend,
- * ending near its best — and not a recovery: a curve that first climbed well above its start
+ * A clear fall of the held-out curve, as §C3 needs: ≥ 10% below where it started, a falling trend
+ * (or an improvement three standard errors clear of the scatter), ending near its best — and not a recovery: a curve that first climbed well above its start
  * (spikes, a disturbance) and is coming back down has not improved on its start.
  */
 function fellClearly(p: SeriesProfile): boolean {
   const climbedFirst = p.max.value >= 1.5 * p.startLevel && p.max.x > p.span[0] + 0.1 * (p.span[1] - p.span[0]);
-  return p.improvement >= 0.1 && p.trend.direction === 'falling' && p.riseSinceMin < 2 && !climbedFirst;
+  // A fall that came early and then held reads flat to a whole-curve trend test: three standard errors of improvement say it too.
+  const fell = p.trend.direction === 'falling' || p.improvementZ >= 3;
+  const nearBest = p.riseSinceMin < 3 || p.relRiseSinceMin < 0.1;
+  return p.improvement >= 0.1 && fell && nearBest && !climbedFirst;
 }
 
 /**
@@ -206,7 +209,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
   }
   if (t === 'never-fell') {
     // §C3 is exactly "train flat, held-out falling": the never-fell pre-check must not hide it.
-    if (heldOutProfile && heldOutState(heldOutProfile) === 'falling' && fellClearly(heldOutProfile)) {
+    // The held-out curve may have plateaued since: a clear fall beside a train loss that never moved is §C3.
+    const h = heldOutProfile ? heldOutState(heldOutProfile) : undefined;
+    if (heldOutProfile && (h === 'falling' || h === 'flat') && fellClearly(heldOutProfile)) {
       return { id: 'data-problem', train: t, heldOut: 'falling', ...withRole, seedRow: 'C3', confidence: heldOutProfile.trend.confidence, reason: 'held-out-falling' };
     }
     return { id: 'not-learning', train: t, ...withRole, confidence: Math.max(0.6, train.trend.confidence), reason: 'train-never-fell' };

@@ -88,7 +88,9 @@ function verdictFor(train, held) {
   if (train === 'rising') return 'diverging';
   // A training loss that never fell beside a held-out loss that falls is the trend table's §C3
   // row (a data problem), not "not learning": the never-fell pre-check must not hide it.
-  if (train === 'never') return held === 'falling' ? 'data-problem' : 'not-learning';
+  // The "flat" held-out shape falls 75% early, then plateaus: beside a train loss that never moved,
+  // that clear fall is §C3 too.
+  if (train === 'never') return held === 'falling' || held === 'flat' ? 'data-problem' : 'not-learning';
   if (held === 'none') return train === 'falling' ? 'still-learning' : 'converged';
   if (held === 'rising') return 'overfitting';
   if (train === 'falling') return held === 'falling' ? 'still-learning' : 'overfitting';

@@ -67,7 +67,8 @@ export function scenario(o: ScenarioOptions): Run {
 export function expectedVerdict(train: TrainShape, heldOut: HeldOutShape): string {
   if (train === 'rising') return 'diverging';
   // Train never fell while the held-out loss falls: the trend table's §C3 row.
-  if (train === 'never') return heldOut === 'falling' ? 'data-problem' : 'not-learning';
+  // (The "flat" held-out shape falls ~75% before its plateau: a clear fall, §C3 as well.)
+  if (train === 'never') return heldOut === 'falling' || heldOut === 'flat' ? 'data-problem' : 'not-learning';
   if (heldOut === 'none') return train === 'falling' ? 'still-learning' : 'converged';
   if (heldOut === 'rising') return 'overfitting';
   if (train === 'falling') return heldOut === 'falling' ? 'still-learning' : 'overfitting';
