@@ -36,6 +36,7 @@ export interface CommonFlags {
   maxDepth?: number;
   maxPoints?: number;
   maxSeries?: number;
+  minConfidence?: number;
   include?: string[];
   exclude?: string[];
   top?: number;
@@ -55,6 +56,15 @@ export function wholeNumber(flag: string, min = 0) {
   return (value: string) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} takes a whole number${min > 0 ? ` ≥ ${min}` : ''}, got "${value}"`);
+    return n;
+  };
+}
+
+/** A number from 0 to 1. */
+export function fraction(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${flag} takes a number from 0 to 1, got "${value.slice(0, 60)}"`);
     return n;
   };
 }
@@ -86,6 +96,7 @@ export function addAnalysisOptions(cmd: Command): Command {
       `analyse a series longer than n points on a sample of about n that keeps its spikes, NaN edges and extremes (0 = every point; default ${MAX_ANALYSIS_POINTS})`,
       wholeNumber('--max-points'),
     )
+    .option('--min-confidence <c>', 'findings below this confidence (0–1) are shown as uncertain and never fail the run (default 0.5)', fraction('--min-confidence'))
     .option('--max-series <n>', `read at most n distinct series from one log; the rest are left out with a warning (default ${DEFAULT_MAX_SERIES})`, wholeNumber('--max-series', 1))
     .option('-q, --quiet', 'do not print input warnings on stderr')
     .option('--max-depth <n>', 'directory levels searched below a given directory (0 = only its own files)', wholeNumber('--max-depth'))
@@ -152,7 +163,7 @@ export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Pro
     ...(flags.rule ? { rules: flags.rule.flatMap((r) => parseRuleFlag(r)) } : {}),
     ...(flags.tolerance ? { compare: mergeTolerances(flags.tolerance.map(parseToleranceFlag)) } : {}),
   };
-  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'lang', 'format'] as const) {
+  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'minConfidence', 'lang', 'format'] as const) {
     if (flags[key] !== undefined) (overrides as Record<string, unknown>)[key] = flags[key];
   }
   // Without -f, an output file's extension chooses the format: text never lands in a .html file.
@@ -174,6 +185,7 @@ export function analyzeOptions(settings: Settings, flags: CommonFlags, includeDa
     ...(Object.keys(settings.ruleOptions).length ? { ruleOptions: settings.ruleOptions } : {}),
     ...(settings.maxPoints !== undefined ? { maxPoints: settings.maxPoints } : {}),
     ...(settings.maxSeries !== undefined ? { maxSeries: settings.maxSeries } : {}),
+    ...(settings.minConfidence !== undefined ? { minConfidence: settings.minConfidence } : {}),
     lang: settings.lang,
     includeData,
   };

@@ -59,6 +59,7 @@ export const configSchema = z.strictObject({
   numClasses: z.number().int().min(2).optional(),
   maxPoints: z.number().int().nonnegative().optional(),
   maxSeries: z.number().int().positive().optional(),
+  minConfidence: z.number().min(0).max(1).optional(),
   lang: z.enum(['en', 'zh']).optional(),
   format: z.string().optional(),
   compare: z
@@ -166,7 +167,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LossdocC
   if (data.format !== undefined && options.formats && !options.formats.includes(data.format)) {
     fail(`format: expected one of ${options.formats.map((f) => `"${f}"`).join(', ')}, got ${describe(data.format)}${didYouMean(data.format, options.formats)}`);
   }
-  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'lang', 'format'] as const) {
+  for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'minConfidence', 'lang', 'format'] as const) {
     if (data[key] !== undefined) (config as Record<string, unknown>)[key] = data[key];
   }
   if (data.compare) {

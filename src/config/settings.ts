@@ -38,6 +38,8 @@ export interface LossdocConfig {
   maxPoints?: number;
   /** Most distinct series read from one log (src/parsers/series-cap.ts). */
   maxSeries?: number;
+  /** Findings below this confidence are shown as uncertain and never fail the run (default 0.5). */
+  minConfidence?: number;
   lang?: Lang;
   format?: string;
   compare?: Partial<Record<keyof CompareTolerances, Partial<Tolerance>>>;
@@ -112,7 +114,7 @@ export interface Overrides extends Omit<LossdocConfig, 'rules'> {
 }
 
 /** What a command runs with: defaults < config file < command line. */
-export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints' | 'maxSeries'> {
+export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints' | 'maxSeries' | 'minConfidence'> {
   ruleSeverity: Record<string, Severity | 'off'>;
   ruleOptions: Record<string, Record<string, unknown>>;
   failOn: FailOn;
@@ -148,7 +150,7 @@ export function resolveSettings(config: LossdocConfig | undefined, overrides: Ov
     format: pick('format') ?? DEFAULT_SETTINGS.format,
     compare: resolveTolerances(compare),
   };
-  for (const key of ['maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries'] as const) {
+  for (const key of ['maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'minConfidence'] as const) {
     const value = pick(key);
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }

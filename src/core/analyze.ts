@@ -15,6 +15,8 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
   ruleSeverity?: Record<string, Severity | 'off'>;
   /** Put every series' points into the report (for charts). */
   includeData?: boolean;
+  /** Findings below this confidence are marked uncertain (default DEFAULT_MIN_CONFIDENCE). */
+  minConfidence?: number;
   /**
    * Series longer than this are analysed on a sample of about this many points
    * (src/core/resolution.ts); 0 analyses every point. Default MAX_ANALYSIS_POINTS.
@@ -23,6 +25,9 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
 }
 
 const SEVERITY_WEIGHT: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** Below this confidence a finding is shown as uncertain and does not fail a CI job. */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 /** Profile a run, decide its verdict, run the rules, and shape the run's report. Pure. */
 export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: AnalyzeRunOptions = {}): RunReport {
@@ -66,7 +71,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
       const configured = options.ruleSeverity?.[rule.meta.id];
       if (configured === 'off') continue;
       const detection = rule.check(context);
-      if (detection) out.push(toFinding(rule, detection, lang, configured));
+      if (detection) out.push(toFinding(rule, detection, lang, configured, options.minConfidence ?? DEFAULT_MIN_CONFIDENCE));
     }
     return out;
   };
@@ -142,7 +147,8 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
 }
 
 export function buildReport(runs: RunReport[], version: string, lang: Lang = 'en'): Report {
-  const count = (sev: Severity) => runs.reduce((n, r) => n + r.findings.filter((f) => f.severity === sev).length, 0);
+  const count = (sev: Severity) => runs.reduce((n, r) => n + r.findings.filter((f) => f.severity === sev && !f.uncertain).length, 0);
+  const uncertain = runs.reduce((n, r) => n + r.findings.filter((f) => f.uncertain).length, 0);
   const verdicts: Record<string, number> = {};
   for (const id of VERDICT_IDS) {
     const n = runs.filter((r) => r.verdict.id === id).length;
@@ -153,7 +159,7 @@ export function buildReport(runs: RunReport[], version: string, lang: Lang = 'en
     tool: { name: 'lossdoc', version },
     lang,
     runs,
-    summary: { runs: summarizeRuns(runs), errors: count('error'), warnings: count('warning'), infos: count('info'), verdicts },
+    summary: { runs: summarizeRuns(runs), errors: count('error'), warnings: count('warning'), infos: count('info'), uncertain, verdicts },
   };
 }
 
@@ -162,7 +168,7 @@ export function fillTemplate(template: string, data: Record<string, string | num
   return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }
 
-function toFinding(rule: Rule, d: Detection, lang: Lang, configured: Severity | undefined): Finding {
+function toFinding(rule: Rule, d: Detection, lang: Lang, configured: Severity | undefined, minConfidence: number): Finding {
   const { meta } = rule;
   const order = d.causeOrder ?? [];
   const causes = [...meta.causes].sort((a, b) => rankOf(order, a.id) - rankOf(order, b.id));
@@ -173,6 +179,7 @@ function toFinding(rule: Rule, d: Detection, lang: Lang, configured: Severity | 
     id: meta.id,
     severity: configured ?? d.severity ?? meta.severity,
     confidence: round2(d.confidence),
+    uncertain: round2(d.confidence) < minConfidence,
     title: meta.title[lang],
     message: fillTemplate(meta.message[lang], d.data),
     series: d.series ?? [],

@@ -274,6 +274,7 @@ function toFinding(d: Draft, lang: Lang, configured: Severity | undefined): Find
     id: d.id,
     severity: configured ?? d.severity,
     confidence: 1,
+    uncertain: false,
     title: t(TITLES[d.id], lang),
     message: d.message,
     series: d.series,

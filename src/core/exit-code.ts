@@ -11,7 +11,8 @@ const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
  */
 export function getExitCode(report: Report, options: { failOn?: FailOn; maxWarnings?: number } = {}): 0 | 1 {
   const failOn = options.failOn ?? 'error';
-  const findings = report.runs.flatMap((r) => r.findings);
+  // An uncertain finding (below the minimum confidence) is shown, never counted.
+  const findings = report.runs.flatMap((r) => r.findings).filter((f) => !f.uncertain);
   if (failOn !== 'none' && findings.some((f) => RANK[f.severity] >= RANK[failOn])) return 1;
   const maxWarnings = options.maxWarnings ?? -1;
   if (maxWarnings >= 0 && findings.filter((f) => f.severity === 'warning').length > maxWarnings) return 1;

@@ -67,6 +67,7 @@ export const findingSchema = z.object({
   id: z.string(),
   severity,
   confidence: z.number(),
+  uncertain: z.boolean().describe('confidence below the minimum (--min-confidence, default 0.5): shown as uncertain, never counted by --fail-on or --max-warnings'),
   title: z.string(),
   message: z.string(),
   series: z.array(z.string()),
@@ -142,6 +143,7 @@ export const reportSchema = z.object({
     errors: z.number().int(),
     warnings: z.number().int(),
     infos: z.number().int(),
+    uncertain: z.number().int().describe('findings below the minimum confidence (not counted in errors, warnings or infos)'),
     verdicts: z.record(z.string(), z.number().int()),
   }),
 });

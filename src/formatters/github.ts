@@ -46,8 +46,11 @@ export const formatGithub: Formatter = (report) => {
     for (const f of run.findings) {
       const remedy = f.remedies[0] ? `\n→ ${f.remedies[0].text}` : '';
       const message = `${prefix}${f.title}: ${f.message}${remedy}`;
-      const line = `::${COMMAND[f.severity]} ${file}title=${escapeProperty(`lossdoc/${f.id}`)}::${escapeData(message)}`;
-      all.push({ severity: f.severity, confidence: f.confidence, order: all.length, line });
+      // An uncertain finding is a notice: it must not read as a failure in the pull request.
+      const severity: Severity = f.uncertain ? 'info' : f.severity;
+      const title = `lossdoc/${f.id}${f.uncertain ? ' (uncertain)' : ''}`;
+      const line = `::${COMMAND[severity]} ${file}title=${escapeProperty(title)}::${escapeData(message)}`;
+      all.push({ severity, confidence: f.confidence, order: all.length, line });
     }
   }
   // With several runs one notice summarises them, so one fewer finding notice fits.

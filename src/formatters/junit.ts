@@ -38,7 +38,7 @@ function attr(text: string): string {
 }
 
 function fails(f: Finding, failOn: FailOn): boolean {
-  return failOn !== 'none' && RANK[f.severity] >= RANK[failOn];
+  return !f.uncertain && failOn !== 'none' && RANK[f.severity] >= RANK[failOn];
 }
 
 function details(run: RunReport, f: Finding): string {

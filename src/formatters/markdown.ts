@@ -27,6 +27,7 @@ const LABELS = {
     best: 'best',
     trend: 'last third',
     confidence: 'confidence',
+    uncertain: 'uncertain',
     axis: 'axis',
     noFindings: 'No findings.',
     whatToDo: 'What to do',
@@ -59,6 +60,7 @@ const LABELS = {
     best: '最佳',
     trend: '最后三分之一',
     confidence: '置信度',
+    uncertain: '不确定',
     axis: '轴',
     noFindings: '无发现。',
     whatToDo: '建议',
@@ -227,7 +229,7 @@ function evidenceValue(value: unknown): string {
 }
 
 function findingBlock(f: Finding, t: Labels): string[] {
-  const lines = [`- ${MARK[f.severity]} **${f.severity}: ${md(f.title)}** (${code(f.id)}, ${t.confidence} ${num(f.confidence)}) — ${md(f.message)}`];
+  const lines = [`- ${MARK[f.severity]} **${f.severity}: ${md(f.title)}** (${code(f.id)}, ${t.confidence} ${num(f.confidence)}${f.uncertain ? `, ${t.uncertain}` : ''}) — ${md(f.message)}`];
   const remedies = f.remedies.slice(0, 4);
   if (remedies.length > 0) {
     lines.push(`  - ${t.whatToDo}:`);

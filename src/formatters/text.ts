@@ -14,6 +14,7 @@ const LABELS = {
     causes: 'likely causes',
     remedies: 'what to do',
     confidence: 'confidence',
+    uncertain: 'uncertain: not counted for --fail-on',
     noFindings: 'no findings',
     runs: 'run(s)',
     config: 'config',
@@ -37,6 +38,7 @@ const LABELS = {
     causes: '可能原因',
     remedies: '建议',
     confidence: '置信度',
+    uncertain: '不确定：不计入 --fail-on',
     noFindings: '无发现',
     runs: '个运行',
     config: '配置文件',
@@ -136,7 +138,8 @@ function seriesLine(s: SeriesReport, nameWidth: number, c: ChalkInstance, t: (ty
 
 function findingLines(f: Finding, c: ChalkInstance, t: (typeof LABELS)['en']): string[] {
   const sev = { error: c.red('error  '), warning: c.yellow('warning'), info: c.blue('info   ') }[f.severity];
-  const lines = [`    ${sev}  ${c.bold(f.title)} ${c.dim(`[${f.id}]  ${t.confidence} ${num(f.confidence)}`)}`];
+  const unsure = f.uncertain ? c.dim(` (${t.uncertain})`) : '';
+  const lines = [`    ${sev}  ${c.bold(f.title)} ${c.dim(`[${f.id}]  ${t.confidence} ${num(f.confidence)}`)}${unsure}`];
   lines.push(`             ${f.message}`);
   if (f.causes.length > 0) {
     lines.push(c.dim(`             ${t.causes}:`));

@@ -260,3 +260,23 @@ describe('many runs and output files', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe('--min-confidence', () => {
+  it('marks findings below it uncertain in JSON and text; uncertain findings never fail the run', () => {
+    const json = lossdoc(['analyze', join(DEMO, 'diverging-nan.csv'), '-f', 'json', '--min-confidence', '0.99']);
+    const report = JSON.parse(json.stdout);
+    const findings = report.runs[0].findings as Array<{ id: string; confidence: number; uncertain: boolean; severity: string }>;
+    for (const f of findings) expect(f.uncertain, f.id).toBe(f.confidence < 0.99);
+    expect(report.summary.uncertain).toBe(findings.filter((f) => f.uncertain).length);
+    // Only the certain errors count: the exit code follows them.
+    expect(json.code).toBe(findings.some((f) => !f.uncertain && f.severity === 'error') ? 1 : 0);
+    const text = lossdoc(['analyze', join(DEMO, 'diverging-nan.csv'), '--min-confidence', '0.99']);
+    if (findings.some((f) => f.uncertain)) expect(text.stdout).toContain('(uncertain: not counted for --fail-on)');
+  });
+
+  it('a value outside 0–1 is a one-line usage error, exit 2', () => {
+    const r = lossdoc(['analyze', join(DEMO, 'diverging-nan.csv'), '--min-confidence', '1.5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('lossdoc: --min-confidence takes a number from 0 to 1, got "1.5"');
+  });
+});

@@ -50,6 +50,7 @@ function series(name: string, role: SeriesReport['role'], primary: SeriesReport[
 function finding(over: Partial<Finding> & Pick<Finding, 'id' | 'severity' | 'title' | 'message'>): Finding {
   return {
     confidence: 1,
+    uncertain: false,
     series: [],
     range: null,
     best: null,
@@ -133,7 +134,7 @@ export const fixedReport: Report = {
   tool: { name: 'lossdoc', version: '0.0.0-test' },
   lang: 'en',
   runs: [overfit, hostile],
-  summary: { runs: summarizeRuns([overfit, hostile]), errors: 1, warnings: 1, infos: 1, verdicts: { overfitting: 1, diverging: 1 } },
+  summary: { runs: summarizeRuns([overfit, hostile]), errors: 1, warnings: 1, infos: 1, uncertain: 0, verdicts: { overfitting: 1, diverging: 1 } },
 };
 
 export const HOSTILE_NAME = hostileName;

@@ -70,6 +70,7 @@ function series(
 function finding(over: Partial<Finding> & Pick<Finding, 'id' | 'severity'>): Finding {
   return {
     confidence: 0.9,
+    uncertain: false,
     title: over.id,
     message: `${over.id} message`,
     series: [],
@@ -155,7 +156,7 @@ const report: Report = {
   tool: { name: 'lossdoc', version: '0.0.0-test' },
   lang: 'en',
   runs: [run],
-  summary: { runs: summarizeRuns([run]), errors: 1, warnings: 2, infos: 0, verdicts: { overfitting: 1 } },
+  summary: { runs: summarizeRuns([run]), errors: 1, warnings: 2, infos: 0, uncertain: 0, verdicts: { overfitting: 1 } },
 };
 
 const html = formatHtml(report, { color: false, lang: 'en' });
