@@ -222,7 +222,7 @@ function accuracies(ctx: RuleContext): Accuracy[] {
 function chanceClassesOf(level: number): number | undefined {
   if (!(level > 0 && level <= 0.55)) return undefined;
   const c = Math.round(1 / level);
-  return c >= 2 && Math.abs(level - 1 / c) <= 0.2 / c ? c : undefined;
+  return c >= 2 && c <= MAX_INFERRED_CLASSES && Math.abs(level - 1 / c) <= 0.2 / c ? c : undefined;
 }
 
 function taskClasses(given: number | undefined, accs: readonly Accuracy[]): KnownClasses {
@@ -252,7 +252,7 @@ function classesFor(loss: SeriesProfile, task: KnownClasses): KnownClasses {
   if (task.source === 'accuracy' && task.classes && task.accuracy && loss.endLevel < Math.log(task.classes) * (1 - GIVEN_TOLERANCE)) {
     const level = task.accuracy.level;
     let best: number | undefined;
-    for (let k = 2; k < task.classes; k++) {
+    for (let k = 2; k < Math.min(task.classes, MAX_INFERRED_CLASSES); k++) {
       const off = Math.abs(loss.endLevel - Math.log(k)) / Math.log(k);
       if (Math.abs(level - 1 / k) <= 0.35 / k && off <= GIVEN_TOLERANCE && (best === undefined || off < Math.abs(loss.endLevel - Math.log(best)) / Math.log(best))) best = k;
     }

@@ -186,6 +186,7 @@ export function analyzeOptions(settings: Settings, flags: CommonFlags, includeDa
     ...(settings.maxPoints !== undefined ? { maxPoints: settings.maxPoints } : {}),
     ...(settings.maxSeries !== undefined ? { maxSeries: settings.maxSeries } : {}),
     ...(settings.minConfidence !== undefined ? { minConfidence: settings.minConfidence } : {}),
+    ...(settings.metrics ? { metricDirections: new Map(settings.metrics.map(([name, way]) => [name, way === 'max' ? ('higher' as const) : ('lower' as const)])) } : {}),
     lang: settings.lang,
     includeData,
   };

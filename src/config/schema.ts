@@ -60,6 +60,7 @@ export const configSchema = z.strictObject({
   maxPoints: z.number().int().nonnegative().optional(),
   maxSeries: z.number().int().positive().optional(),
   minConfidence: z.number().min(0).max(1).optional(),
+  metrics: z.record(z.string(), z.enum(['max', 'min'])).optional(),
   lang: z.enum(['en', 'zh']).optional(),
   format: z.string().optional(),
   compare: z
@@ -170,6 +171,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LossdocC
   for (const key of ['failOn', 'maxWarnings', 'train', 'val', 'test', 'x', 'numClasses', 'maxPoints', 'maxSeries', 'minConfidence', 'lang', 'format'] as const) {
     if (data[key] !== undefined) (config as Record<string, unknown>)[key] = data[key];
   }
+  // Series names come from logs: kept as pairs, never as object properties.
+  if (data.metrics) config.metrics = Object.entries(data.metrics);
   if (data.compare) {
     const compare: NonNullable<LossdocConfig['compare']> = {};
     for (const [key, tol] of Object.entries(data.compare) as Array<[keyof CompareTolerances, Partial<Tolerance> | undefined]>) {

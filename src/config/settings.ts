@@ -40,6 +40,8 @@ export interface LossdocConfig {
   maxSeries?: number;
   /** Findings below this confidence are shown as uncertain and never fail the run (default 0.5). */
   minConfidence?: number;
+  /** Which way a metric improves, by series name (`max`: higher is better), over what its name says. */
+  metrics?: Array<[string, 'max' | 'min']>;
   lang?: Lang;
   format?: string;
   compare?: Partial<Record<keyof CompareTolerances, Partial<Tolerance>>>;
@@ -114,7 +116,7 @@ export interface Overrides extends Omit<LossdocConfig, 'rules'> {
 }
 
 /** What a command runs with: defaults < config file < command line. */
-export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints' | 'maxSeries' | 'minConfidence'> {
+export interface Settings extends Pick<LossdocConfig, 'maxWarnings' | 'train' | 'val' | 'test' | 'x' | 'numClasses' | 'maxPoints' | 'maxSeries' | 'minConfidence' | 'metrics'> {
   ruleSeverity: Record<string, Severity | 'off'>;
   ruleOptions: Record<string, Record<string, unknown>>;
   failOn: FailOn;
@@ -154,6 +156,7 @@ export function resolveSettings(config: LossdocConfig | undefined, overrides: Ov
     const value = pick(key);
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
+  if (c.metrics) settings.metrics = c.metrics;
   return settings;
 }
 

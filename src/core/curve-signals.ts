@@ -173,8 +173,9 @@ export function inferPeriodGrid(x: Float64Array, v: Float64Array): EpochGrid | u
     const peak = r[k] >= r[k - 1] && r[k] >= r[k + 1];
     if (peak && r[k] >= 0.3 && r[k] - dip >= 0.3) {
       const P = k * dx;
+      // By index, not by adding P: on x values far from 0 an increment can vanish in rounding.
       const boundaries: number[] = [];
-      for (let b = x0 + P; b <= x[n - 1]; b += P) boundaries.push(b);
+      for (let j = 1; j * k < m; j++) boundaries.push(x0 + j * P);
       return { boundaries, stepsPerEpoch: P, inferred: true };
     }
   }

@@ -144,6 +144,15 @@ describe('configuration file < flags', () => {
     expect(lossdoc(['analyze', nan, '--config', 'ci.json'], { cwd: dir }).code).toBe(0);
   });
 
+  it('metrics: the config says which way a metric improves, over what its name says', () => {
+    const rows = ['epoch,loss,val_loss,val_score', ...Array.from({ length: 12 }, (_, i) => `${i},${(1 / (i + 1)).toFixed(4)},${(1.1 / (i + 1)).toFixed(4)},${(0.5 - i / 30).toFixed(4)}`)];
+    writeFileSync(join(dir, 'run.csv'), `${rows.join('\n')}\n`);
+    const better = () => (JSON.parse(lossdoc(['analyze', 'run.csv', '-f', 'json'], { cwd: dir }).stdout).runs[0].series as Array<{ name: string; better: string | null }>).find((s) => s.name === 'val_score')!.better;
+    expect(better()).toBe('higher');
+    config({ metrics: { val_score: 'min', constructor: 'max' } });
+    expect(better()).toBe('lower');
+  });
+
   it('an invalid file exits 2 with one line naming the key', () => {
     config({ rules: { overfiting: 'error' } });
     const r = lossdoc(['analyze', overfit], { cwd: dir });
