@@ -436,3 +436,14 @@ describe('a wandb/ project folder', () => {
     }
   });
 });
+
+describe('memory bound', () => {
+  it('a log with more distinct keys than maxSeries keeps the first 1000 and warns how many were left out', () => {
+    const items = Array.from({ length: 1500 }, (_, k) => [`metric_${k}`, String(k / 10)] as [string, string]);
+    const rows = [0, 1, 2].map((step) => records.history([['_step', String(step)], ...items], { step }));
+    const run = readWandbRun({ folder: 'run-20240101_000000-cap001', log: { name: 'run-cap001.wandb', chunks: [frameRecords([records.header(), ...rows, records.exit(0)])] } });
+    expect(run.raw.metrics.length).toBeLessThanOrEqual(1000);
+    expect(run.raw.warnings.map((w) => w.code)).toContain('too-many-series');
+    expect(run.raw.warnings.find((w) => w.code === 'too-many-series')!.message).toMatch(/^501 more series left out/);
+  });
+});

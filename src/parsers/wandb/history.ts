@@ -5,7 +5,8 @@
  * `_step`), so train and validation values logged on different rows are aligned by their steps,
  * never paired by row. Pure.
  */
-import type { RawMetric } from '../../core/types.js';
+import type { ParseWarning, RawMetric } from '../../core/types.js';
+import { DEFAULT_MAX_SERIES, SeriesCap } from '../series-cap.js';
 
 /** A `define_metric` rule: metrics named `name` (or matching `glob`, `*` = any text) use `stepMetric` as x. */
 export interface StepRule {
@@ -70,10 +71,27 @@ export class HistoryTable {
   readonly columns: HistoryColumn[] = [];
   /** Rows completed so far; the row being filled has this index. */
   rows = 0;
+  /** At most maxSeries distinct keys: a log with a million keys is no training run's worth of curves. */
+  private readonly cap: SeriesCap;
+  /** Where values of keys past the cap go: never turned into a metric. */
+  private readonly refused = new HistoryColumn('');
+
+  constructor(maxSeries = DEFAULT_MAX_SERIES) {
+    this.cap = new SeriesCap(maxSeries);
+  }
+
+  /** The warning for keys left out, if any. */
+  capWarning(): ParseWarning | undefined {
+    return this.cap.warning();
+  }
 
   column(name: string): HistoryColumn {
     let col = this.byName.get(name);
     if (!col) {
+      if (!this.cap.admit(name, this.columns.length)) {
+        this.refused.n = 0;
+        return this.refused;
+      }
       col = new HistoryColumn(name);
       this.byName.set(name, col);
       this.columns.push(col);

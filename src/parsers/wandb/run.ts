@@ -114,6 +114,8 @@ export function readWandbRun(files: WandbRunFiles): WandbRun {
   if (hyperparameters.length === 0 && files.config) hyperparameters = configFromYaml(decodeText(files.config.bytes));
   id ??= runIdFromName(files.folder);
   const label = displayName !== undefined ? (id !== undefined && id !== displayName ? `${displayName} (${id})` : displayName) : undefined;
+  const capped = table.capWarning();
+  if (capped) warnings.push(capped);
   const raw: RawRun = { name: label ?? files.folder, metrics: table.toMetrics(rules), warnings };
   if (hyperparameters.length > 0) raw.hyperparameters = hyperparameters;
   return {
