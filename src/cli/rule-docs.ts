@@ -16,7 +16,7 @@ export function explainRule(rule: Rule, lang: Lang): string {
   const lines = [
     `${m.id} — ${m.title[lang]}`,
     '',
-    `${zh ? '严重程度' : 'severity'}: ${m.severity}    ${zh ? '标签' : 'tags'}: ${m.tags.join(', ')}    ${zh ? '来源' : 'seed'}: ${m.seed.join(' ') || '–'}`,
+    `${zh ? '严重程度' : 'severity'}: ${m.severity}    ${zh ? '标签' : 'tags'}: ${m.tags.join(', ')}    ${zh ? '知识来源' : 'source'}: ${m.seed.join(' ') || '–'}`,
     '',
     m.description[lang],
     '',
@@ -25,6 +25,8 @@ export function explainRule(rule: Rule, lang: Lang): string {
     '',
     `${zh ? '建议' : 'Remedies'} ${zh ? '（{{…}} 处由日志中的数值填充）' : '({{…}} is filled from your log)'}:`,
     ...m.remedies.map((r) => `  - ${r.text[lang]}${r.seed ? ` (${r.seed})` : ''}`),
+    '',
+    zh ? '§ 编号（§C 趋势表的行、§T、§V、§S）的含义见 README 的“Knowledge source”一节。' : 'The § ids (§C rows of the trend table, §T, §V, §S) are listed in the README section "Knowledge source".',
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,10 @@ import type { Formatter } from './types.js';
 
 const LABELS = {
   en: {
+    errorCount: (n: number) => (n === 0 ? '0 errors' : `${n} error(s)`),
+    warningCount: (n: number) => (n === 0 ? '0 warnings' : `${n} warning(s)`),
+    infoCount: (n: number) => `${n} info`,
+    uncertainCount: (n: number) => `${n} uncertain`,
     curves: 'curves',
     curvesNote: 'start → end: medians of the first and last points; best: the lowest point',
     findings: 'findings',
@@ -22,7 +26,8 @@ const LABELS = {
     lastThird: 'last third',
     best: 'best',
     warnings: 'input warning(s), see stderr',
-    tableRow: 'seed table row',
+    tableRow: 'trend table row',
+    sources: '§ ids and trend-table rows: README, section "Knowledge source"',
     falling: 'falling',
     flat: 'flat',
     rising: 'rising',
@@ -32,6 +37,10 @@ const LABELS = {
       `analysed on 1 point in ${stride} of ${thousands(points)} (spikes, NaN edges and extremes kept; --max-points 0 reads every point): ${names}`,
   },
   zh: {
+    errorCount: (n: number) => `${n} 个错误`,
+    warningCount: (n: number) => `${n} 个警告`,
+    infoCount: (n: number) => `${n} 条提示`,
+    uncertainCount: (n: number) => `${n} 条不确定`,
     curves: '曲线',
     curvesNote: '起点 → 终点：开头和结尾若干点的中位数；最佳：最低点',
     findings: '诊断',
@@ -47,6 +56,7 @@ const LABELS = {
     best: '最佳',
     warnings: '条输入警告，见 stderr',
     tableRow: '趋势表',
+    sources: '§ 编号与趋势表各行的含义：见 README 的“Knowledge source”一节',
     falling: '下降',
     flat: '持平',
     rising: '上升',
@@ -79,11 +89,13 @@ export const formatText: Formatter = (input, options) => {
   if (details.length < report.runs.length) out.push(c.dim(t.topCut(report.runs.length - details.length)), '');
   const s = report.summary;
   const counts = [
-    s.errors ? c.red(`${s.errors} error(s)`) : '0 errors',
-    s.warnings ? c.yellow(`${s.warnings} warning(s)`) : '0 warnings',
-    `${s.infos} info`,
+    s.errors ? c.red(t.errorCount(s.errors)) : t.errorCount(0),
+    s.warnings ? c.yellow(t.warningCount(s.warnings)) : t.warningCount(0),
+    t.infoCount(s.infos),
+    ...(s.uncertain ? [c.dim(t.uncertainCount(s.uncertain))] : []),
   ];
   out.push(c.bold(`${report.runs.length} ${t.runs}: `) + counts.join(', '));
+  if (report.runs.some((r) => r.findings.length > 0)) out.push(c.dim(t.sources));
   return defuseCommandLines(`${out.join('\n')}\n`);
 };
 
