@@ -96,6 +96,17 @@ export const textLog = fc
   .array(fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.double().map(String), fc.nat(1000).map(String), fc.string({ maxLength: 4 })), { maxLength: 12 }), { maxLength: 30 })
   .map((lines) => lines.map((l) => l.join(' ')).join('\n'));
 
+/** A file with bit flips, cut short, and trailing garbage: what a crash, a bad disk or a copy leaves. */
+function damaged(bytes: Uint8Array, flips: Array<[number, number]>, cut: number | undefined, tail: Uint8Array): Uint8Array {
+  let out = bytes;
+  for (const [at, x] of flips) if (out.length) out[at % out.length] ^= x;
+  if (cut !== undefined) out = out.slice(0, cut % (out.length + 1));
+  const whole = new Uint8Array(out.length + tail.length);
+  whole.set(out);
+  whole.set(tail, out.length);
+  return whole;
+}
+
 /** A valid TensorBoard event file, then damaged: truncated, bytes flipped, or garbage appended. */
 export const eventBytes = fc
   .record({
@@ -109,13 +120,7 @@ export const eventBytes = fc
   .map(({ n, tags, encoding, flips, cut, tail }) => {
     const points = [];
     for (let s = 0; s < n; s++) for (const tag of tags) points.push({ tag, step: s, value: encoding.startsWith('int') ? Math.round(100 / (1 + s)) : 2 / (1 + s) });
-    let bytes = writeEventFile(points, { encoding: encoding as 'simple' });
-    for (const [at, x] of flips) if (bytes.length) bytes[at % bytes.length] ^= x;
-    if (cut !== undefined) bytes = bytes.slice(0, cut % (bytes.length + 1));
-    const out = new Uint8Array(bytes.length + tail.length);
-    out.set(bytes);
-    out.set(tail, bytes.length);
-    return out;
+    return damaged(writeEventFile(points, { encoding: encoding as 'simple' }), flips, cut, tail);
   });
 
 /**
@@ -137,13 +142,7 @@ export const wandbBytes = fc.oneof(
       const name = (k: string) => (go ? [k] : k);
       const recs = [wandbRecords.header(), wandbRecords.run({ id: 'fuzz1', displayName: 'fuzz' })];
       for (let i = 0; i < n; i++) recs.push(wandbRecords.history([[name('loss'), values[i % values.length]], [name('_step'), String(i)]]));
-      let bytes = frameRecords(recs);
-      for (const [at, x] of flips) if (bytes.length) bytes[at % bytes.length] ^= x;
-      if (cut !== undefined) bytes = bytes.slice(0, cut % (bytes.length + 1));
-      const out = new Uint8Array(bytes.length + tail.length);
-      out.set(bytes);
-      out.set(tail, bytes.length);
-      return out;
+      return damaged(frameRecords(recs), flips, cut, tail);
     }),
   fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }).map((payloads) => frameRecords([wandbRecords.header(), ...payloads])),
 );
