@@ -110,8 +110,8 @@ export default defineRule({
       zh: '训练损失短暂跳到远高于当前水平、随后又回落的情况。在损失的对数上，把每个点与居中的滚动中位数（窗口为 max(10, 点数的 5%)）比较：尖峰至少是当前水平的 2 倍（LLM-Foundry 取 2 倍，Lightning 的 rtol 为 2），并高出至少 7 个稳健标准差（修正 z 分数），持续不超过半个窗口，且之后的水平回到尖峰之前附近。在重尾噪声中，尖峰还必须大于普通小批量噪声尾部所能解释的幅度；如果全程只有一个单点尖峰，它必须达到 2.5 倍。early-instability 规则报告的训练初期上升交给该规则。',
     },
     message: {
-      en: '{{series}} {{spiked}}: largest ×{{maxRatio}} the running level ({{maxPeak}} vs {{maxBefore}}) at {{axis}} {{maxX}}; spikes at {{axis}} {{xs}}.',
-      zh: '{{series}} {{spiked}}：最大一次是当前水平的 {{maxRatio}} 倍（{{maxPeak}}，此前约 {{maxBefore}}），位于 {{axis}} {{maxX}}；尖峰位置：{{axis}} {{xs}}。',
+      en: '{{series}} {{spiked}}: largest ×{{maxRatio}} the running level ({{maxPeak}} vs {{maxBefore}}) at {{axis}} {{maxX}}; spikes at {{axis}} {{xs}}{{gradPart}}.',
+      zh: '{{series}} {{spiked}}：最大一次是当前水平的 {{maxRatio}} 倍（{{maxPeak}}，此前约 {{maxBefore}}），位于 {{axis}} {{maxX}}；尖峰位置：{{axis}} {{xs}}{{gradPart}}。',
     },
     causes: [
       { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high: some updates overshoot', zh: '学习率过高：部分更新步子迈得太大' } },
@@ -137,15 +137,22 @@ export default defineRule({
 
     // Rank causes from what coincides with the spikes.
     let gradCoSpikes = 0;
+    /** The largest gradient norm seen with a spike, and the norm's median: quoted when they coincide. */
+    let gradPeak = Number.NEGATIVE_INFINITY;
+    let gradTypical = Number.NaN;
     const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
     if (grad) {
       const g = finitePoints(grad.x, grad.y);
       if (g.y.length >= 10) {
         const typical = median(g.y);
+        gradTypical = typical;
         for (const s of spikes) {
           let maxNear = Number.NEGATIVE_INFINITY;
           for (let i = indexAtOrAfter(g.x, s.from - 1e-9); i < g.x.length && g.x[i] <= s.to + 1e-9; i++) maxNear = Math.max(maxNear, g.y[i]);
-          if (maxNear >= 3 * typical) gradCoSpikes++;
+          if (maxNear >= 3 * typical) {
+            gradCoSpikes++;
+            gradPeak = Math.max(gradPeak, maxNear);
+          }
         }
       }
     }
@@ -181,6 +188,12 @@ export default defineRule({
               ? 'spiked once and recovered'
               : `spiked ${spikes.length} times and recovered each time`,
         maxRatio: num(largest.ratio),
+        gradPart:
+          gradCoSpikes === 0
+            ? ''
+            : lang === 'zh'
+              ? `；其中 ${gradCoSpikes} 次伴随梯度范数尖峰（最高 ${num(gradPeak)}，中位数 ${num(gradTypical)}）`
+              : `; ${gradCoSpikes} of them with a gradient-norm spike (up to ${num(gradPeak)}, median ${num(gradTypical)})`,
         maxPeak: num(largest.peak),
         maxBefore: num(largest.before),
         maxX: xval(largest.x),
@@ -195,6 +208,7 @@ export default defineRule({
         robustSigmaLog: sigma,
         thresholds: { ratio: SPIKE_RATIO, z: SPIKE_Z },
         gradNormCoSpikes: gradCoSpikes,
+        ...(gradCoSpikes > 0 ? { gradNormPeak: gradPeak, gradNormMedian: gradTypical } : {}),
         nearPeakLr,
       },
       series: [series.name],

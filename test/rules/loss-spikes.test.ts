@@ -90,6 +90,8 @@ runRuleTests('loss-spikes', {
       ),
       expect: (f) => {
         expect(f.evidence.gradNormCoSpikes).toBe(2);
+        // The observed norms are quoted: the peak beside the norm's median.
+        expect(f.message).toMatch(/; 2 of them with a gradient-norm spike \(up to \d+(\.\d+)?, median \d(\.\d+)?\)\.$/);
         expect(f.causes[0].id).toBe('exploding-gradients');
         expect(f.remedies[0].text).toMatch(/Clip gradients/);
       },
