@@ -86,7 +86,6 @@ export default defineRule({
         best: num(h.min.value),
         bestX: xval(h.min.x),
         axis: h.axis,
-        heldOutEnd: num(h.endLevel),
         after,
         train: t?.name ?? 'train loss',
         trainMove,

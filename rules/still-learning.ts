@@ -1,17 +1,5 @@
-import { defineRule, type RuleContext } from '../src/core/engine/define-rule.js';
-import { metricDirection } from '../src/core/metric-direction.js';
-import type { SeriesProfile } from '../src/core/types.js';
+import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
-
-/** The held-out metric whose improvement kept the verdict at still-learning (the first metric with a tail trend toward better). */
-function improvingMetric(ctx: RuleContext): SeriesProfile | undefined {
-  for (const p of ctx.profiles.values()) {
-    if (p.kind !== 'metric' || p.role === 'train') continue;
-    const better = metricDirection(p.name);
-    if (better && p.tail.direction === (better === 'higher' ? 'rising' : 'falling')) return p;
-  }
-  return undefined;
-}
 
 export default defineRule({
   meta: {
@@ -46,7 +34,7 @@ export default defineRule({
         : `; ${h.name} is falling too (${num(h.startLevel)} → ${num(h.endLevel)})`
       : '';
     // A loss plateau beside a held-out metric that still improves: the metric is the evidence.
-    const metric = ctx.verdict.reason === 'held-out-metric-improving' ? improvingMetric(ctx) : undefined;
+    const metric = ctx.verdict.metric !== undefined ? ctx.profiles.get(ctx.verdict.metric) : undefined;
     const trainPart = metric
       ? lang === 'zh'
         ? `没有明确趋势（最后三分之一区间变化 ${pct(main.tail.relChange)}），但 ${metric.name} 仍在改善（最后三分之一 ${pct(metric.tail.relChange)}，在 ${metric.axis} ${xval(metric.last.x)} 时为 ${num(metric.last.value)}）`

@@ -41,7 +41,7 @@ export function heldOutMetricVerdict(verdict: Verdict, run: Run, profiles: Reado
     const toward = better === 'higher' ? 'rising' : 'falling';
     if (p.tail.direction !== toward || Math.abs(p.tail.relChange) < TAIL_GAIN) continue;
     if (lateGain(run, p, better) >= LATE_GAIN) {
-      return { ...verdict, id: 'still-learning', confidence: 0.5, reason: 'held-out-metric-improving', seedRow: undefined };
+      return { ...verdict, id: 'still-learning', confidence: 0.5, reason: 'held-out-metric-improving', seedRow: undefined, metric: s.name };
     }
   }
   return undefined;

@@ -35,6 +35,8 @@ export interface Verdict {
   confidence: number;
   /** Short machine-readable reason, e.g. 'val-rising', 'train-nan'. */
   reason: string;
+  /** The held-out metric whose improvement made a loss plateau read still-learning. */
+  metric?: string;
 }
 
 export const MIN_POINTS = 5;
