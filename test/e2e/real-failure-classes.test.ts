@@ -129,11 +129,16 @@ describeCorpus('failure classes on real logs', () => {
   });
 
   it('verdict and findings tell one story: no error-level chance finding beside a healthy verdict', () => {
+    let checked = 0;
     for (const rel of ['hf_trainer_state', 'keras_csvlogger', 'plain_text', 'json_history']) {
       for (const r of reports(rel)) {
         const chanceError = r.findings.some((f) => f.id === 'chance-level' && f.severity === 'error');
-        if (chanceError) expect(['not-learning', 'diverging'], r.name).toContain(r.verdict.id);
+        if (!chanceError) continue;
+        checked++;
+        expect(['not-learning', 'diverging'], r.name).toContain(r.verdict.id);
       }
     }
+    // The 4-way multiple-choice run stuck at ln 4 is among them: the check is not vacuous.
+    expect(checked).toBeGreaterThan(0);
   });
 });
