@@ -78,7 +78,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
   let findings = runRules(ctx);
   // Verdict and findings tell one story: a symptom that contradicts a healthy verdict overrides it,
   // and the rules run again on the corrected verdict.
-  const corrected = reconcileVerdict(verdict, findings);
+  const corrected = reconcileVerdict(verdict, findings, train);
   if (corrected) {
     verdict = corrected;
     findings = runRules({ ...ctx, verdict });

@@ -268,6 +268,12 @@ export function decideVerdict(input: VerdictInput): Verdict {
     };
   }
   // Train flat.
+  // A training loss that learned and still drifts down by 5% of its level, too noisily for its
+  // trend test, beside a held-out loss that clearly still falls: still learning, not §C3.
+  const trainStillDrifting = train.improvement >= LEARNED_IMPROVEMENT && train.tail.relChange <= -MIN_EFFECT;
+  if (h === 'falling' && trainStillDrifting && heldOutProfile.tail.relChange <= -MIN_EFFECT) {
+    return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: 0.5, reason: 'held-out-still-falling' };
+  }
   if (h === 'falling' && heldOutProfile.tail.relChange <= -0.1 && fellClearly(heldOutProfile)) {
     return { id: 'data-problem', train: t, heldOut: h, ...withRole, seedRow: 'C3', confidence: both, reason: 'held-out-falling' };
   }
@@ -285,6 +291,9 @@ interface FindingSummary {
   evidence: Record<string, unknown>;
 }
 
+/** A training loss that fell by at least this share of its start has learned something (§C3 needs it to barely move). */
+const LEARNED_IMPROVEMENT = 0.3;
+
 /** A swing of at least this share of the level (per epoch or per zig-zag) is no healthy plateau. */
 export const UNHEALTHY_SWING = 0.05;
 
@@ -294,16 +303,23 @@ const HEALTHY: readonly VerdictId[] = ['converged', 'still-learning'];
  * The verdict once the symptom rules have spoken, when it must change (undefined otherwise):
  * - a chance-level error (the class count is known) means the model has not learned, whatever
  *   the loss curve's shape says;
- * - a converged plateau that swings by ±5% or more between epochs with no net progress is the
- *   oscillation of a learning rate or batch that is off (§C4, §T5, §T8), not a healthy end.
+ * - a converged plateau that swings by ±5% or more between epochs with no net progress (the
+ *   training loss has no falling trend over the run) is the oscillation of a learning rate or
+ *   batch that is off (§C4, §T5, §T8), not a healthy end — nor overfitting, when the held-out
+ *   rise sits beside a training loss that only swings.
  */
-export function reconcileVerdict(verdict: Verdict, findings: readonly FindingSummary[]): Verdict | undefined {
+export function reconcileVerdict(verdict: Verdict, findings: readonly FindingSummary[], train?: SeriesProfile): Verdict | undefined {
   if (!HEALTHY.includes(verdict.id) && verdict.id !== 'overfitting') return undefined;
   const chance = findings.find((f) => f.id === 'chance-level' && f.severity === 'error');
   if (chance) {
     return { ...verdict, id: 'not-learning', seedRow: 'C4', confidence: chance.confidence, reason: 'chance-level' };
   }
-  if (verdict.id !== 'converged') return undefined;
+  // Overfitting needs a training loss that keeps fitting: one that only swings makes a held-out rise no §C2.
+  const plateau = verdict.id === 'converged' || (verdict.id === 'overfitting' && verdict.train === 'flat');
+  if (!plateau) return undefined;
+  // A training loss that fell over the run as a whole has learned: its late swings are a symptom
+  // to report, not a reason to call the run not learning.
+  if (train?.trend.direction === 'falling') return undefined;
   const swing = findings.find((f) => f.id === 'oscillation' && f.severity !== 'info');
   const amplitude = swing ? Number(swing.evidence.amplitudeRel) : 0;
   if (swing && amplitude >= UNHEALTHY_SWING) {

@@ -32,6 +32,12 @@ def late_progress(xs):
     return (window_mean(xs, 0.6, 0.7) - end_level(xs)) / total
 
 
+def late_relative(xs):
+    """The fall over the last 30 % of the run as a share of the level it ends at: the tail on its own scale."""
+    end = end_level(xs)
+    return (window_mean(xs, 0.6, 0.7) - end) / abs(end) if end else 0.0
+
+
 def smoothed(xs):
     """Rolling mean over a tenth of the run (at least 3 points): one noisy evaluation is not a trend."""
     vals = finite(xs)
@@ -74,6 +80,8 @@ def shape_verdicts(log):
             return ['overfitting'], numbers
         close_call = early and rise >= 1.05  # near the line: overfitting is acceptable too
         numbers['val_late_progress'] = round(late_progress(val), 4)
+        numbers['val_late_relative'] = round(late_relative(val), 4)
+    numbers['train_late_relative'] = round(late_relative(train), 4)
     late = max(numbers['train_late_progress'], numbers.get('val_late_progress', -1))
     if late >= 0.10:
         trend = ['still-learning']
@@ -81,6 +89,15 @@ def shape_verdicts(log):
         trend = ['converged']
     else:  # between the two: both are acceptable, the nearer one is expected
         trend = ['still-learning', 'converged'] if late >= 0.07 else ['converged', 'still-learning']
+    # The same tail read on its own scale: a loss that still fell by a tenth of its level over the
+    # last 30 % is still learning on a log plot however small that is beside the early fall, and
+    # one that moved under 3 % of its level is flat however large a share of a small total fall
+    # that was. Where the two readings disagree, both verdicts are acceptable.
+    relative = max(numbers['train_late_relative'], numbers.get('val_late_relative', -1))
+    if relative >= 0.10 and 'still-learning' not in trend:
+        trend.append('still-learning')
+    elif relative <= 0.03 and 'converged' not in trend:
+        trend.append('converged')
     return trend + (['overfitting'] if close_call else []), numbers
 
 
