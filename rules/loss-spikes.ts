@@ -2,6 +2,7 @@ import { findEarlyEpisodes, indexAtOrAfter, logCurve, medianOf, rollingLevel, tr
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
+import type { Series } from '../src/core/types.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
 
@@ -29,36 +30,48 @@ export interface Spike {
   width: number;
 }
 
-/**
- * Transient spikes of a positive loss: on ln(loss), residuals against a centred rolling median
- * (window max(10, 5% of n)); a run of consecutive points at ≥ 2× the level and ≥ 7 robust σ
- * above it, with a level before it and a level after it that is back near the level before.
- * In heavy-tailed noise a spike must also stand out from the tail: the count of background
- * residuals above half the threshold, extrapolated with an exponential tail (on the log scale a
- * multiplicative power-law noise has one), must predict < 0.25 exceedances of the spike's size.
- */
-export function findSpikes(
-  x: Float64Array,
-  v: Float64Array,
-  skip: ReadonlyArray<{ from: number; to: number }> = [],
-  stride = 1,
-): { spikes: Spike[]; window: number; sigma: number } {
+/** Repeated large spikes: at least this many recovering jumps of ≥ ×5 the running level ... */
+export const REPEAT_COUNT = 3;
+export const REPEAT_RATIO = 5;
+/** ... each at least this many robust standard deviations above it. */
+export const REPEAT_Z = 3;
+/** A loss jump counts with a gradient-norm spike when the norm is at least ×10 its running level. */
+export const GRAD_SPIKE_RATIO = 10;
+/** ... and at least this many such coinciding jumps (each ≥ ×2 and ≥ 3 σ) are spikes. */
+export const GRAD_CO_SPIKES = 2;
+
+interface Residuals {
+  /** ln(loss) minus its centred rolling median. */
+  r: Float64Array;
+  window: number;
+  sigma: number;
+}
+
+function residuals(v: Float64Array): Residuals {
   const n = v.length;
   const window = Math.max(10, Math.round(0.05 * n));
-  const half = Math.ceil(window / 2);
   const level = rollingLevel(v, window | 1);
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) r[i] = v[i] - level[i];
-  const sigma = 1.4826 * mad(r) || 1e-12;
-  const threshold = Math.max(Math.log(SPIKE_RATIO), SPIKE_Z * sigma);
-  const flagged = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (r[i] >= threshold) flagged[i] = 1;
-  let background = 0;
-  for (let i = 0; i < n; i++) if (!flagged[i] && r[i] >= threshold / 2) background++;
-  // On an analysis sample each point stands for `stride` logged ones (src/core/resolution.ts).
-  background *= stride;
+  return { r, window, sigma: 1.4826 * mad(r) || 1e-12 };
+}
 
-  const spikes: Spike[] = [];
+/**
+ * Group flagged points into events (a gap of one point joins them) and keep the events that look
+ * like spikes: short (≤ max(3, half a window)), away from the edges and from `skip`, at least
+ * `minRise` above the level before, and back near that level afterwards.
+ */
+function flaggedEvents(
+  x: Float64Array,
+  v: Float64Array,
+  res: Residuals,
+  flagged: Uint8Array,
+  minRise: number,
+  skip: ReadonlyArray<{ from: number; to: number }>,
+): Spike[] {
+  const n = v.length;
+  const half = Math.ceil(res.window / 2);
+  const events: Spike[] = [];
   for (let i = 0; i < n; i++) {
     if (!flagged[i]) continue;
     let j = i;
@@ -74,13 +87,10 @@ export function findSpikes(
     let peakIndex = a;
     for (let k = a; k <= b; k++) if (v[k] > v[peakIndex]) peakIndex = k;
     const rise = v[peakIndex] - before;
-    if (rise < threshold) continue;
+    if (rise < minRise) continue;
     // Recovery: the level after is back near the level before.
-    if (after - before > Math.max(Math.log(1.25), 3 * sigma) || after - before > 0.5 * rise) continue;
-    // Multiplicative heavy-tailed noise has an exponential upper tail on the log scale.
-    const expected = background * Math.exp(-TAIL_RATE * (rise - threshold / 2));
-    if (expected >= 0.25) continue;
-    spikes.push({
+    if (after - before > Math.max(Math.log(1.25), 3 * res.sigma) || after - before > 0.5 * rise) continue;
+    events.push({
       x: x[peakIndex],
       from: x[a],
       to: x[b],
@@ -88,14 +98,85 @@ export function findSpikes(
       before: Math.exp(before),
       after: Math.exp(after),
       ratio: Math.exp(rise),
-      z: rise / sigma,
+      z: rise / res.sigma,
       width: b - a + 1,
     });
   }
+  return events;
+}
+
+/** How the spikes were told from noise: alone, by the gradient norm beside them, or by their count. */
+export type SpikeEvidence = 'outlier' | 'repeated' | 'grad-norm';
+
+/**
+ * Transient spikes of a positive loss: on ln(loss), residuals against a centred rolling median
+ * (window max(10, 5% of n)); a run of consecutive points at ≥ 2× the level and ≥ 7 robust σ
+ * above it, with a level before it and a level after it that is back near the level before.
+ * In heavy-tailed noise a spike must also stand out from the tail: the count of background
+ * residuals above half the threshold, extrapolated with an exponential tail (on the log scale a
+ * multiplicative power-law noise has one), must predict < 0.25 exceedances of the spike's size.
+ * Failing that, the spikes may show by the gradient norm (≥ 2 jumps of ≥ ×2 and ≥ 3 σ at steps
+ * where the gradient norm is ≥ ×10 its running level) or by repetition (≥ 3 recovering jumps of
+ * ≥ ×5 and ≥ 3 σ: minibatch noise of that width makes one now and then, not several).
+ */
+export function findSpikes(
+  x: Float64Array,
+  v: Float64Array,
+  skip: ReadonlyArray<{ from: number; to: number }> = [],
+  stride = 1,
+  gradSpikeAt?: (from: number, to: number) => boolean,
+): { spikes: Spike[]; window: number; sigma: number; evidence: SpikeEvidence } {
+  const n = v.length;
+  const res = residuals(v);
+  const { r, window, sigma } = res;
+  const threshold = Math.max(Math.log(SPIKE_RATIO), SPIKE_Z * sigma);
+  const flagged = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (r[i] >= threshold) flagged[i] = 1;
+  let background = 0;
+  for (let i = 0; i < n; i++) if (!flagged[i] && r[i] >= threshold / 2) background++;
+  // On an analysis sample each point stands for `stride` logged ones (src/core/resolution.ts).
+  background *= stride;
+  // Multiplicative heavy-tailed noise has an exponential upper tail on the log scale.
+  const spikes = flaggedEvents(x, v, res, flagged, threshold, skip).filter(
+    (s) => background * Math.exp(-TAIL_RATE * (Math.log(s.ratio) - threshold / 2)) < 0.25,
+  );
   // A lone one-point event is the weakest evidence (heavy-tailed noise makes one now and then):
   // on its own it must reach ×2.5.
   if (spikes.length === 1 && spikes[0].width === 1 && spikes[0].ratio < LONE_RATIO) spikes.length = 0;
-  return { spikes, window, sigma };
+  if (spikes.length > 0) return { spikes, window, sigma, evidence: 'outlier' };
+
+  if (gradSpikeAt) {
+    const coThreshold = Math.max(Math.log(SPIKE_RATIO), REPEAT_Z * sigma);
+    const jumps = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (r[i] >= coThreshold) jumps[i] = 1;
+    const withGrad = flaggedEvents(x, v, res, jumps, coThreshold, skip).filter((s) => gradSpikeAt(s.from, s.to));
+    if (withGrad.length >= GRAD_CO_SPIKES) return { spikes: withGrad, window, sigma, evidence: 'grad-norm' };
+  }
+
+  const repeatThreshold = Math.max(Math.log(REPEAT_RATIO), REPEAT_Z * sigma);
+  const large = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (r[i] >= repeatThreshold) large[i] = 1;
+  const repeated = flaggedEvents(x, v, res, large, repeatThreshold, skip);
+  if (repeated.length >= REPEAT_COUNT) return { spikes: repeated, window, sigma, evidence: 'repeated' };
+  return { spikes: [], window, sigma, evidence: 'outlier' };
+}
+
+/**
+ * Whether the gradient norm spiked (≥ ×10 its running level) between two x values: a loss jump
+ * with such a gradient behind it is an update blown off course, however noisy the loss.
+ */
+function gradSpikeTest(grad: Series | undefined): ((from: number, to: number) => boolean) | undefined {
+  if (!grad) return undefined;
+  const curve = logCurve(grad, 20);
+  if (!curve) return undefined;
+  const level = rollingLevel(curve.v, Math.max(10, Math.round(0.05 * curve.v.length)) | 1);
+  const limit = Math.log(GRAD_SPIKE_RATIO);
+  return (from, to) => {
+    for (let i = indexAtOrAfter(curve.x, from); i < curve.x.length && curve.x[i] <= to; i++) {
+      if (curve.v[i] - level[i] >= limit) return true;
+    }
+    return false;
+  };
 }
 
 export default defineRule({
@@ -106,8 +187,8 @@ export default defineRule({
     seed: ['§T5', '§T7', '§T10'],
     title: { en: 'Loss spikes', zh: '损失尖峰' },
     description: {
-      en: 'Transient jumps of the training loss well above its running level that come back down. On the log of the loss, each point is compared with a centred rolling median (window max(10, 5% of the points)): a spike is at least 2× the running level (LLM-Foundry uses 2×, Lightning rtol 2) and at least 7 robust standard deviations (modified z-score) above it, lasts at most half a window, and the level after it returns near the level before. In heavy-tailed noise a spike must also be larger than the tail of ordinary minibatch noise predicts, and a single one-point spike with no other spike in the run must reach 2.5×. Rises that early-instability reports (at the start of training) are left to that rule.',
-      zh: '训练损失短暂跳到远高于当前水平、随后又回落的情况。在损失的对数上，把每个点与居中的滚动中位数（窗口为 max(10, 点数的 5%)）比较：尖峰至少是当前水平的 2 倍（LLM-Foundry 取 2 倍，Lightning 的 rtol 为 2），并高出至少 7 个稳健标准差（修正 z 分数），持续不超过半个窗口，且之后的水平回到尖峰之前附近。在重尾噪声中，尖峰还必须大于普通小批量噪声尾部所能解释的幅度；如果全程只有一个单点尖峰，它必须达到 2.5 倍。early-instability 规则报告的训练初期上升交给该规则。',
+      en: 'Transient jumps of the training loss well above its running level that come back down. On the log of the loss, each point is compared with a centred rolling median (window max(10, 5% of the points)): a spike is at least 2× the running level (LLM-Foundry uses 2×, Lightning rtol 2) and at least 7 robust standard deviations (modified z-score) above it, lasts at most half a window, and the level after it returns near the level before. In heavy-tailed noise a spike must also be larger than the tail of ordinary minibatch noise predicts, and a single one-point spike with no other spike in the run must reach 2.5×. When the noise is too wide for that test, spikes still count when the gradient norm shows them (at least two jumps of ≥ 2× and ≥ 3 robust SD at steps where the gradient norm is ≥ 10× its running level) or when they repeat (at least three recovering jumps of ≥ 5× and ≥ 3 robust SD: noise of that width makes one now and then, not several); the evidence says which (`foundBy`). Rises that early-instability reports (at the start of training) are left to that rule.',
+      zh: '训练损失短暂跳到远高于当前水平、随后又回落的情况。在损失的对数上，把每个点与居中的滚动中位数（窗口为 max(10, 点数的 5%)）比较：尖峰至少是当前水平的 2 倍（LLM-Foundry 取 2 倍，Lightning 的 rtol 为 2），并高出至少 7 个稳健标准差（修正 z 分数），持续不超过半个窗口，且之后的水平回到尖峰之前附近。在重尾噪声中，尖峰还必须大于普通小批量噪声尾部所能解释的幅度；如果全程只有一个单点尖峰，它必须达到 2.5 倍。若噪声太宽、上述检验无法区分，尖峰在两种情况下仍然成立：梯度范数同时出现尖峰（至少两次跳升 ≥ 2 倍且 ≥ 3 个稳健标准差，且该步的梯度范数 ≥ 其当前水平的 10 倍），或尖峰反复出现（至少三次 ≥ 5 倍且 ≥ 3 个稳健标准差并回落的跳升：这种宽度的噪声偶尔会出现一次，但不会出现多次）；证据中的 foundBy 说明依据。early-instability 规则报告的训练初期上升交给该规则。',
     },
     message: {
       en: '{{series}} {{spiked}}: largest ×{{maxRatio}} the running level ({{maxPeak}} vs {{maxBefore}}) at {{axis}} {{maxX}}; spikes at {{axis}} {{xs}}{{gradPart}}.',
@@ -129,7 +210,8 @@ export default defineRule({
     const curve = logCurve(series, 20);
     if (!series || !curve) return undefined;
     const early = findEarlyEpisodes(curve).map((e) => ({ from: e.startX, to: e.endX }));
-    const { spikes, window, sigma } = findSpikes(curve.x, curve.v, early, curve.stride);
+    const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
+    const { spikes, window, sigma, evidence: foundBy } = findSpikes(curve.x, curve.v, early, curve.stride, gradSpikeTest(grad));
     if (spikes.length === 0) return undefined;
     const lang = ctx.options.lang ?? 'en';
     const largest = spikes.reduce((a, b) => (b.ratio > a.ratio ? b : a));
@@ -140,7 +222,6 @@ export default defineRule({
     /** The largest gradient norm seen with a spike, and the norm's median: quoted when they coincide. */
     let gradPeak = Number.NEGATIVE_INFINITY;
     let gradTypical = Number.NaN;
-    const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
     if (grad) {
       const g = finitePoints(grad.x, grad.y);
       if (g.y.length >= 10) {
@@ -207,6 +288,7 @@ export default defineRule({
         window,
         robustSigmaLog: sigma,
         thresholds: { ratio: SPIKE_RATIO, z: SPIKE_Z },
+        foundBy,
         gradNormCoSpikes: gradCoSpikes,
         ...(gradCoSpikes > 0 ? { gradNormPeak: gradPeak, gradNormMedian: gradTypical } : {}),
         nearPeakLr,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { curve, decay, makeRun, steps, type NoiseModel } from '../helpers/curves.js';
+import { curve, decay, makeRun, noiseSeries, steps, type NoiseModel } from '../helpers/curves.js';
 import { runRuleTests } from '../helpers/rule-tester.js';
 
 /** A healthy per-step run: exponential decay with multiplicative minibatch noise. */
@@ -32,6 +32,20 @@ const ey = spiked(curve({ n: 60, shape: (t) => decay(t, 1.5, 0.3, 4), noise: 0.0
 
 // Spikes right after a short warm-up.
 const lr5 = Float64Array.from(g5.x, (_, i) => (i < 100 ? 1e-3 * (i + 1) / 100 : 1e-3));
+
+/**
+ * A small-batch per-step loss: log-normal minibatch noise of `sigma` on the log scale (σ 0.4 puts
+ * ordinary batches at ×0.3–×3 of the level), as in the really-trained exploding-gradient runs.
+ */
+function wideNoise(seed: number, sigma: number, n = 800) {
+  const x = steps(n);
+  const eps = noiseSeries(n, 'gaussian', seed);
+  const y = Float64Array.from(eps, (e, i) => decay(i / (n - 1), 1.4, 0.07, 5) * Math.exp(sigma * e));
+  return { x, y };
+}
+const w1 = wideNoise(51, 0.4);
+const w2 = wideNoise(52, 0.45);
+const flatGrad = (seed: number) => Float64Array.from(noiseSeries(800, 'gaussian', seed), (e) => 2 * Math.exp(0.3 * e));
 
 runRuleTests('loss-spikes', {
   invalid: [
@@ -112,8 +126,49 @@ runRuleTests('loss-spikes', {
         expect(f.remedies[0].text).toContain('1.00e-4');
       },
     },
+    {
+      name: 'repeated ×8–12 jumps in wide minibatch noise (σ 0.4 on the log): told from noise by their number',
+      run: makeRun([{ name: 'loss', x: w1.x, y: spiked(w1.y, [[150, 9], [300, 12], [420, 8], [610, 10]]) }], { axis: 'step' }),
+      expect: (f) => {
+        expect(f.evidence.foundBy).toBe('repeated');
+        expect(spikeXs(f)).toEqual(expect.arrayContaining([w1.x[150], w1.x[300], w1.x[420], w1.x[610]]));
+      },
+    },
+    {
+      name: 'two ×9–10 jumps in wide noise with the gradient norm ×30 behind each: told from noise by the gradient',
+      run: makeRun(
+        [
+          { name: 'loss', x: w2.x, y: spiked(w2.y, [[250, 9], [560, 10]]) },
+          { name: 'grad_norm', x: w2.x, y: spiked(flatGrad(53), [[250, 30], [560, 40]]) },
+        ],
+        { axis: 'step' },
+      ),
+      expect: (f) => {
+        expect(f.evidence.foundBy).toBe('grad-norm');
+        expect(spikeXs(f)).toEqual([w2.x[250], w2.x[560]]);
+        expect(f.causes[0].id).toBe('exploding-gradients');
+      },
+    },
   ],
   valid: [
+    ...[61, 62, 63].map((seed) => {
+      const c = wideNoise(seed, 0.45);
+      return { name: `wide minibatch noise (σ 0.45 on the log), no spike injected, seed ${seed}`, run: makeRun([{ name: 'loss', ...c }], { axis: 'step' }) };
+    }),
+    {
+      name: 'two ×6 jumps in wide noise are not enough without a gradient norm behind them',
+      run: makeRun([{ name: 'loss', x: w1.x, y: spiked(w1.y, [[200, 6], [500, 6]]) }], { axis: 'step' }),
+    },
+    {
+      name: 'gradient-norm spikes beside a loss that does not jump',
+      run: makeRun(
+        [
+          { name: 'loss', x: w2.x, y: w2.y },
+          { name: 'grad_norm', x: w2.x, y: spiked(flatGrad(54), [[250, 30], [560, 40]]) },
+        ],
+        { axis: 'step' },
+      ),
+    },
     ...([1, 2, 3] as const).flatMap((seed) =>
       (['gaussian', 'heavy', 'ar1'] as const).map((model) => {
         const c = perStep(seed + 10, model, { noise: model === 'ar1' ? 0.05 : 0.03, irregular: seed === 2 });
