@@ -246,6 +246,9 @@ export interface Staircase {
 /** A staircase boundary's drop must stand this many standard errors clear (each of ≥ 2 boundaries, 60% of them). */
 const STAIR_Z = 2;
 
+/** ... or this many consecutive boundaries must count. */
+const STAIR_STRETCH = 5;
+
 /** Minimum logged points per epoch for within-epoch patterns. */
 export const MIN_POINTS_PER_EPOCH = 8;
 
@@ -256,7 +259,8 @@ export const MIN_POINTS_PER_EPOCH = 8;
  * errors, at least twice what a smooth decline would give there (against the fall inside the
  * following epoch), that epoch does not climb back more than half of it, and no LR step decay
  * explains it.
- * Fires with ≥ 2 qualifying boundaries making up ≥ 60% of the judged ones.
+ * Fires with ≥ 2 qualifying boundaries making up ≥ 60% of the judged ones, or with ≥ 5 consecutive
+ * qualifying boundaries.
  */
 export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: readonly number[] = []): Staircase | undefined {
   const { x, v } = curve;
@@ -309,14 +313,22 @@ export function detectStaircase(curve: LogCurve, grid: EpochGrid, lrDropsAt: rea
       qualifies,
     });
   }
-  const judged = steps.filter((s) => !s.lrDrop).length;
-  const qualifying = steps.filter((s) => s.qualifies).length;
+  const judged = steps.filter((s) => !s.lrDrop);
+  const qualifying = judged.filter((s) => s.qualifies).length;
+  // Memorisation often sets in after a few epochs and fades as the loss nears zero: a sustained
+  // stretch of consecutive stairs says it as well as a majority of all boundaries.
+  let stretch = 0;
+  let longest = 0;
+  for (const s of judged) {
+    stretch = s.qualifies ? stretch + 1 : 0;
+    longest = Math.max(longest, stretch);
+  }
   return {
     steps,
     epochLevels,
     qualifying,
     stepsPerEpoch: perEpoch,
-    fires: qualifying >= 2 && qualifying >= 0.6 * judged,
+    fires: (qualifying >= 2 && qualifying >= 0.6 * judged.length) || longest >= STAIR_STRETCH,
   };
 }
 

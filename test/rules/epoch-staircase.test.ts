@@ -47,8 +47,24 @@ function stairRun(seed: number, model: NoiseModel, o: StairOptions = {}) {
 
 type Boundary = { x: number; drop: number; counts: boolean };
 
+/** Twelve epochs: flat after the first three, then `stairs` consecutive drops, then flat again. */
+function fadingStairs(stairs: number): number[] {
+  const levels = [0.6, 0.6, 0.6];
+  for (let k = 0; k < 9; k++) levels.push(k < stairs ? levels[levels.length - 1] * 0.72 : levels[levels.length - 1]);
+  return levels;
+}
+
 runRuleTests('epoch-staircase', {
   invalid: [
+    {
+      name: 'memorisation that sets in at epoch 4 and fades after epoch 8: five consecutive stairs of eleven boundaries',
+      run: stairRun(31, 'gaussian', { per: 40, levels: fadingStairs(5) }),
+      expect: (f) => {
+        const counted = (f.evidence.boundaries as Boundary[]).filter((b) => b.counts).length;
+        expect(counted).toBe(5);
+        expect(f.evidence.qualifying).toBe(5);
+      },
+    },
     {
       name: 'four-epoch fine-tune, Gaussian noise, HF fractional epochs',
       run: stairRun(1, 'gaussian'),
@@ -95,6 +111,7 @@ runRuleTests('epoch-staircase', {
     },
   ],
   valid: [
+    { name: 'four consecutive stairs of eleven boundaries are no sustained staircase', run: stairRun(32, 'gaussian', { per: 40, levels: fadingStairs(4) }) },
     ...(['gaussian', 'heavy', 'ar1'] as const).map((model, k) => ({
       name: `healthy multi-epoch run (smooth decline), ${model} noise`,
       run: (() => {
