@@ -1,4 +1,4 @@
-import { detectStaircase, epochGrid, logCurve, trainSeries, type Staircase } from '../src/core/curve-signals.js';
+import { detectStaircase, epochGrid, inferStairGrid, logCurve, trainSeries, type Staircase } from '../src/core/curve-signals.js';
 import { defineRule, type RuleContext } from '../src/core/engine/define-rule.js';
 import { num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
@@ -7,7 +7,8 @@ import { detectLrSchedule } from '../src/core/lr-schedule.js';
 export function staircaseOf(ctx: RuleContext): Staircase | undefined {
   const curve = logCurve(trainSeries(ctx.run, ctx.series), 30);
   if (!curve) return undefined;
-  const grid = epochGrid(ctx.run, curve.x[0], curve.x[curve.x.length - 1]);
+  // A log without an epoch column (TensorBoard exports, event files): the stairs give the period.
+  const grid = epochGrid(ctx.run, curve.x[0], curve.x[curve.x.length - 1]) ?? (ctx.run.axis === 'step' ? inferStairGrid(curve) : undefined);
   if (!grid || grid.boundaries.length < 2) return undefined;
   const schedule = ctx.lr ? detectLrSchedule(ctx.lr) : undefined;
   return detectStaircase(curve, grid, schedule ? schedule.drops.map((d) => d.x) : []);
@@ -21,8 +22,8 @@ export default defineRule({
     seed: ['§V1', '§V2', '§V3', '§V4'],
     title: { en: 'Epoch staircase (memorisation)', zh: '按轮次阶梯下降（记忆训练集）' },
     description: {
-      en: 'In a multi-epoch per-step log, the training loss drops abruptly at each epoch boundary and stays nearly flat within epochs: every new pass over the same examples starts lower because the model remembers them. Common when fine-tuning large models for several epochs; a warning of overfitting even when no validation curve was logged. Epoch boundaries come from the log\'s step→epoch mapping. A boundary counts when the median loss of the first half of the new epoch (an even number of logs) is ≥ 5% and ≥ 2 standard errors below that of the last half of the old one, the drop is at least twice what a smooth decline gives between those windows (measured against the fall inside the following epoch), that epoch does not climb back by more than half the drop, and no LR step decay happens there; at least two boundaries and 60% of them must count, or five consecutive ones (memorisation often sets in after a few epochs and fades as the loss nears zero).',
-      zh: '在多轮、按步记录的日志中，训练损失在每个轮次边界处突然下降，而在轮次内几乎持平：模型记住了这些样本，所以每次重新遍历同样的数据都从更低处开始。这在对大模型做多轮微调时很常见；即使日志里没有验证曲线，这也是过拟合的警告。轮次边界取自日志中步数到轮次的对应关系。当新轮次前一半的损失中位数比上一轮后一半低至少 5% 且至少 2 个标准误，降幅至少是平滑下降在这两个窗口之间应有降幅的两倍（以下一轮内部的下降为参照）、下一轮回升不超过降幅的一半，并且此处没有学习率阶梯衰减时，该边界计入；至少要有两个边界、且占 60% 以上，或者连续五个边界都计入（记忆往往在几轮之后才开始，并在损失接近零时减弱）。',
+      en: 'In a multi-epoch per-step log, the training loss drops abruptly at each epoch boundary and stays nearly flat within epochs: every new pass over the same examples starts lower because the model remembers them. Common when fine-tuning large models for several epochs; a warning of overfitting even when no validation curve was logged. Epoch boundaries come from the log\'s step→epoch mapping; in a log without one (TensorBoard event files and CSV exports) the period and phase are searched for: those whose boundaries drop most beyond the drop half a period later (a second difference of half-period means, zero for any smooth decline), and only five consecutive stairs on that grid count. A boundary counts when the median loss of the first half of the new epoch (an even number of logs) is ≥ 5% and ≥ 2 standard errors below that of the last half of the old one, the drop is at least twice what a smooth decline gives between those windows (measured against the fall inside the following epoch), that epoch does not climb back by more than half the drop, and no LR step decay happens there; at least two boundaries and 60% of them must count, or five consecutive ones (memorisation often sets in after a few epochs and fades as the loss nears zero).',
+      zh: '在多轮、按步记录的日志中，训练损失在每个轮次边界处突然下降，而在轮次内几乎持平：模型记住了这些样本，所以每次重新遍历同样的数据都从更低处开始。这在对大模型做多轮微调时很常见；即使日志里没有验证曲线，这也是过拟合的警告。轮次边界取自日志中步数到轮次的对应关系；日志中没有这种对应关系时（TensorBoard 事件文件及其 CSV 导出），搜索周期和相位：取边界处的下降比半个周期之后的下降多出最多的那一组（半周期均值的二阶差分，任何平滑下降都为零），并且在这样找到的网格上只有连续五个阶梯才算数。当新轮次前一半的损失中位数比上一轮后一半低至少 5% 且至少 2 个标准误，降幅至少是平滑下降在这两个窗口之间应有降幅的两倍（以下一轮内部的下降为参照）、下一轮回升不超过降幅的一半，并且此处没有学习率阶梯衰减时，该边界计入；至少要有两个边界、且占 60% 以上，或者连续五个边界都计入（记忆往往在几轮之后才开始，并在损失接近零时减弱）。',
     },
     message: {
       en: '{{series}} drops abruptly at each epoch boundary and stays nearly flat within epochs: epoch medians {{levels}}; drops of {{drops}} at {{axis}} {{xs}}. Each pass over the same data starts lower: the model is memorising the training set{{valPart}}.',

@@ -66,6 +66,19 @@ runRuleTests('epoch-staircase', {
       },
     },
     {
+      name: 'a TensorBoard-style log with no epoch column: the period comes from the stairs themselves',
+      run: (() => {
+        const stairs = stairRun(33, 'gaussian', { per: 24, levels: fadingStairs(8) });
+        const loss = stairs.series.find((s) => s.name === 'loss')!;
+        return makeRun([{ name: 'loss', x: loss.x, y: loss.y }], { axis: 'step' });
+      })(),
+      expect: (f) => {
+        // 24 logs of 10 steps per epoch.
+        expect(f.evidence.stepsPerEpoch).toBeCloseTo(240, -1);
+        expect(f.evidence.qualifying).toBeGreaterThanOrEqual(5);
+      },
+    },
+    {
       name: 'four-epoch fine-tune, Gaussian noise, HF fractional epochs',
       run: stairRun(1, 'gaussian'),
       expect: (f) => {
@@ -111,6 +124,13 @@ runRuleTests('epoch-staircase', {
     },
   ],
   valid: [
+    ...(['gaussian', 'heavy', 'ar1'] as const).map((model, k) => ({
+      name: `smooth per-step decline with no epoch column, ${model} noise: no period to find`,
+      run: makeRun(
+        [{ name: 'loss', x: steps(480, { every: 10, seed: 40 + k }), y: curve({ n: 480, shape: (t) => decay(t, 2.5, 0.1, 5), noise: 0.15, model, seed: 40 + k }) }],
+        { axis: 'step' },
+      ),
+    })),
     { name: 'four consecutive stairs of eleven boundaries are no sustained staircase', run: stairRun(32, 'gaussian', { per: 40, levels: fadingStairs(4) }) },
     ...(['gaussian', 'heavy', 'ar1'] as const).map((model, k) => ({
       name: `healthy multi-epoch run (smooth decline), ${model} noise`,
