@@ -89,6 +89,7 @@ export default defineRule({
     if (ctx.verdict.train === 'broken') return undefined;
     const primaries = new Set([ctx.run.primary.train, ctx.run.primary.val, ctx.run.primary.test].filter((n): n is string => n !== undefined));
     const numClasses = ctx.options.numClasses !== undefined && ctx.options.numClasses >= 2 ? ctx.options.numClasses : undefined;
+    // Held-out metrics first (what the checkpoint is chosen by), then the deepest collapse.
     let chosen: { series: Series; collapse: Collapse } | undefined;
     for (const series of ctx.run.series) {
       const better = seriesDirection(series, primaries, ctx.options.metricDirections);
@@ -96,13 +97,8 @@ export default defineRule({
       const floor = better === 'higher' && numClasses && /acc/i.test(series.name) ? 1 / numClasses : 0;
       const collapse = findCollapse(series, better, floor);
       if (!collapse) continue;
-      const rank = (s: Series, c: Collapse) => [ROLE_ORDER[s.role], -c.factor];
-      const [r1, f1] = rank(series, collapse);
-      if (!chosen) chosen = { series, collapse };
-      else {
-        const [r0, f0] = rank(chosen.series, chosen.collapse);
-        if (r1 < r0 || (r1 === r0 && f1 < f0)) chosen = { series, collapse };
-      }
+      const byRole = chosen ? ROLE_ORDER[series.role] - ROLE_ORDER[chosen.series.role] : -1;
+      if (byRole < 0 || (byRole === 0 && collapse.factor > chosen!.collapse.factor)) chosen = { series, collapse };
     }
     if (!chosen) return undefined;
     const { series, collapse } = chosen;
