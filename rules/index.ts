@@ -6,10 +6,12 @@ import diverging from './diverging.js';
 import earlyInstability from './early-instability.js';
 import epochSawtooth from './epoch-sawtooth.js';
 import epochStaircase from './epoch-staircase.js';
+import explodingGradients from './exploding-gradients.js';
 import heldOutSpikes from './held-out-spikes.js';
 import insufficientData from './insufficient-data.js';
 import lossSpikes from './loss-spikes.js';
 import lrSchedule from './lr-schedule.js';
+import metricCollapse from './metric-collapse.js';
 import noisyValidation from './noisy-validation.js';
 import nonFinite from './non-finite.js';
 import notLearning from './not-learning.js';
@@ -20,6 +22,7 @@ import stillLearning from './still-learning.js';
 import testShift from './test-shift.js';
 import unboundedLoss from './unbounded-loss.js';
 import valBelowTrain from './val-below-train.js';
+import vanishingGradients from './vanishing-gradients.js';
 
 /** Every built-in rule, sorted by id. */
 export const rules: readonly Rule[] = [
@@ -30,10 +33,12 @@ export const rules: readonly Rule[] = [
   earlyInstability,
   epochSawtooth,
   epochStaircase,
+  explodingGradients,
   heldOutSpikes,
   insufficientData,
   lossSpikes,
   lrSchedule,
+  metricCollapse,
   noisyValidation,
   nonFinite,
   notLearning,
@@ -44,6 +49,7 @@ export const rules: readonly Rule[] = [
   testShift,
   unboundedLoss,
   valBelowTrain,
+  vanishingGradients,
 ];
 
 export function findRule(id: string): Rule | undefined {

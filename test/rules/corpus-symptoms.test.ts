@@ -22,12 +22,15 @@ const SHAPE_RULES = new Set([
   'early-instability',
   'epoch-sawtooth',
   'epoch-staircase',
+  'exploding-gradients',
   'loss-spikes',
   'lr-schedule',
+  'metric-collapse',
   'noisy-validation',
   'oscillation',
   'slow-convergence',
   'unbounded-loss',
+  'vanishing-gradients',
 ]);
 
 function run(file: string): RunReport {
@@ -94,6 +97,24 @@ describe.skipIf(!hasCorpus)('shape rules on the real corpus', () => {
     const lr = finding(r, 'lr-schedule');
     expect((lr.evidence.blowUps as unknown[]).length).toBeGreaterThan(0);
   });
+
+  // Logs with a gradient norm: a NaN that comes with no growth first, spikes that recover and a
+  // healthy run are no exploding or vanishing gradients.
+  const withGradNorm = [
+    'mmdet_logjson/zhaoyang97__mmdetection__fcos_moco_20201017_191416_nan_midrun.log.json',
+    'mmdet_logjson/zhaoyang97__mmdetection__retinanet_free_anchor_20210312_095808_spike.log.json',
+    'plain_text/zhaoyang97__mmdetection__fcos_moco_20201017_191416.log',
+    'hf_trainer_state/aigoncharov__trainer_state_viz__trainer_state_multi_eval_overfit.json',
+  ];
+  for (const file of withGradNorm) {
+    it(`gradient norm read, neither gradient rule fires on ${path.basename(file)}`, () => {
+      const r = run(file);
+      expect(r.series.some((s) => s.kind === 'grad-norm')).toBe(true);
+      const ids = r.findings.map((f) => f.id);
+      expect(ids).not.toContain('exploding-gradients');
+      expect(ids).not.toContain('vanishing-gradients');
+    });
+  }
 
   const healthy = [
     'keras_csvlogger/AmineEchraibi__BrainCNN__training.log',

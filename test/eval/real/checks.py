@@ -187,3 +187,18 @@ def unbounded(log):
 def test_gap(log):
     test, val = end_level(log.series('test_loss')), end_level(log.series('val_loss'))
     return test >= 1.5 * val, {'test_end': round(test, 4), 'val_end': round(val, 4), 'ratio': round(test / val, 3)}
+
+
+def grad_norm_levels(log):
+    """The per-step gradient norm: median of the first 5 % (≥ 3 steps) and of the last quarter."""
+    norms = finite([s['grad_norm'] for s in log.steps])
+    head = max(3, len(norms) // 20)
+    return {'early': statistics.median(norms[:head]), 'last_quarter': statistics.median(norms[-max(3, len(norms) // 4):])}
+
+
+def grad_norm_growth(log):
+    """The finite per-step gradient norm: its median over the first half of the finite steps, and the
+    median of its last 5 finite values (where a growth that ends in NaN has got to)."""
+    norms = finite([s['grad_norm'] for s in log.steps])
+    return {'before': statistics.median(norms[:len(norms) // 2]), 'end': statistics.median(norms[-5:]),
+            'max': max(norms), 'finite_steps': len(norms), 'steps': len(log.steps)}

@@ -6,7 +6,8 @@ the checks on the logged numbers that the run passed. A run whose numbers do not
 is retried with another seed, then dropped (listed in drops.json).
 
 Needs PyTorch (Debian: apt-get install python3-torch).  Deterministic: one CPU thread, fixed seeds.
-Usage: /usr/bin/python3 test/eval/real/generate.py [--out DIR] [--only SCENARIO] [--runs N] [--dry-run]
+Usage: /usr/bin/python3 test/eval/real/generate.py [--out DIR] [--only SCENARIO] [--runs N] [--dry-run] [--append]
+--only SCENARIO --append writes that scenario's runs and replaces its entries in the manifest, leaving the others.
 """
 import argparse
 import json
@@ -72,12 +73,20 @@ def label(scenario, log):
     return verdict, also, results
 
 
+def _merged(out, name, scenario_id, entries):
+    """The file's entries of the other scenarios, in their order, then this scenario's new ones."""
+    path = os.path.join(out, name)
+    old = json.load(open(path)) if os.path.exists(path) else []
+    return [e for e in old if e['scenario'] != scenario_id] + entries
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--out', default=os.path.join(ROOT, 'fixtures', 'real-runs'))
     parser.add_argument('--only', help='one scenario id (for tuning; does not rewrite the manifest)')
     parser.add_argument('--runs', type=int, default=12, help='runs per scenario')
     parser.add_argument('--dry-run', action='store_true', help='train and check, write nothing')
+    parser.add_argument('--append', action='store_true', help='with --only: write its runs and replace its manifest entries')
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -87,7 +96,7 @@ def main():
     for k, scenario in enumerate(SCENARIOS):
         if args.only and scenario.id != args.only:
             continue
-        for i in range(args.runs):
+        for i in range(min(args.runs, scenario.runs or args.runs)):
             fmt = scenario.formats[i % len(scenario.formats)]
             for attempt in range(ATTEMPTS):
                 seed = 100 * k + i + 1000 * attempt
@@ -116,8 +125,10 @@ def main():
             else:
                 print(f'{scenario.id:24} run {i} DROPPED after {ATTEMPTS} seeds', flush=True)
     print(f'{len(manifest)} runs kept, {len(drops)} attempts rejected')
-    if args.dry_run or args.only:
+    if args.dry_run or (args.only and not args.append):
         return
+    if args.only:
+        manifest, drops = _merged(args.out, 'manifest.json', args.only, manifest), _merged(args.out, 'drops.json', args.only, drops)
     with open(os.path.join(args.out, 'manifest.json'), 'w') as f:
         f.write(json.dumps(manifest, indent=1, ensure_ascii=False) + '\n')
     with open(os.path.join(args.out, 'drops.json'), 'w') as f:

@@ -20,6 +20,7 @@ BASE_ALLOW = ['lr-schedule', 'noisy-validation', 'val-below-train', 'slow-conver
 EPOCH_FORMATS = ['keras-csv', 'keras-history-json', 'keras-stdout']
 VAL_STEP_FORMATS = ['hf-trainer-state', 'lightning-csv', 'tfevents']
 TRAIN_ONLY_STEP_FORMATS = ['mmengine-jsonl', 'tb-export-csv']
+GRAD_NORM_FORMATS = ['hf-trainer-state', 'tfevents', 'mmengine-jsonl']  # the writers that log the gradient norm
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Scenario:
     allow: list = field(default_factory=list)
     healthy: bool = False
     per_step: bool = False  # log every batch (the finding lives in the per-step curve)
+    runs: Optional[int] = None  # at most this many runs (else the generator's --runs)
 
 
 def _ce(out, y):
@@ -265,6 +267,26 @@ def make_log_zero(g, seed):
         'separable blobs, hand-written binary cross-entropy log(sigmoid), Adam'
 
 
+def make_vanishing(g, seed):
+    x, y, _ = tasks.blobs(g, 768, 3, spread=1.0)
+    depth = [8, 9, 10][seed % 3]
+    model = tasks.mlp(2, 32, 3, depth=depth, act=nn.Sigmoid)
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    return Setup((x[:512], y[:512]), model, opt, _ce, epochs=100, batch=512, val=(x[512:], y[512:]), classes=3), \
+        f'separable blobs, 3 classes, {depth}-layer sigmoid MLP (default init), full-batch SGD 0.5'
+
+
+def make_exploding_norm(g, seed):
+    train, val, _ = _split(g, lambda g, n: tasks.regression(g, n, 8, scale=2.0)[:2], 512, 256)
+    model = tasks.mlp(8, 64, 1, depth=4, act=nn.Tanh)
+    low, high = 0.01, [3.0, 4.0, 2.5][seed % 3]
+    total = 400
+    opt = torch.optim.SGD(model.parameters(), lr=low)
+    return Setup(train, model, opt, _mse, epochs=total // 4, batch=128, val=val,
+                 lr_at=lambda s: low * (high / low) ** (s / total)), \
+        f'regression, 4-layer tanh MLP, SGD with the learning rate raised exponentially from {low} to {high}, no clipping'
+
+
 def _late_swings(log):
     sw = checks.swings(log.series('loss'))
     return [('large epoch-to-epoch swings (median |Δ| ≥ 8 % of the level, ≥ 35 % turns)',
@@ -290,6 +312,18 @@ def _finite_start(log):
     n = len(log.steps) // 5
     ok = all(math.isfinite(s['loss']) for s in log.steps[:n])
     return [('finite for the first 20 % of steps', ok, {})]
+
+
+def _grad_vanished(log):
+    norms = checks.grad_norm_levels(log)
+    fall = checks.relative_fall(log.series('loss'))
+    return [('gradient norm ≥ ×1000 below its early level for the last quarter', norms['early'] >= 1000 * norms['last_quarter'], norms),
+            ('training loss fell < 5 %', fall < 0.05, {'train_fall': round(fall, 4)})]
+
+
+def _grad_exploded(log):
+    norms = checks.grad_norm_growth(log)
+    return [('finite gradient norm ends ≥ ×10 its level before the growth', norms['end'] >= 10 * norms['before'], norms)]
 
 
 def _wrap(name, fn):
@@ -318,12 +352,12 @@ SCENARIOS = [
              '§C5/§T5/§T7: both losses rise geometrically once the step passes the stability bound → diverging.',
              make_lr_diverge, EPOCH_FORMATS + VAL_STEP_FORMATS + TRAIN_ONLY_STEP_FORMATS,
              _both(_shape_is('diverging'), _wrap('all values finite', lambda log: (not checks.nonfinite(log)[0], {}))),
-             verdict='diverging', allow=['loss-spikes', 'early-instability']),
+             verdict='diverging', allow=['loss-spikes', 'early-instability', 'exploding-gradients']),
     Scenario('lr-nan', 'learning rate far above the stability bound: the loss overflows to inf/NaN',
              '§T7 exploding updates: the loss turns non-finite after a finite start → non-finite, run diverged.',
              make_lr_nan, EPOCH_FORMATS + VAL_STEP_FORMATS + TRAIN_ONLY_STEP_FORMATS,
              _both(_wrap('a NaN or inf exists', checks.nonfinite), _finite_start),
-             verdict='diverging', findings=['non-finite'], allow=['loss-spikes', 'early-instability']),
+             verdict='diverging', findings=['non-finite'], allow=['loss-spikes', 'early-instability', 'exploding-gradients']),
     Scenario('lr-oscillation', 'learning rate too high for Adam: the epoch loss jumps around without progress',
              '§T5/§T7: large, irregular swings of the epoch-averaged loss and no net fall → not learning, oscillating.',
              make_lr_oscillation, EPOCH_FORMATS + ['tb-export-csv-epoch'], _both(_late_swings, _no_net_progress),
@@ -386,4 +420,13 @@ SCENARIOS = [
              make_log_zero, EPOCH_FORMATS + VAL_STEP_FORMATS + TRAIN_ONLY_STEP_FORMATS,
              _both(_wrap('a NaN or inf exists', checks.nonfinite), _finite_start),
              verdict='diverging', findings=['non-finite'], allow=['loss-spikes', 'early-instability']),
+    Scenario('vanishing-gradients', 'a deep sigmoid MLP: the gradient shrinks at every layer and the model never learns',
+             '§T7/§T4: the gradient norm falls ×1000 below its start while the training loss stays at ln C → not learning, vanishing gradients.',
+             make_vanishing, GRAD_NORM_FORMATS, _grad_vanished,
+             verdict='not-learning', findings=['vanishing-gradients'], allow=['chance-level'], per_step=True, runs=6),
+    Scenario('exploding-grad-norm', 'the learning rate keeps rising past the stability bound of a deep tanh MLP, no gradient clipping',
+             '§T7/§T5: the gradient norm grows by orders of magnitude, then the loss blows up to inf/NaN → diverging, exploding gradients.',
+             make_exploding_norm, GRAD_NORM_FORMATS, _both(_grad_exploded, _finite_start),
+             verdict='diverging', findings=['exploding-gradients'], allow=['non-finite', 'loss-spikes', 'early-instability', 'oscillation', 'held-out-spikes'],
+             per_step=True, runs=6),
 ]
