@@ -21,9 +21,13 @@ interface Figures {
   requiredRecall: number;
   healthyFlagged: number;
   healthyFlaggedRuns: string[];
+  metricAware?: { verdictAgreement: number; requiredRecall: number };
   ids: Record<string, { precision: number; recall: number }>;
 }
-interface Result extends Omit<Figures, 'ids'> { rows: Row[] }
+interface Result extends Omit<Figures, 'ids' | 'metricAware'> {
+  rows: Row[];
+  metricAware: { runs: number; verdictAgreement: number; requiredRecall: number };
+}
 interface Benchmark { key: string; title: string }
 
 const baseline = JSON.parse(readFileSync(baselinePath, 'utf8')) as Record<string, Figures>;
@@ -43,6 +47,14 @@ for (const benchmark of benchmarks) {
       expect(result.verdictAgreement).toBeGreaterThanOrEqual(floor.verdictAgreement - 1e-4);
       expect(result.requiredRecall).toBeGreaterThanOrEqual(floor.requiredRecall - 1e-4);
     });
+
+    if (floor.metricAware) {
+      const metric = floor.metricAware;
+      it(`runs with a held-out quality metric: verdict agreement ≥ ${metric.verdictAgreement}, required-findings recall ≥ ${metric.requiredRecall}`, () => {
+        expect(result.metricAware.verdictAgreement).toBeGreaterThanOrEqual(metric.verdictAgreement - 1e-4);
+        expect(result.metricAware.requiredRecall).toBeGreaterThanOrEqual(metric.requiredRecall - 1e-4);
+      });
+    }
 
     it(`no healthy run gets an error or warning finding (known exceptions: ${floor.healthyFlagged})`, () => {
       for (const run of result.healthyFlaggedRuns) expect(floor.healthyFlaggedRuns, `healthy run flagged: ${run}`).toContain(run);

@@ -126,6 +126,9 @@ export function score(benchmark) {
   let healthy = 0;
   const healthyFlaggedRuns = [];
   let unreadable = 0;
+  // Runs that log a held-out quality metric (accuracy, mAP, WER …): the cases where metric
+  // evidence can change the diagnosis, scored on their own as well.
+  const metricAware = { runs: 0, verdicts: 0, verdictHits: 0, required: 0, requiredHits: 0, readTheMetric: 0 };
   for (const c of benchmark.cases) {
     let run;
     let refused = false;
@@ -148,6 +151,18 @@ export function score(benchmark) {
     }
     const findings = run?.findings ?? [];
     const fired = new Set(findings.map((f) => f.id));
+    const withMetric = hasHeldOutMetric(run);
+    if (withMetric) {
+      metricAware.runs++;
+      if (acceptable.length > 0) {
+        metricAware.verdicts++;
+        if (acceptable.includes(actual)) metricAware.verdictHits++;
+      }
+      const needed = c.findings.filter((id) => !isVerdict(id));
+      metricAware.required += needed.length;
+      metricAware.requiredHits += needed.filter((id) => fired.has(id)).length;
+      if (readsTheMetric(run)) metricAware.readTheMetric++;
+    }
     const expected = c.verdict && c.verdict !== NO_CURVE ? [...c.findings, c.verdict] : c.findings;
     for (const id of expected) {
       const hit = fired.has(id);
@@ -194,7 +209,28 @@ export function score(benchmark) {
     healthyFlaggedRuns,
     unreadable,
     misses,
+    metricAware: {
+      runs: metricAware.runs,
+      verdicts: metricAware.verdicts,
+      verdictAgreement: metricAware.verdicts ? metricAware.verdictHits / metricAware.verdicts : 1,
+      required: metricAware.required,
+      requiredRecall: metricAware.required ? metricAware.requiredHits / metricAware.required : 1,
+      readTheMetric: metricAware.readTheMetric,
+    },
   };
+}
+
+/** The run's report has a validation or test series whose direction says it is a quality metric. */
+function hasHeldOutMetric(run) {
+  return (run?.series ?? []).some((s) => s.kind === 'metric' && s.better && (s.role === 'val' || s.role === 'test'));
+}
+
+/** The diagnosis used the metric: a verdict kept by it, or a finding that quotes it as evidence. */
+function readsTheMetric(run) {
+  if (run.verdict.metric) return true;
+  return run.findings.some(
+    (f) => f.id === 'metric-collapse' || f.evidence?.heldOutMetric || f.evidence?.metricAtWorst || (f.id === 'chance-level' && f.evidence?.accuracy),
+  );
 }
 
 const round = (v) => Number(v.toFixed(4));
@@ -209,8 +245,18 @@ export function toBaseline(result) {
     requiredRecall: round(result.requiredRecall),
     healthyFlagged: result.healthyFlagged,
     healthyFlaggedRuns: result.healthyFlaggedRuns,
+    metricAware: { verdictAgreement: round(result.metricAware.verdictAgreement), requiredRecall: round(result.metricAware.requiredRecall) },
     ids: Object.fromEntries(result.rows.map((r) => [r.id, { precision: round(r.precision), recall: round(r.recall) }])),
   };
+}
+
+function metricAwareLine(m, pct) {
+  if (m.runs === 0) return 'Runs with a held-out quality metric: none.';
+  return (
+    `Runs with a held-out quality metric (accuracy, mAP, WER …): ${m.runs}. Verdict agreement ${pct(m.verdictAgreement)} ` +
+    `(${Math.round(m.verdictAgreement * m.verdicts)} of ${m.verdicts}), required-findings recall ${pct(m.requiredRecall)} ` +
+    `(${Math.round(m.requiredRecall * m.required)} of ${m.required}); the diagnosis quotes or follows the metric in ${m.readTheMetric}.`
+  );
 }
 
 export function formatTable(title, result) {
@@ -226,6 +272,8 @@ export function formatTable(title, result) {
     '| id | expected | true pos. | false pos. | missed | precision | recall |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...result.rows.map((r) => `| \`${r.id}\` | ${r.tp + r.fn} | ${r.tp} | ${r.fp} | ${r.fn} | ${pct(r.precision)} | ${pct(r.recall)} |`),
+    '',
+    metricAwareLine(result.metricAware, pct),
   ];
   return lines.join('\n');
 }

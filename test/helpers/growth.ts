@@ -2,11 +2,11 @@
  * Linear-time checks without a wall-clock bound. The cost of a call is this process's CPU time
  * (process.cpuUsage: other processes on a busy machine do not count); the same work on an input
  * `k` times larger costs about k times more when it is linear, k² times when it is quadratic.
- * Both sizes are measured in turns, three times each (every sample repeats the call until it
+ * Both sizes are measured in turns, five times each (every sample repeats the call until it
  * has taken 10 ms), and the least cost of each is kept: noise only ever adds time.
  */
 const SAMPLE_MICROS = 10_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 function cpuMicros(): number {
   const { user, system } = process.cpuUsage();

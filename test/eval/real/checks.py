@@ -90,13 +90,14 @@ def shape_verdicts(log):
     else:  # between the two: both are acceptable, the nearer one is expected
         trend = ['still-learning', 'converged'] if late >= 0.07 else ['converged', 'still-learning']
     # The same tail read on its own scale: a loss that still fell by a tenth of its level over the
-    # last 30 % is still learning on a log plot however small that is beside the early fall, and
-    # one that moved under 3 % of its level is flat however large a share of a small total fall
-    # that was. Where the two readings disagree, both verdicts are acceptable.
+    # last 30 % is still learning on a log plot however small that is beside the early fall, one
+    # that moved under 3 % of its level is flat however large a share of a small total fall that
+    # was, and in between both readings hold (as in the band of the share reading above). Where
+    # the two readings disagree, both verdicts are acceptable.
     relative = max(numbers['train_late_relative'], numbers.get('val_late_relative', -1))
-    if relative >= 0.10 and 'still-learning' not in trend:
+    if relative > 0.03 and 'still-learning' not in trend:
         trend.append('still-learning')
-    elif relative <= 0.03 and 'converged' not in trend:
+    if relative < 0.10 and 'converged' not in trend:
         trend.append('converged')
     return trend + (['overfitting'] if close_call else []), numbers
 
