@@ -71,19 +71,19 @@ export interface RunModel {
  * Twelve hues told apart on a white page (and by most colour-blind readers, by lightness too).
  * A curve and its validation/test twin (`loss`, `val_loss`) share a hue and differ in dash.
  */
-export const SERIES_COLORS: readonly string[] = [
+const SERIES_COLORS: readonly string[] = [
   '#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2',
   '#a16207', '#db2777', '#4d7c0f', '#475569', '#1e3a8a', '#f59e0b',
 ];
 
 /** Dash of a curve by its role: train (and other curves) solid. */
-export const ROLE_DASH: Record<SeriesReport['role'], number[] | undefined> = { train: undefined, other: undefined, val: [7, 4], test: [2, 3] };
+const ROLE_DASH: Record<SeriesReport['role'], number[] | undefined> = { train: undefined, other: undefined, val: [7, 4], test: [2, 3] };
 
 /** Wall-clock series (`time`, `epoch_seconds`, `_runtime`): a log's bookkeeping, not a curve worth a chart. */
 const CLOCK_SERIES = /(^|[_/.\- ])(time|times|runtime|timestamp|wall_?time|walltime|elapsed|seconds|secs|sec|duration|eta|speed|throughput)([_/.\- ]|s?$)/i;
 
 /** The name a curve and its validation/test twin share: `val_loss`, `train/loss` → `loss`. */
-export function curveBase(name: string): string {
+function curveBase(name: string): string {
   return name
     .toLowerCase()
     .replace(/^(train|training|val|valid|validation|eval|test)[/_.\- ]+/, '')
@@ -381,7 +381,7 @@ function stepDrops(name: string, xs: ReadonlyArray<number | null>, ys: ReadonlyA
  */
 const POSITION_KEY = /(at|step|steps|x|epoch|epochs)$/i;
 
-export function evidenceXs(f: Finding, pattern: RegExp): Array<{ x: number; label?: string }> {
+function evidenceXs(f: Finding, pattern: RegExp): Array<{ x: number; label?: string }> {
   const out: Array<{ x: number; label?: string }> = [];
   const visit = (value: unknown, depth: number): void => {
     if (depth > 5 || !value || typeof value !== 'object' || Array.isArray(value)) return;
