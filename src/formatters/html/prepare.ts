@@ -2,10 +2,10 @@
  * The chart model of the HTML report: which curves go into which chart, their display data
  * (decimated), colours, and the annotations drawn from the findings. Pure.
  */
-import { num, xval } from '../../core/engine/rule-helpers.js';
+import { readableNumber as num, round6, xLabel as xval } from '../../core/number-format.js';
 import type { Finding, RunReport, SeriesReport } from '../../core/report-schema.js';
 import type { HtmlLabels } from './labels.js';
-import { countPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns, round6 } from './downsample.js';
+import { countPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns } from './downsample.js';
 
 export type Family = 'loss' | 'metric' | 'lr' | 'grad-norm' | 'other';
 export const FAMILIES: readonly Family[] = ['loss', 'metric', 'lr', 'grad-norm', 'other'];
