@@ -3,6 +3,7 @@
  * (decimated), colours, and the annotations drawn from the findings. Pure.
  */
 import { readableNumber as num, round6, xLabel as xval } from '../../core/number-format.js';
+import { bySeverityDesc, SEVERITY_RANK } from '../../core/severity.js';
 import type { Finding, RunReport, SeriesReport } from '../../core/report-schema.js';
 import type { HtmlLabels } from './labels.js';
 import { countPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns } from './downsample.js';
@@ -89,8 +90,6 @@ function curveBase(name: string): string {
     .replace(/^(train|training|val|valid|validation|eval|test)[/_.\- ]+/, '')
     .replace(/[/_.\- ]+(train|training|val|valid|validation|eval|test)$/, '');
 }
-
-const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
 function familyOf(s: SeriesReport): Family {
   return s.kind;
@@ -259,7 +258,7 @@ export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunMod
     // Ranges: most severe first (drawn underneath the rest; at most four per chart).
     const ranges = c.marks
       .filter((m) => m.kind === 'range')
-      .sort((a, b) => SEVERITY_ORDER[a.severity ?? 'info'] - SEVERITY_ORDER[b.severity ?? 'info'])
+      .sort((a, b) => bySeverityDesc(a.severity ?? 'info', b.severity ?? 'info'))
       .slice(0, 4);
     c.marks = [...ranges, ...c.marks.filter((m) => m.kind !== 'range')];
   }
@@ -299,7 +298,7 @@ function mergeRanges(marks: Mark[]): Mark[] {
       continue;
     }
     prev.label = `${prev.label} · ${m.label}`;
-    if (SEVERITY_ORDER[m.severity ?? 'info'] < SEVERITY_ORDER[prev.severity ?? 'info']) prev.severity = m.severity;
+    if (SEVERITY_RANK[m.severity ?? 'info'] > SEVERITY_RANK[prev.severity ?? 'info']) prev.severity = m.severity;
   }
   return out;
 }
