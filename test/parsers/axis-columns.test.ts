@@ -51,3 +51,10 @@ describe('axis names shared by the CSV, JSON and text readers', () => {
     expect(Array.from(ms[0].step ?? [])).toEqual([1, 2, 3]);
   });
 });
+
+describe('wall-clock keys in text logs', () => {
+  it('are not metrics', () => {
+    const ms = metrics('train.log', 'step=1 timestamp=1700000000 loss=2.5\nstep=2 timestamp=1700000010 loss=2.1\nstep=3 timestamp=1700000020 loss=1.8\n', 'text-log');
+    expect(ms.map((m) => m.name)).toEqual(['loss']);
+  });
+});

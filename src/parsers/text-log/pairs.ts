@@ -1,4 +1,5 @@
 /** Numbers and `key: value` / `key=value` / `| key value |` pairs of a text-log line. Pure. */
+import { axisOfName } from '../axis-columns.js';
 import { parseNumber } from '../text.js';
 
 /** A number as logs print it, `nan` and `inf` included. */
@@ -39,7 +40,8 @@ export function skipKey(name: string): boolean {
     k === 'percentage' ||
     k === 'elapsed_time' ||
     k === 'remaining_time' ||
-    CONFIG_COUNTS.test(k)
+    CONFIG_COUNTS.test(k) ||
+    axisOfName(k) === 'time'
   );
 }
 
