@@ -100,7 +100,7 @@ function kindOf(key: string): KeyKind {
 }
 
 /** `mode`/`split` values → role. */
-export function roleOfMode(mode: string): Role | undefined {
+function roleOfMode(mode: string): Role | undefined {
   switch (mode.trim().toLowerCase()) {
     case 'train':
     case 'training':
