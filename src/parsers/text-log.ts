@@ -28,15 +28,26 @@ export { finalLineState } from './text-log/lines.js';
  */
 export const MAX_LINE_CHARS = 64 * 1024;
 
+/** A dialect's line reader: true when the line was one of its own (recorded or deliberately skipped). */
+type LineReader = (text: string, lineNo: number, st: ParseState) => boolean;
+
+/**
+ * The dialects, asked in this order; the first that owns a line takes it. They see the line
+ * without its logger prefix, except fairseq, whose `| tag |` layout begins with it.
+ */
+const DIALECTS: ReadonlyArray<{ read: LineReader; withPrefix?: true }> = [
+  { read: parseMmcv },
+  { read: parseFairseq, withPrefix: true },
+  { read: parseHfDict },
+  { read: parseKeras },
+  { read: parseGeneric },
+];
+
 /** Classify one line; true when it was recognised. */
 function parseLine(raw: string, lineNo: number, st: ParseState): boolean {
   if (raw.length > MAX_LINE_CHARS || raw.trim() === '') return false;
   const text = stripLogPrefix(raw);
-  if (parseMmcv(text, lineNo, st)) return true;
-  if (parseFairseq(raw, lineNo, st)) return true;
-  if (parseHfDict(text, lineNo, st)) return true;
-  if (parseKeras(text, lineNo, st)) return true;
-  return parseGeneric(text, lineNo, st);
+  return DIALECTS.some((d) => d.read(d.withPrefix ? raw : text, lineNo, st));
 }
 
 /** Parse text-log lines into raw metrics (exported for tests). */
