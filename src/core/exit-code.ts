@@ -1,9 +1,8 @@
 import type { Report } from './report-schema.js';
+import { atLeast } from './severity.js';
 import type { Severity } from './types.js';
 
 export type FailOn = Severity | 'none';
-
-const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
 /**
  * 0 when no finding is at or above `failOn` (and warnings ≤ maxWarnings), else 1.
@@ -13,7 +12,7 @@ export function getExitCode(report: Report, options: { failOn?: FailOn; maxWarni
   const failOn = options.failOn ?? 'error';
   // An uncertain finding (below the minimum confidence) is shown, never counted.
   const findings = report.runs.flatMap((r) => r.findings).filter((f) => !f.uncertain);
-  if (failOn !== 'none' && findings.some((f) => RANK[f.severity] >= RANK[failOn])) return 1;
+  if (failOn !== 'none' && findings.some((f) => atLeast(f.severity, failOn))) return 1;
   const maxWarnings = options.maxWarnings ?? -1;
   if (maxWarnings >= 0 && findings.filter((f) => f.severity === 'warning').length > maxWarnings) return 1;
   return 0;

@@ -3,8 +3,7 @@
  * final value, hyperparameters), best held-out loss first. Pure.
  */
 import type { RunReport, RunSummary, SeriesReport } from './report-schema.js';
-
-const SEVERITY_RANK = { error: 3, warning: 2, info: 1 } as const;
+import { SEVERITY_RANK } from './severity.js';
 
 function seriesNamed(run: RunReport, name: string | null): SeriesReport | undefined {
   return name === null ? undefined : run.series.find((s) => s.name === name);

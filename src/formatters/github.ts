@@ -1,3 +1,4 @@
+import { bySeverityDesc } from '../core/severity.js';
 import type { Severity } from '../core/types.js';
 import type { Formatter } from './types.js';
 
@@ -35,8 +36,6 @@ export function escapeProperty(text: string): string {
 /** GitHub shows at most this many annotations of each kind per step and drops the rest. */
 export const ANNOTATIONS_PER_KIND = 10;
 
-const WEIGHT: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
-
 export const formatGithub: Formatter = (report) => {
   const all: Array<{ severity: Severity; confidence: number; order: number; line: string }> = [];
   for (const run of report.runs) {
@@ -58,7 +57,7 @@ export const formatGithub: Formatter = (report) => {
   const room: Record<Severity, number> = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, info: ANNOTATIONS_PER_KIND - (summarise ? 1 : 0) };
   // The most severe and confident first (GitHub keeps the first 10 of each kind).
   const kept = [...all]
-    .sort((a, b) => WEIGHT[b.severity] - WEIGHT[a.severity] || b.confidence - a.confidence || a.order - b.order)
+    .sort((a, b) => bySeverityDesc(a.severity, b.severity) || b.confidence - a.confidence || a.order - b.order)
     .filter((a) => room[a.severity]-- > 0);
   const lines = kept.map((a) => a.line);
   if (summarise) {

@@ -6,7 +6,7 @@
  *
  * Charts need the points: analyze with `includeData: true` (see `formatsNeedingData`).
  */
-import { num, xval } from '../core/engine/rule-helpers.js';
+import { readableNumber as num, signedPercent, xLabel as xval } from '../core/number-format.js';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import { CLIENT_JS } from './html/client.js';
 import { escapeHtml as esc, jsonForScript } from './html/escape.js';
@@ -236,7 +236,7 @@ function seriesTable(run: RunReport, model: RunModel, t: HtmlLabels): string {
     const role = s.primary ? `<span class="lg-role lg-${s.primary}">${esc(s.primary)}</span>` : `<span class="seed">${esc(s.kind === 'loss' ? s.role : s.kind)}</span>`;
     const tail = s.tail
       ? `<span class="dir-${s.tail.direction}">${s.tail.direction === 'falling' ? '↘' : s.tail.direction === 'rising' ? '↗' : '→'} ${esc(t.direction[s.tail.direction])}</span>` +
-        `${s.tail.relChange !== null ? ` <span class="seed">${s.tail.relChange > 0 ? '+' : ''}${Number((s.tail.relChange * 100).toPrecision(2))}%</span>` : ''}`
+        `${s.tail.relChange !== null ? ` <span class="seed">${signedPercent(s.tail.relChange, 2)}</span>` : ''}`
       : '–';
     const nonFinite = s.nonFinite.count ? ` <span class="chip error">${s.nonFinite.count}× ${esc(s.nonFinite.first?.value ?? 'NaN')}</span>` : '';
     return (

@@ -1,6 +1,6 @@
 import type { FailOn } from '../core/exit-code.js';
 import type { Finding, RunReport } from '../core/report-schema.js';
-import type { Severity } from '../core/types.js';
+import { atLeast } from '../core/severity.js';
 import { defuseCommandLines } from './plain-text.js';
 import type { Formatter } from './types.js';
 
@@ -11,8 +11,6 @@ import type { Formatter } from './types.js';
  * without failing); an info finding passes with its text as <system-out>; a rule that found
  * nothing passes. No timestamps: the output is deterministic.
  */
-
-const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
 /**
  * Characters XML 1.0 does not allow at all (control characters except tab, LF, CR; lone
@@ -38,7 +36,7 @@ function attr(text: string): string {
 }
 
 function fails(f: Finding, failOn: FailOn): boolean {
-  return !f.uncertain && failOn !== 'none' && RANK[f.severity] >= RANK[failOn];
+  return !f.uncertain && failOn !== 'none' && atLeast(f.severity, failOn);
 }
 
 function details(run: RunReport, f: Finding): string {

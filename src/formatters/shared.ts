@@ -14,23 +14,17 @@ export const VERDICT_TONE: Record<RunReport['verdict']['id'], Tone> = {
   'insufficient-data': 'info',
 };
 
-/** A report number as people read it: 4 significant digits, `–` when absent. */
+/** A report number as people read it (readableNumber), `–` when absent. */
 export function num(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (v === 0) return '0';
-  const abs = Math.abs(v);
-  if (abs >= 1e5 || abs < 1e-3) return v.toExponential(2).replace('e+', 'e');
-  return String(Number(v.toPrecision(4)));
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : readableNumber(v);
 }
 
 /** A relative change as a signed percentage (`+24%`, `-70%`). */
 export function signedPct(v: number | null): string {
-  if (v === null) return '';
-  const p = Number((v * 100).toPrecision(2));
-  return `${p > 0 ? '+' : ''}${p}%`;
+  return v === null ? '' : signedPercent(v, 2);
 }
 
-import { thousands, xLabel } from '../core/number-format.js';
+import { readableNumber, signedPercent, thousands, xLabel } from '../core/number-format.js';
 
 export { thousands, xLabel };
 

@@ -70,8 +70,6 @@ export function forEachLine(text: string, visit: (line: string, index: number, e
   }
 }
 
-const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '-nan', '+nan']);
-
 /**
  * Longest text read as a number. Logs write at most 17 significant digits and a short exponent;
  * a longer cell (200 000 digits) is damage, reported like any other non-number.
@@ -97,10 +95,6 @@ export function parseNumber(raw: string): number | undefined | null {
   // Number('') and Number('0x10') are too permissive for log cells.
   if (s.length > MAX_NUMBER_CHARS || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
   return Number(s);
-}
-
-export function isMissingToken(raw: string): boolean {
-  return MISSING.has(raw.trim().toLowerCase());
 }
 
 /** The first `maxBytes` of the input as text, for sniffing. */

@@ -114,7 +114,8 @@ if (!skip.has('parse')) {
   section('CSV parsing (parse only, best of runs)');
   const { parseLog } = await import(distUrl('src/parsers/index.js'));
   const { fastCsv } = await import(distUrl('src/parsers/csv/fast.js'));
-  const { parseInput } = await import(distUrl('src/parsers/csv/fast-entry.js'));
+  const { probeOf } = await import(distUrl('src/parsers/csv/fast-entry.js'));
+  const parseInput = (input) => parseLog(input, undefined, probeOf(input));
   const { openStreamingInput } = await import(distUrl('src/io/read-chunks.js'));
   const bytes = new Uint8Array(readFileSync(big.file));
   const timeIt = (fn, n) => {
@@ -190,8 +191,8 @@ if (!skip.has('e2e')) {
   } else note('analyze big.csv end to end', '≤ pandas.read_csv (≈ 1 s)', fmtMs(cli.ms), cli.ms <= 1000);
   note('peak memory, analyze big.csv', '≤ 2.5x file size', `${ratioOfFile.toFixed(2)}x (${(cli.rssKB / 1024).toFixed(0)} MiB)`, ratioOfFile <= 2.5);
   // Memory of the parse alone (streamed): what the fast path itself needs.
-  const parseMem = runNode(['-e', `const m=await import(${JSON.stringify(distUrl('src/parsers/csv/fast-entry.js'))});const r=await import(${JSON.stringify(distUrl('src/io/read-chunks.js'))});m.parseInput(r.openStreamingInput(${JSON.stringify(big.file)},${JSON.stringify(big.file)},0));`, '--input-type=module'], { rss: true });
-  const base = runNode(['-e', `await import(${JSON.stringify(distUrl('src/parsers/csv/fast-entry.js'))});`, '--input-type=module'], { rss: true });
+  const parseMem = runNode(['-e', `const m=await import(${JSON.stringify(distUrl('src/parsers/csv/fast-entry.js'))});const p=await import(${JSON.stringify(distUrl('src/parsers/index.js'))});const r=await import(${JSON.stringify(distUrl('src/io/read-chunks.js'))});const input=r.openStreamingInput(${JSON.stringify(big.file)},${JSON.stringify(big.file)},0);p.parseLog(input,undefined,m.probeOf(input));`, '--input-type=module'], { rss: true });
+  const base = runNode(['-e', `await import(${JSON.stringify(distUrl('src/parsers/csv/fast-entry.js'))});await import(${JSON.stringify(distUrl('src/parsers/index.js'))});`, '--input-type=module'], { rss: true });
   console.log(`peak RSS of the streamed parse alone: ${(parseMem.rssKB / 1024).toFixed(0)} MiB = ${((1024 * parseMem.rssKB) / big.bytes).toFixed(2)}x the file (node with the parser modules loaded: ${(base.rssKB / 1024).toFixed(0)} MiB)`);
 }
 
@@ -202,7 +203,9 @@ if (!skip.has('e2e')) {
 if (!skip.has('repr')) {
   const repr = ensureBigCsv(ROWS, 'decay', 'repr');
   section(`the same ${ROWS} rows as Python writes them (${mb(repr.bytes).toFixed(1)} MB: float32 values in repr, 16–17 digits)`);
-  const { parseInput } = await import(distUrl('src/parsers/csv/fast-entry.js'));
+  const { parseLog } = await import(distUrl('src/parsers/index.js'));
+  const { probeOf } = await import(distUrl('src/parsers/csv/fast-entry.js'));
+  const parseInput = (input) => parseLog(input, undefined, probeOf(input));
   const { openStreamingInput } = await import(distUrl('src/io/read-chunks.js'));
   const ts = [];
   for (let i = 0; i < Math.max(REPEAT, 2); i++) {

@@ -56,17 +56,6 @@ export function lrData(ctx: RuleContext, x: number, mode: 'at' | 'peak' = 'at'):
   return { lr: `${style(value)}${peakNote}`, lrLow: style(value / 10), lrHigh: style(value * 10) };
 }
 
-/** Common template data of one profiled series. */
-export function seriesData(p: SeriesProfile, prefix: string): Record<string, string> {
-  return {
-    [prefix]: p.name,
-    [`${prefix}Start`]: num(p.startLevel),
-    [`${prefix}End`]: num(p.endLevel),
-    [`${prefix}Min`]: num(p.min.value),
-    [`${prefix}MinX`]: xval(p.min.x),
-  };
-}
-
 /** Seed causes for "training loss does not go down" (§T1–T12), in their default order. */
 export const TRAIN_NOT_FALLING_CAUSES: CauseDef[] = [
   { id: 'lr', seed: '§T5', text: { en: 'Learning rate or optimiser wrong (too low to move, or too high to settle)', zh: '学习率或优化器不合适（太低走不动，或太高停不下来）' } },

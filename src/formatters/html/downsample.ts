@@ -6,6 +6,7 @@
  * report's arrays in place and cleans and rounds only the points it keeps: a cleaned copy of
  * every point made the page 4x slower and 5x larger in memory than the text report.
  */
+import { round6 } from '../../core/number-format.js';
 
 /** At most this many points of one series are embedded for drawing. */
 export const MAX_DISPLAY_POINTS = 2000;
@@ -25,10 +26,6 @@ export function finiteOrNull(v: number | string | null | undefined): number | nu
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** 6 significant digits: what a chart or a tooltip can show, and a smaller file. */
-export function round6(v: number): number {
-  return Number.isInteger(v) ? v : Number(v.toPrecision(6));
-}
 
 /** A point without a finite x cannot be placed on the chart: it is dropped. */
 function hasX(x: number | null | undefined): x is number {

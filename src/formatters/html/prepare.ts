@@ -2,10 +2,11 @@
  * The chart model of the HTML report: which curves go into which chart, their display data
  * (decimated), colours, and the annotations drawn from the findings. Pure.
  */
-import { num, xval } from '../../core/engine/rule-helpers.js';
+import { readableNumber as num, round6, xLabel as xval } from '../../core/number-format.js';
+import { bySeverityDesc, SEVERITY_RANK } from '../../core/severity.js';
 import type { Finding, RunReport, SeriesReport } from '../../core/report-schema.js';
 import type { HtmlLabels } from './labels.js';
-import { countPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns, round6 } from './downsample.js';
+import { countPoints, MAX_DISPLAY_POINTS, meanDownsample, minMaxDownsample, nonFiniteRuns } from './downsample.js';
 
 export type Family = 'loss' | 'metric' | 'lr' | 'grad-norm' | 'other';
 export const FAMILIES: readonly Family[] = ['loss', 'metric', 'lr', 'grad-norm', 'other'];
@@ -71,26 +72,24 @@ export interface RunModel {
  * Twelve hues told apart on a white page (and by most colour-blind readers, by lightness too).
  * A curve and its validation/test twin (`loss`, `val_loss`) share a hue and differ in dash.
  */
-export const SERIES_COLORS: readonly string[] = [
+const SERIES_COLORS: readonly string[] = [
   '#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2',
   '#a16207', '#db2777', '#4d7c0f', '#475569', '#1e3a8a', '#f59e0b',
 ];
 
 /** Dash of a curve by its role: train (and other curves) solid. */
-export const ROLE_DASH: Record<SeriesReport['role'], number[] | undefined> = { train: undefined, other: undefined, val: [7, 4], test: [2, 3] };
+const ROLE_DASH: Record<SeriesReport['role'], number[] | undefined> = { train: undefined, other: undefined, val: [7, 4], test: [2, 3] };
 
 /** Wall-clock series (`time`, `epoch_seconds`, `_runtime`): a log's bookkeeping, not a curve worth a chart. */
 const CLOCK_SERIES = /(^|[_/.\- ])(time|times|runtime|timestamp|wall_?time|walltime|elapsed|seconds|secs|sec|duration|eta|speed|throughput)([_/.\- ]|s?$)/i;
 
 /** The name a curve and its validation/test twin share: `val_loss`, `train/loss` → `loss`. */
-export function curveBase(name: string): string {
+function curveBase(name: string): string {
   return name
     .toLowerCase()
     .replace(/^(train|training|val|valid|validation|eval|test)[/_.\- ]+/, '')
     .replace(/[/_.\- ]+(train|training|val|valid|validation|eval|test)$/, '');
 }
-
-const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
 function familyOf(s: SeriesReport): Family {
   return s.kind;
@@ -259,7 +258,7 @@ export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunMod
     // Ranges: most severe first (drawn underneath the rest; at most four per chart).
     const ranges = c.marks
       .filter((m) => m.kind === 'range')
-      .sort((a, b) => SEVERITY_ORDER[a.severity ?? 'info'] - SEVERITY_ORDER[b.severity ?? 'info'])
+      .sort((a, b) => bySeverityDesc(a.severity ?? 'info', b.severity ?? 'info'))
       .slice(0, 4);
     c.marks = [...ranges, ...c.marks.filter((m) => m.kind !== 'range')];
   }
@@ -299,7 +298,7 @@ function mergeRanges(marks: Mark[]): Mark[] {
       continue;
     }
     prev.label = `${prev.label} · ${m.label}`;
-    if (SEVERITY_ORDER[m.severity ?? 'info'] < SEVERITY_ORDER[prev.severity ?? 'info']) prev.severity = m.severity;
+    if (SEVERITY_RANK[m.severity ?? 'info'] > SEVERITY_RANK[prev.severity ?? 'info']) prev.severity = m.severity;
   }
   return out;
 }
@@ -381,7 +380,7 @@ function stepDrops(name: string, xs: ReadonlyArray<number | null>, ys: ReadonlyA
  */
 const POSITION_KEY = /(at|step|steps|x|epoch|epochs)$/i;
 
-export function evidenceXs(f: Finding, pattern: RegExp): Array<{ x: number; label?: string }> {
+function evidenceXs(f: Finding, pattern: RegExp): Array<{ x: number; label?: string }> {
   const out: Array<{ x: number; label?: string }> = [];
   const visit = (value: unknown, depth: number): void => {
     if (depth > 5 || !value || typeof value !== 'object' || Array.isArray(value)) return;

@@ -2,6 +2,7 @@
  * Turn a Table into RawRuns following a column plan: which columns are values, which give the
  * step/epoch of each point, and which run each column belongs to. Pure; linear in the input.
  */
+import { axisOfName } from '../axis-columns.js';
 import type { RawMetric, RawRun, Role } from '../../core/types.js';
 import { InputError } from '../../errors.js';
 import { parseCell, WarningSink, type Table } from './table.js';
@@ -35,18 +36,13 @@ export interface CollectOptions {
   restart?: { axis: 'step' | 'epoch'; strict: boolean };
 }
 
-/** Names (lower-cased) of columns that give the x of a row rather than a metric. */
-const STEP_NAMES = new Set(['step', 'global_step', 'iteration', 'iter', '_step', 'steps']);
-const EPOCH_NAMES = new Set(['epoch', 'epochs']);
+/** The axis a column gives (see axis-columns.ts), or undefined for a metric column. */
+export const xKind = axisOfName;
 
-export function xKind(name: string): 'step' | 'epoch' | undefined {
-  const lower = name.trim().toLowerCase();
-  if (STEP_NAMES.has(lower)) return 'step';
-  if (EPOCH_NAMES.has(lower)) return 'epoch';
-  return undefined;
-}
-
-/** One run: every non-x column is a metric; the first step-like and epoch-like columns are x. */
+/**
+ * One run: every non-axis column is a metric; the first step-like and epoch-like columns are x,
+ * wall-clock columns are left out.
+ */
 export function singleRunPlan(header: string[], runName: string): TablePlan {
   let stepCol = -1;
   let epochCol = -1;
@@ -57,7 +53,7 @@ export function singleRunPlan(header: string[], runName: string): TablePlan {
       if (stepCol < 0) stepCol = col;
     } else if (kind === 'epoch') {
       if (epochCol < 0) epochCol = col;
-    } else {
+    } else if (kind === undefined) {
       metrics.push({ col, group: 0, name });
     }
   });

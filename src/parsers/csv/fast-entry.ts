@@ -4,8 +4,6 @@
  * (and CSV files the fast path cannot read exactly) read `input.bytes`, i.e. the whole file.
  * Pure: the chunks come from the caller (src/io/read-chunks.ts for files).
  */
-import type { FormatId, ParsedLog } from '../../core/types.js';
-import { parseLog } from '../index.js';
 import type { ParserInput } from '../types.js';
 import { isStreamingInput } from './fast.js';
 
@@ -18,9 +16,4 @@ export { isStreamingInput, type StreamingParserInput } from './fast.js';
  */
 export function probeOf(input: ParserInput): ParserInput {
   return isStreamingInput(input) ? { name: input.name, bytes: input.head } : input;
-}
-
-/** Like parseLog, but streams a StreamingParserInput when its format allows. */
-export function parseInput(input: ParserInput, format?: FormatId): ParsedLog {
-  return parseLog(input, format, probeOf(input));
 }

@@ -49,7 +49,7 @@ export class WarningSink {
 // Field splitting and delimiter detection
 
 /** Quote-aware split used for previews (never throws; quotes are stripped, `""` unescaped). */
-export function splitQuoted(line: string, delimiter: string): string[] {
+function splitQuoted(line: string, delimiter: string): string[] {
   if (!line.includes('"')) return line.split(delimiter);
   const out: string[] = [];
   let cur = '';

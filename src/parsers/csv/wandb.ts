@@ -71,6 +71,7 @@ function wandbPlan(header: string[], defaultRun: string): TablePlan {
     if (EXTREME.test(parts.metric)) return;
     const g = group(parts.run);
     const kind = xKind(parts.metric);
+    if (kind === 'time') return;
     if (kind === 'step') {
       if (groups[g].ownStep < 0) groups[g].ownStep = col;
       return;

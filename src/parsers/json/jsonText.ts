@@ -195,7 +195,7 @@ export function findJsonError(text: string): { pos: number; reason: string } | u
 }
 
 /** 1-based line and column of `pos` (LF, CRLF and lone CR count as one line break). */
-export function lineColAt(text: string, pos: number): { line: number; col: number } {
+function lineColAt(text: string, pos: number): { line: number; col: number } {
   let line = 1;
   let lineStart = 0;
   const stop = Math.min(pos, text.length);

@@ -4,6 +4,7 @@
  * per-metric points into RawMetric arrays. Pure.
  */
 import type { ParseWarning, RawMetric, Role } from '../../core/types.js';
+import { axisOfName, STEP_KEY_ORDER } from '../axis-columns.js';
 import { DEFAULT_MAX_SERIES, SeriesCap } from '../series-cap.js';
 import { baseName, parseNumber } from '../text.js';
 import { isObject } from './jsonText.js';
@@ -18,35 +19,15 @@ export function toNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Keys that carry the step axis, most specific first. */
-export const STEP_KEYS = [
-  'step',
-  'global_step',
-  'iteration',
-  'num_updates',
-  'current_steps',
-  'trainer/global_step',
-  'train/global_step',
-  '_step',
-] as const;
-
 /** fairseq's per-split update counters: `valid_num_updates`, `train_num_updates`. */
 const SPLIT_STEP_KEY = /^(?:train|valid|val|eval|test)_num_updates$/;
 
-/** Axes, counters and identifiers: never metrics. */
+/** Counters and identifiers that are not metrics, besides the axes of axis-columns.ts. */
 const AXIS_KEYS = new Set<string>([
-  ...STEP_KEYS,
-  'iter',
-  'epoch',
-  'epochs',
   'update', // fairseq: fractional epoch
   'mode',
   'split',
   'phase',
-  '_timestamp',
-  'timestamp',
-  'wall_time',
-  'walltime',
   'total_steps',
   'max_steps',
   'percentage',
@@ -90,10 +71,10 @@ const BOOKKEEPING_PATTERN = /(?:runtime|_per_second|flos)$|(?:^|[_/])(?:time|sec
 /** True for keys that are axes, counters or timings rather than curves. */
 export function isNonMetricKey(key: string): boolean {
   const k = key.toLowerCase();
-  if (AXIS_KEYS.has(k) || SPLIT_STEP_KEY.test(k)) return true;
+  if (axisOfName(k) !== undefined || AXIS_KEYS.has(k) || SPLIT_STEP_KEY.test(k)) return true;
   if (BOOKKEEPING.has(k) || BOOKKEEPING_PATTERN.test(k)) return true;
   const base = k.replace(SPLIT_PREFIX, '');
-  return base !== k && (BOOKKEEPING.has(base) || AXIS_KEYS.has(base));
+  return base !== k && (BOOKKEEPING.has(base) || AXIS_KEYS.has(base) || axisOfName(base) !== undefined);
 }
 
 const LR_KEY = /^(?:lr|learning_rate)(?:$|[/_-])/i;
@@ -119,7 +100,7 @@ function kindOf(key: string): KeyKind {
 }
 
 /** `mode`/`split` values → role. */
-export function roleOfMode(mode: string): Role | undefined {
+function roleOfMode(mode: string): Role | undefined {
   switch (mode.trim().toLowerCase()) {
     case 'train':
     case 'training':
@@ -201,7 +182,7 @@ export function readRecord(obj: Record<string, unknown>, line: number, modeOverr
     hasLoss: false,
     hasLr: false,
   };
-  for (const key of STEP_KEYS) {
+  for (const key of STEP_KEY_ORDER) {
     const s = toNumber(obj[key]);
     if (s !== undefined) {
       rec.step = s;
