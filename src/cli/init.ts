@@ -1,7 +1,7 @@
 /** `lossdoc init [config|python]`: write a starter file in the current directory, never over an existing one. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE } from '../config/find-config.js';
+import { CONFIG_FILE } from '../io/find-config.js';
 import { starterConfig } from '../config/starter.js';
 import { ConfigError } from '../errors.js';
 import { messages } from './messages.js';

@@ -1,7 +1,7 @@
 /** Flags shared by analyze, compare and watch, and how they become Settings (config file < flags). */
 import { Option, type Command } from 'commander';
 import type { AnalyzeOptions } from '../api.js';
-import { findConfigFile } from '../config/find-config.js';
+import { findConfigFile } from '../io/find-config.js';
 import { FAIL_ON, mergeTolerances, parseRuleFlag, parseToleranceFlag, resolveSettings, type Overrides, type Settings } from '../config/settings.js';
 import type { FailOn } from '../core/exit-code.js';
 import { MAX_ANALYSIS_POINTS } from '../core/resolution.js';
@@ -152,7 +152,7 @@ export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Pro
   const found = flags.config === undefined ? findConfigFile(cwd) : undefined;
   const loaded =
     typeof flags.config === 'string' || found !== undefined
-      ? (await import('../config/load-config.js')).loadConfig({
+      ? (await import('../io/load-config.js')).loadConfig({
           cwd,
           ...(typeof flags.config === 'string' ? { explicit: flags.config } : {}),
           ...(found !== undefined ? { found } : {}),

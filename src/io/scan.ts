@@ -5,23 +5,18 @@
  */
 import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { InputError, type LossdocError } from '../errors.js';
-import { detectFormat } from '../parsers/index.js';
+import type { FormatId } from '../core/types.js';
 import { ownReportError } from '../parsers/own-report.js';
+import { DVCLIVE_METRICS_DIR, isDvcliveMetricFile, isDvcliveSummaryFile } from '../sources/dvclive.js';
+import { isMlflowRunListing, isMlflowTagFile } from '../sources/mlflow.js';
+import { recogniseFile } from '../sources/recognise.js';
+import { isRoleDir } from '../sources/tensorboard.js';
+import { isWandbDebugLog, isWandbRootListing, isWandbRunFile, isWandbRunListing } from '../sources/wandb.js';
 import { PathFilter } from './glob.js';
 import { CONFIG_FILE_NAMES } from '../parsers/config-files.js';
 import { whyUnreadable } from './read-chunks.js';
 import { gunzipCapped, isGzip } from './gzip.js';
-import {
-  classifyFileName,
-  isMlflowRunListing,
-  isRoleDir,
-  isSkippedDir,
-  isWandbDebugLog,
-  isWandbRootListing,
-  isWandbRunFile,
-  isWandbRunListing,
-  type NameClass,
-} from './names.js';
+import { classifyFileName, isSkippedDir, type NameClass } from './names.js';
 
 /** Options of a directory scan (`--max-depth`, `--include`, `--exclude`). */
 export interface ScanOptions {
@@ -73,8 +68,6 @@ export const nodeFs: ScanFs = {
 
 /** Bytes read to decide whether a file is a log. */
 export const HEAD_BYTES = 64 * 1024;
-/** Sniff score an unknown-named file needs (a real text log scores 0.6 and more). */
-const SNIFF_MIN_SCORE = 0.5;
 /** Folder depth used when no --max-depth is given (a guard against absurd trees; deeper folders are reported). */
 export const DEFAULT_MAX_DEPTH = 64;
 
@@ -259,7 +252,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
         const meta = entries.find((e) => e.isFile && e.name === 'meta.yaml');
         if (meta) addFile(dir, rel, meta, 'mlflow');
         if (entries.some((e) => e.isDir && e.name === 'tags')) {
-          collectTree(joinPath(dir, 'tags'), joinRel(rel, 'tags'), 'mlflow', (n) => n === 'mlflow.runName');
+          collectTree(joinPath(dir, 'tags'), joinRel(rel, 'tags'), 'mlflow', isMlflowTagFile);
         }
         if (entries.some((e) => e.isDir && e.name === 'params')) {
           collectTree(joinPath(dir, 'params'), joinRel(rel, 'params'), 'mlflow', (n) => !n.startsWith('.'));
@@ -293,9 +286,9 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
       const plots = list(joinPath(dir, 'plots'));
       if (plots?.some((e) => e.isDir && e.name === 'metrics')) {
         dvclive = true;
-        const metricsRel = joinRel(rel, 'plots/metrics');
+        const metricsRel = joinRel(rel, DVCLIVE_METRICS_DIR);
         if (filter.enterDir(joinRel(rel, 'plots')) && filter.enterDir(metricsRel)) {
-          collectTree(joinPath(joinPath(dir, 'plots'), 'metrics'), metricsRel, 'dvclive', (n) => /\.tsv$/i.test(n));
+          collectTree(joinPath(joinPath(dir, 'plots'), 'metrics'), metricsRel, 'dvclive', isDvcliveMetricFile);
         }
       }
     }
@@ -326,7 +319,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
         else if (options.maxDepth === undefined) tooDeep++;
         continue;
       }
-      if (dvclive && (e.name === 'metrics.json' || e.name === 'report.html' || e.name === 'report.md')) continue;
+      if (dvclive && isDvcliveSummaryFile(e.name)) continue;
       if (!filter.takeFile(childRel)) continue;
       addFile(dir, rel, e, classifyFileName(e.name) as FoundClass);
     }
@@ -345,6 +338,8 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
 }
 
 export interface SelectedFile extends FoundFile {
+  /** The format recognised from the file's head (files whose name or folder did not settle it). */
+  format?: FormatId;
   /** The whole file, gzip undone (only when `read` was asked for, and not for a non-gzip file of at least `streamMinBytes`). */
   bytes?: Uint8Array;
 }
@@ -391,14 +386,13 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
         warnings.push(ownReport);
         continue;
       }
-      const found = detectFormat({ name, bytes: head.subarray(0, HEAD_BYTES) });
-      const ok = found !== undefined && (f.cls === 'log' || found.format === 'tfevents' || found.score >= SNIFF_MIN_SCORE);
-      if (!ok) {
+      const format = recogniseFile({ name, bytes: head.subarray(0, HEAD_BYTES) }, f.cls === 'log');
+      if (format === undefined) {
         if (f.cls === 'log') unrecognised.push(f);
         continue;
       }
-      if (!read || (!gz && f.size >= streamMinBytes)) out.push(f);
-      else out.push({ ...f, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
+      if (!read || (!gz && f.size >= streamMinBytes)) out.push({ ...f, format });
+      else out.push({ ...f, format, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
     } catch (error) {
       warnings.push(error instanceof InputError ? error : new InputError(f.path, `${whyUnreadable(error)}; skipped`, { code: 'unreadable' }));
     }
