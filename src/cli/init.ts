@@ -6,7 +6,7 @@ import { starterConfig } from '../config/starter.js';
 import { ConfigError } from '../errors.js';
 import { messages } from './messages.js';
 import { PYTHON_CALLBACK, PYTHON_CALLBACK_FILE } from './python/callback-source.js';
-import type { CliIo } from './run.js';
+import type { CliIo } from './cli-io.js';
 
 export const INIT_KINDS = ['config', 'python'] as const;
 export type InitKind = (typeof INIT_KINDS)[number];

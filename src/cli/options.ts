@@ -10,7 +10,7 @@ import type { Axis, FormatId, Lang } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { formatNames } from '../formatters/index.js';
 import { formatIds } from '../parsers/index.js';
-import type { CliIo } from './run.js';
+import type { CliIo } from './cli-io.js';
 
 /** Flags as commander hands them over (undefined = not given, so the config file can decide). */
 export interface CommonFlags {

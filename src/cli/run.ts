@@ -12,21 +12,9 @@ import { INIT_KINDS, initCommand, type InitKind } from './init.js';
 import { addAnalysisOptions, addReportOptions, positiveNumber, wholeNumber } from './options.js';
 import { explainRule, listRules } from './rule-docs.js';
 import { WATCH_DEFAULTS, watchCommand, type WatchFlags } from './watch.js';
+import type { CliIo } from './cli-io.js';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Whole standard input, gzip undone (only read when `-` is given); rejects with a LossdocError. */
-  readStdin: () => Promise<Uint8Array>;
-  env: Record<string, string | undefined>;
-  stdoutIsTTY: boolean;
-  /** Standard error is a terminal: progress lines are shown there (default: not). */
-  stderrIsTTY?: boolean;
-  /** Directory the config search starts from (default: the process's). */
-  cwd?: string;
-  /** The analysis worker's code, when no worker file sits beside the bin (the single executable). */
-  analysisWorkerCode?: string;
-}
+export type { CliIo } from './cli-io.js';
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('lossdoc')
