@@ -7,8 +7,8 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync,
 import { InputError, type LossdocError } from '../errors.js';
 import type { FormatId } from '../core/types.js';
 import { ownReportError } from '../parsers/own-report.js';
-import { DVCLIVE_METRICS_DIR, isDvcliveMetricFile, isDvcliveSummaryFile } from '../sources/dvclive.js';
-import { isMlflowRunListing, isMlflowTagFile } from '../sources/mlflow.js';
+import { DVCLIVE_LAYOUT, isDvcliveMetricFile, isDvcliveSummaryFile } from '../sources/dvclive.js';
+import { isMlflowRunListing, MLFLOW_RUN_LAYOUT } from '../sources/mlflow.js';
 import { recogniseFile } from '../sources/recognise.js';
 import { isRoleDir } from '../sources/tensorboard.js';
 import { isWandbDebugLog, isWandbRootListing, isWandbRunFile, isWandbRunListing } from '../sources/wandb.js';
@@ -244,23 +244,21 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
     const entries = list(dir);
     if (!entries) return;
 
-    // An MLflow run folder: its metrics (any depth), meta.yaml and run name; artifacts are searched as usual.
+    // An MLflow run folder (its layout: MLFLOW_RUN_LAYOUT); artifacts are searched as usual.
     if (isMlflowRunListing(entries)) {
+      const layout = MLFLOW_RUN_LAYOUT;
       const before = files.length;
-      collectTree(joinPath(dir, 'metrics'), joinRel(rel, 'metrics'), 'mlflow', (n) => classifyFileName(n) !== 'skip');
+      collectTree(joinPath(dir, layout.metrics), joinRel(rel, layout.metrics), 'mlflow', (n) => classifyFileName(n) !== 'skip');
       if (files.length > before) {
-        const meta = entries.find((e) => e.isFile && e.name === 'meta.yaml');
+        const meta = entries.find((e) => e.isFile && e.name === layout.meta);
         if (meta) addFile(dir, rel, meta, 'mlflow');
-        if (entries.some((e) => e.isDir && e.name === 'tags')) {
-          collectTree(joinPath(dir, 'tags'), joinRel(rel, 'tags'), 'mlflow', isMlflowTagFile);
-        }
-        if (entries.some((e) => e.isDir && e.name === 'params')) {
-          collectTree(joinPath(dir, 'params'), joinRel(rel, 'params'), 'mlflow', (n) => !n.startsWith('.'));
+        for (const extra of layout.extras) {
+          if (entries.some((e) => e.isDir && e.name === extra.dir)) collectTree(joinPath(dir, extra.dir), joinRel(rel, extra.dir), 'mlflow', extra.accept);
         }
       }
-      const artifacts = entries.find((e) => e.isDir && e.name === 'artifacts');
-      const artifactsRel = joinRel(rel, 'artifacts');
-      if (artifacts && depth + 1 <= maxDepth && filter.enterDir(artifactsRel)) walk(joinPath(dir, 'artifacts'), artifactsRel, depth + 1, false);
+      const artifacts = entries.find((e) => e.isDir && e.name === layout.artifacts);
+      const artifactsRel = joinRel(rel, layout.artifacts);
+      if (artifacts && depth + 1 <= maxDepth && filter.enterDir(artifactsRel)) walk(joinPath(dir, layout.artifacts), artifactsRel, depth + 1, false);
       return;
     }
 
@@ -280,15 +278,16 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
       return;
     }
 
-    // A DVCLive folder: the TSVs under plots/metrics/ are one run; its summary files are not logs.
+    // A DVCLive folder (its layout: DVCLIVE_LAYOUT): the TSVs under plots/metrics/ are one run; its summary files are not logs.
+    const { plots: plotsDir, metrics: metricsDir } = DVCLIVE_LAYOUT;
     let dvclive = false;
-    if (entries.some((e) => e.isDir && e.name === 'plots')) {
-      const plots = list(joinPath(dir, 'plots'));
-      if (plots?.some((e) => e.isDir && e.name === 'metrics')) {
+    if (entries.some((e) => e.isDir && e.name === plotsDir)) {
+      const plots = list(joinPath(dir, plotsDir));
+      if (plots?.some((e) => e.isDir && e.name === metricsDir)) {
         dvclive = true;
-        const metricsRel = joinRel(rel, DVCLIVE_METRICS_DIR);
-        if (filter.enterDir(joinRel(rel, 'plots')) && filter.enterDir(metricsRel)) {
-          collectTree(joinPath(joinPath(dir, 'plots'), 'metrics'), metricsRel, 'dvclive', isDvcliveMetricFile);
+        const metricsRel = joinRel(joinRel(rel, plotsDir), metricsDir);
+        if (filter.enterDir(joinRel(rel, plotsDir)) && filter.enterDir(metricsRel)) {
+          collectTree(joinPath(joinPath(dir, plotsDir), metricsDir), metricsRel, 'dvclive', isDvcliveMetricFile);
         }
       }
     }
@@ -311,7 +310,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
     for (const e of sorted(candidates)) {
       const childRel = joinRel(rel, e.name);
       if (e.isDir) {
-        if ((dvclive && e.name === 'plots') || roleExtension) continue;
+        if ((dvclive && e.name === plotsDir) || roleExtension) continue;
         if (!filter.enterDir(childRel)) continue;
         if (depth + 1 <= maxDepth) walk(joinPath(dir, e.name), childRel, depth + 1, false);
         // The train/ and validation/ folders of a run at the depth limit still belong to it.

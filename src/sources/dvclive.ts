@@ -7,8 +7,8 @@ import { parseDvcliveRun } from '../parsers/dvclive.js';
 import { dirname, relTo } from './paths.js';
 import { defineSource, type Member } from './types.js';
 
-/** Where DVCLive writes its metric TSVs, below its folder. */
-export const DVCLIVE_METRICS_DIR = 'plots/metrics';
+/** Where DVCLive writes its metric TSVs below its folder: `plots/metrics/`. */
+export const DVCLIVE_LAYOUT = { plots: 'plots', metrics: 'metrics' } as const;
 
 /** A metric file in a DVCLive folder's plots/metrics/. */
 export function isDvcliveMetricFile(name: string): boolean {
@@ -23,7 +23,7 @@ export function isDvcliveSummaryFile(name: string): boolean {
 /** The DVCLive folder of a file by its path (`…/plots/metrics/<name>.tsv`), else undefined. */
 function folderByPath(path: string): string | undefined {
   if (!/(^|\/)plots\/metrics\/.+\.tsv$/i.test(path)) return undefined;
-  const i = path.lastIndexOf(`${DVCLIVE_METRICS_DIR}/`);
+  const i = path.lastIndexOf(`${DVCLIVE_LAYOUT.plots}/${DVCLIVE_LAYOUT.metrics}/`);
   return path.slice(0, Math.max(0, i - 1));
 }
 

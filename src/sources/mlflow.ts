@@ -22,10 +22,25 @@ export interface RunFile {
 }
 
 /** Top-level entries an MLflow run folder may hold. */
-export const MLFLOW_RUN_ENTRIES = new Set(['meta.yaml', 'metrics', 'params', 'tags', 'artifacts', 'inputs', 'outputs']);
+const RUN_ENTRIES = new Set(['meta.yaml', 'metrics', 'params', 'tags', 'artifacts', 'inputs', 'outputs']);
+
+/**
+ * What a directory scan reads from a run folder: the files below `metrics/` (any depth), and once
+ * there are any, `meta.yaml` and the files of `extras` it accepts; `artifacts/` is searched like
+ * any folder.
+ */
+export const MLFLOW_RUN_LAYOUT = {
+  metrics: 'metrics',
+  meta: 'meta.yaml',
+  extras: [
+    { dir: 'tags', accept: (name: string) => name === 'mlflow.runName' },
+    { dir: 'params', accept: (name: string) => !name.startsWith('.') },
+  ],
+  artifacts: 'artifacts',
+} as const;
 
 /** The run-folder entries whose files are read as the run (the rest, artifacts, are ordinary files). */
-const READ_ENTRIES = new Set(['metrics', 'meta.yaml', 'tags', 'params']);
+const READ_ENTRIES = new Set<string>([MLFLOW_RUN_LAYOUT.metrics, MLFLOW_RUN_LAYOUT.meta, ...MLFLOW_RUN_LAYOUT.extras.map((e) => e.dir)]);
 
 /**
  * True when a folder's listing is an MLflow run folder: a `metrics/` folder, and either a
@@ -34,12 +49,7 @@ const READ_ENTRIES = new Set(['metrics', 'meta.yaml', 'tags', 'params']);
 export function isMlflowRunListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
   if (!entries.some((e) => e.isDir && e.name === 'metrics')) return false;
   if (entries.some((e) => !e.isDir && e.name === 'meta.yaml')) return true;
-  return entries.every((e) => MLFLOW_RUN_ENTRIES.has(e.name) || e.name.startsWith('.'));
-}
-
-/** Files a scan reads from a run folder's `tags/` (the run's display name). */
-export function isMlflowTagFile(name: string): boolean {
-  return name === 'mlflow.runName';
+  return entries.every((e) => RUN_ENTRIES.has(e.name) || e.name.startsWith('.'));
 }
 
 /** True when the bytes start like an MLflow metric file: `<timestamp> <value> [<step>]` lines. */

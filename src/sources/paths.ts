@@ -29,15 +29,3 @@ export function join(dir: string, rel: string): string {
   return /[\\/]$/.test(dir) ? `${dir}${rel}` : `${dir}/${rel}`;
 }
 
-/** Groups keyed by text from the listing (a Map: file names are not trusted as object keys). */
-export function groupBy<M>(items: readonly M[], keyOf: (item: M) => string | undefined): Map<string, M[]> {
-  const out = new Map<string, M[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === undefined) continue;
-    const list = out.get(key);
-    if (list) list.push(item);
-    else out.set(key, [item]);
-  }
-  return out;
-}

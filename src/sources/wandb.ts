@@ -44,7 +44,7 @@ function isRunLog(path: string, head: Uint8Array, forced: FormatId | undefined):
  * The run key of every W&B member (its run folder, or the log's own path when its folder holds
  * several logs); other members are absent from the map.
  */
-export function wandbRunKeys<M extends { path: string }>(members: readonly M[], headOf: (m: M) => Uint8Array, forced?: FormatId): Map<M, string> {
+function wandbRunKeys<M extends { path: string }>(members: readonly M[], headOf: (m: M) => Uint8Array, forced?: FormatId): Map<M, string> {
   const keys = new Map<M, string>();
   const logsIn = new Map<string, M[]>();
   for (const m of members) {
