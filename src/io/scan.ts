@@ -8,6 +8,7 @@ import { InputError, type LossdocError } from '../errors.js';
 import type { FormatId } from '../core/types.js';
 import { ownReportError } from '../parsers/own-report.js';
 import { DVCLIVE_LAYOUT, isDvcliveMetricFile, isDvcliveSummaryFile } from '../sources/dvclive.js';
+import { isHfOutputListing } from '../sources/hf-output.js';
 import { isMlflowRunListing, MLFLOW_RUN_LAYOUT } from '../sources/mlflow.js';
 import { recogniseFile } from '../sources/recognise.js';
 import { isRoleDir } from '../sources/tensorboard.js';
@@ -294,7 +295,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
 
     // Configuration files beside a run's logs give its hyperparameters (config-files.ts); a
     // config.json only beside a Hugging Face trainer_state.json (elsewhere it is a model's).
-    const trainerOutput = entries.some((e) => e.isFile && e.name === 'trainer_state.json') && !/(^|\/)checkpoint-\d+$/.test(rel);
+    const trainerOutput = isHfOutputListing(entries, rel);
     for (const e of entries) {
       if (!e.isFile || !CONFIG_FILE_NAMES.has(e.name) || (e.name === 'config.json' && !trainerOutput)) continue;
       if (filter.takeFile(joinRel(rel, e.name))) addFile(dir, rel, e, 'config');

@@ -9,6 +9,14 @@ import { defineSource, type Member } from './types.js';
 
 const STATE_FILE = 'trainer_state.json';
 
+/**
+ * True when a folder's listing is a Trainer output folder (its trainer_state.json, not a
+ * checkpoint's copy): its config.json is then the run's configuration, not only a model's.
+ */
+export function isHfOutputListing(entries: ReadonlyArray<{ name: string; isFile: boolean }>, rel: string): boolean {
+  return entries.some((e) => e.isFile && e.name === STATE_FILE) && !/(^|\/)checkpoint-\d+$/.test(rel);
+}
+
 /** The output folder and step of a checkpoint's trainer_state.json, else undefined. */
 function checkpointOf(m: Member): { parent: string; n: number } | undefined {
   if (basename(m.path) !== STATE_FILE) return undefined;

@@ -29,10 +29,14 @@ export function looksNamedLikeEventFile(path: string): boolean {
   return /tfevents/i.test(basename(path)) && !/\.(csv|json|tsv|txt)$/i.test(path);
 }
 
-/** What a non-empty file is: a report lossdoc wrote, its format (`known`: recognised by the scan), or unknown. */
+/**
+ * What a non-empty file is: its format as the scan recognised it (`known`; the scan already left
+ * out reports lossdoc wrote), else a report lossdoc wrote, its detected format, or unknown.
+ */
 export function whatFileIs(probe: ParserInput, known: FormatId | undefined): FileKind {
+  if (known !== undefined) return { kind: 'format', format: known };
   const ownReport = ownReportError(probe.name, probe.bytes);
   if (ownReport) return { kind: 'own-report', error: ownReport };
-  const format = known ?? detectFormat(probe)?.format;
+  const format = detectFormat(probe)?.format;
   return format === undefined ? { kind: 'unknown' } : { kind: 'format', format };
 }
