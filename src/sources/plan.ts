@@ -8,8 +8,7 @@
 import type { FormatId, Hyperparameters } from '../core/types.js';
 import type { LossdocError } from '../errors.js';
 import { configFromFile } from '../parsers/config-files.js';
-import { probeOf } from '../parsers/csv/fast-entry.js';
-import { looksNamedLikeEventFile, whatFileIs } from './recognise.js';
+import { whatFileIs } from './recognise.js';
 import { basename, dirname, join, normalisePath } from './paths.js';
 import { sources } from './registry.js';
 import type { ClaimContext, FileKind, Group, LogInput, Member, PlanProblem, ProblemKind, ReadContext, RunPlan } from './types.js';
@@ -56,15 +55,6 @@ export function planRuns(inputs: readonly LogInput[], options: PlanOptions = {})
   return plan;
 }
 
-/** What a file is: forced by --input-format, recognised by the scan, or detected here (once). */
-function kindOf(m: Member, forced: FormatId | undefined): FileKind {
-  const probe = probeOf(m.input);
-  const empty = probe.bytes.length === 0;
-  if (forced !== undefined) return forced !== 'tfevents' && empty ? { kind: 'empty' } : { kind: 'format', format: forced };
-  if (empty) return looksNamedLikeEventFile(m.path) ? { kind: 'format', format: 'tfevents' } : { kind: 'empty' };
-  return whatFileIs(probe, m.input.scan?.format);
-}
-
 function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
   const scanned = root.dir !== undefined;
   const forced = options.inputFormat;
@@ -88,7 +78,7 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
     kindOf(m) {
       let kind = kinds.get(m);
       if (!kind) {
-        kind = kindOf(m, forced);
+        kind = whatFileIs(m, forced);
         kinds.set(m, kind);
       }
       return kind;

@@ -1,14 +1,15 @@
 /**
  * What a file is, decided once: a directory scan recognises a file from its head when it decides
- * whether to read it (recogniseFile) and passes the format on; files given directly are detected
- * by the planner (whatFileIs).
+ * whether to read it (recogniseFile) and passes the format on; the planner detects only the files
+ * the scan did not (whatFileIs, memoised per file).
  */
 import type { FormatId } from '../core/types.js';
+import { probeOf } from '../parsers/csv/fast-entry.js';
 import { detectFormat } from '../parsers/index.js';
 import { ownReportError } from '../parsers/own-report.js';
 import type { ParserInput } from '../parsers/types.js';
 import { basename } from './paths.js';
-import type { FileKind } from './types.js';
+import type { FileKind, Member } from './types.js';
 
 /** Sniff score a file of unknown name needs to be read as a log (a real text log scores 0.6 and more). */
 const SNIFF_MIN_SCORE = 0.5;
@@ -25,15 +26,21 @@ export function recogniseFile(head: ParserInput, namedLikeLog: boolean): FormatI
 }
 
 /** An empty file named like an event file (a run that has not written its first record yet). */
-export function looksNamedLikeEventFile(path: string): boolean {
+function looksNamedLikeEventFile(path: string): boolean {
   return /tfevents/i.test(basename(path)) && !/\.(csv|json|tsv|txt)$/i.test(path);
 }
 
 /**
- * What a non-empty file is: its format as the scan recognised it (`known`; the scan already left
- * out reports lossdoc wrote), else a report lossdoc wrote, its detected format, or unknown.
+ * What a file of the listing is: the format forced with --input-format; empty (unless named like
+ * an event file); its format as the scan recognised it (the scan already left out reports lossdoc
+ * wrote); else a report lossdoc wrote, its detected format, or unknown.
  */
-export function whatFileIs(probe: ParserInput, known: FormatId | undefined): FileKind {
+export function whatFileIs(m: Member, forced: FormatId | undefined): FileKind {
+  const probe = probeOf(m.input);
+  const empty = probe.bytes.length === 0;
+  if (forced !== undefined) return forced !== 'tfevents' && empty ? { kind: 'empty' } : { kind: 'format', format: forced };
+  if (empty) return looksNamedLikeEventFile(m.path) ? { kind: 'format', format: 'tfevents' } : { kind: 'empty' };
+  const known = m.input.scan?.format;
   if (known !== undefined) return { kind: 'format', format: known };
   const ownReport = ownReportError(probe.name, probe.bytes);
   if (ownReport) return { kind: 'own-report', error: ownReport };
