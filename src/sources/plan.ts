@@ -1,7 +1,7 @@
 /**
  * The planner: which files make up which run. Per scanned directory (or over the files given
  * directly), configuration files give the hyperparameters of the runs in their folder; then each
- * source in turn claims the files it reads (see index.ts for the order) and reads the groups it
+ * source in turn claims the files it reads (see registry.ts for the order) and reads the groups it
  * claimed. Runs found by scanning are named by their path below the scanned directory; files
  * given directly keep their path as given. Pure: paths and bytes in, raw runs out.
  */
