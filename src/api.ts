@@ -7,24 +7,13 @@ import { buildRun, type BuildOptions } from './core/build-run.js';
 import type { Report } from './core/report-schema.js';
 import type { FormatId, Run } from './core/types.js';
 import { InputError, LossdocError } from './errors.js';
-import { planRuns } from './io/group-runs.js';
-import type { ParserInput } from './parsers/types.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { Rule } from './core/engine/define-rule.js';
+import { planRuns } from './sources/plan.js';
+import type { LogInput } from './sources/types.js';
 import { VERSION } from './version.js';
 
-/** One input: its bytes and the name they came from. */
-export interface LogInput extends ParserInput {
-  /**
-   * Set when the file was found by scanning a directory: `root` is that directory as given,
-   * `rel` the file's `/`-separated path below it, `rootName` the name of a run that is the
-   * directory itself (its last path part). Runs found below a root are named by their path
-   * relative to it; files there that turn out not to be training logs are skipped with a
-   * warning instead of failing the whole call. `config`: a configuration file beside a run's
-   * logs (hparams.yaml, config.yaml, training_args.json), read for the run's hyperparameters.
-   */
-  scan?: { root: string; rel: string; rootName?: string; config?: boolean };
-}
+export type { LogInput } from './sources/types.js';
 
 export interface AnalyzeOptions extends BuildOptions, AnalyzeRunOptions {
   /** Skip detection and read every input as this format. */
@@ -63,7 +52,7 @@ function hasCurve(run: Run): boolean {
 }
 
 /**
- * Parse every input into runs (see src/io/group-runs.ts for how files are grouped): an MLflow run
+ * Parse every input into runs (see src/sources for how files are grouped): an MLflow run
  * folder, a TensorBoard run folder (with its train/ and validation/ event files), a DVCLive
  * folder, the TensorBoard exports of one folder, or any other file is one run (a W&B export holds
  * several). Runs found by scanning a directory are named by their path below it.

@@ -17,7 +17,7 @@ import { rules } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import { messages } from './messages.js';
 import { analyzeOptions, resolveCommandSettings, scanOptions, useColor, type CommonFlags } from './options.js';
-import type { CliIo } from './run.js';
+import type { CliIo } from './cli-io.js';
 
 export interface AnalyzeFlags extends CommonFlags {
   baseline?: string;

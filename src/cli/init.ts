@@ -1,12 +1,12 @@
 /** `lossdoc init [config|python]`: write a starter file in the current directory, never over an existing one. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE } from '../config/find-config.js';
+import { CONFIG_FILE } from '../io/find-config.js';
 import { starterConfig } from '../config/starter.js';
 import { ConfigError } from '../errors.js';
 import { messages } from './messages.js';
 import { PYTHON_CALLBACK, PYTHON_CALLBACK_FILE } from './python/callback-source.js';
-import type { CliIo } from './run.js';
+import type { CliIo } from './cli-io.js';
 
 export const INIT_KINDS = ['config', 'python'] as const;
 export type InitKind = (typeof INIT_KINDS)[number];

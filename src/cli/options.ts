@@ -1,7 +1,7 @@
 /** Flags shared by analyze, compare and watch, and how they become Settings (config file < flags). */
 import { Option, type Command } from 'commander';
 import type { AnalyzeOptions } from '../api.js';
-import { findConfigFile } from '../config/find-config.js';
+import { findConfigFile } from '../io/find-config.js';
 import { FAIL_ON, mergeTolerances, parseRuleFlag, parseToleranceFlag, resolveSettings, type Overrides, type Settings } from '../config/settings.js';
 import type { FailOn } from '../core/exit-code.js';
 import { MAX_ANALYSIS_POINTS } from '../core/resolution.js';
@@ -10,7 +10,7 @@ import type { Axis, FormatId, Lang } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { formatNames } from '../formatters/index.js';
 import { formatIds } from '../parsers/index.js';
-import type { CliIo } from './run.js';
+import type { CliIo } from './cli-io.js';
 
 /** Flags as commander hands them over (undefined = not given, so the config file can decide). */
 export interface CommonFlags {
@@ -152,7 +152,7 @@ export async function resolveCommandSettings(flags: CommonFlags, io: CliIo): Pro
   const found = flags.config === undefined ? findConfigFile(cwd) : undefined;
   const loaded =
     typeof flags.config === 'string' || found !== undefined
-      ? (await import('../config/load-config.js')).loadConfig({
+      ? (await import('../io/load-config.js')).loadConfig({
           cwd,
           ...(typeof flags.config === 'string' ? { explicit: flags.config } : {}),
           ...(found !== undefined ? { found } : {}),

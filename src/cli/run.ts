@@ -3,30 +3,20 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import type { Lang } from '../core/types.js';
 import { LossdocError, UsageError } from '../errors.js';
 import { plainText } from '../formatters/plain-text.js';
-import { formatIds } from '../parsers/index.js';
+import { parsers } from '../parsers/index.js';
+import { folderSources } from '../sources/registry.js';
 import { findRule, rules } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import { messages } from './messages.js';
 import { analyzeCommand, type AnalyzeFlags } from './analyze.js';
 import { INIT_KINDS, initCommand, type InitKind } from './init.js';
 import { addAnalysisOptions, addReportOptions, positiveNumber, wholeNumber } from './options.js';
+import { listFormats } from './format-docs.js';
 import { explainRule, listRules } from './rule-docs.js';
 import { WATCH_DEFAULTS, watchCommand, type WatchFlags } from './watch.js';
+import type { CliIo } from './cli-io.js';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Whole standard input, gzip undone (only read when `-` is given); rejects with a LossdocError. */
-  readStdin: () => Promise<Uint8Array>;
-  env: Record<string, string | undefined>;
-  stdoutIsTTY: boolean;
-  /** Standard error is a terminal: progress lines are shown there (default: not). */
-  stderrIsTTY?: boolean;
-  /** Directory the config search starts from (default: the process's). */
-  cwd?: string;
-  /** The analysis worker's code, when no worker file sits beside the bin (the single executable). */
-  analysisWorkerCode?: string;
-}
+export type { CliIo } from './cli-io.js';
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('lossdoc')
@@ -118,9 +108,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('formats')
-    .description('list the input formats lossdoc reads')
+    .description('list the input formats lossdoc reads: single files, then folders')
     .action(() => {
-      io.stdout(`${formatIds.join('\n')}\n`);
+      io.stdout(listFormats(parsers, folderSources));
       setExit(0);
     });
   return program;

@@ -21,7 +21,7 @@ import { rules } from '../../rules/index.js';
 import { emit, withConfigFile } from './analyze.js';
 import { messages } from './messages.js';
 import { analyzeOptions, resolveCommandSettings, type CommonFlags } from './options.js';
-import type { CliIo } from './run.js';
+import type { CliIo } from './cli-io.js';
 
 export interface WatchFlags extends CommonFlags {
   interval: number;

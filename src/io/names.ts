@@ -71,9 +71,6 @@ const SKIP_PATTERN = /(\.ckpt[-.]|\.data-\d+-of-\d+$|\.index\.json$|\.(pt|pth|bi
 /** Extensions of log files lossdoc reads. */
 const LOG_EXT = /\.(csv|tsv|json|jsonl|ndjson|log|txt|out|err)(\.gz)?$/i;
 
-/** Folder names Keras / TF Estimator / TensorBoard use for the split of one run. */
-const ROLE_DIRS = new Set(['train', 'training', 'validation', 'val', 'valid', 'eval', 'evaluation', 'test']);
-
 export type NameClass =
   /** Never opened. */
   | 'skip'
@@ -108,56 +105,4 @@ export function classifyFileName(name: string): NameClass {
 /** True for folders a scan does not enter: hidden ones, node_modules, Python caches and site-packages. */
 export function isSkippedDir(name: string): boolean {
   return name.startsWith('.') || SKIP_DIRS.has(name);
-}
-
-/** True for a folder name that holds one split of a run (`train/`, `validation/`, …). */
-export function isRoleDir(name: string): boolean {
-  return ROLE_DIRS.has(name.toLowerCase());
-}
-
-/**
- * The start time in an event file's name, `events.out.tfevents.<unix seconds>.<host>…`;
- * undefined when the name has none.
- */
-export function eventFileTimestamp(name: string): number | undefined {
-  const m = /tfevents\.(\d+(?:\.\d+)?)/i.exec(name);
-  if (!m) return undefined;
-  const t = Number(m[1]);
-  return Number.isFinite(t) ? t : undefined;
-}
-
-/** Top-level entries an MLflow run folder may hold. */
-export const MLFLOW_RUN_ENTRIES = new Set(['meta.yaml', 'metrics', 'params', 'tags', 'artifacts', 'inputs', 'outputs']);
-
-/**
- * True when a folder's listing is an MLflow run folder: a `metrics/` folder, and either a
- * `meta.yaml` or nothing else than what a run folder holds (runs copied without meta.yaml).
- */
-export function isMlflowRunListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
-  if (!entries.some((e) => e.isDir && e.name === 'metrics')) return false;
-  if (entries.some((e) => !e.isDir && e.name === 'meta.yaml')) return true;
-  return entries.every((e) => MLFLOW_RUN_ENTRIES.has(e.name) || e.name.startsWith('.'));
-}
-
-/** Files a W&B run folder is read from: the `.wandb` log or legacy `wandb-history.jsonl`, config.yaml, wandb-summary.json. */
-export function isWandbRunFile(name: string): boolean {
-  return /\.wandb$/i.test(name) || name === 'wandb-history.jsonl' || name === 'config.yaml' || name === 'wandb-summary.json';
-}
-
-/** True when a folder's listing is a W&B run folder: it holds a `.wandb` log or a legacy `wandb-history.jsonl`. */
-export function isWandbRunListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
-  return entries.some((e) => !e.isDir && (/\.wandb$/i.test(e.name) || e.name === 'wandb-history.jsonl'));
-}
-
-/** W&B run folder names: `run-20240604_002738-vo9feo4c`, `offline-run-…`, legacy `dryrun-…`. */
-const WANDB_RUN_DIR = /^(run|offline-run|dryrun)-\d{8}_\d{6}-[A-Za-z0-9]+$/;
-
-/** True when a folder's listing is a `wandb/` folder: W&B run folders, or its `latest-run` link. */
-export function isWandbRootListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
-  return entries.some((e) => e.isDir && (e.name === 'latest-run' || WANDB_RUN_DIR.test(e.name)));
-}
-
-/** The W&B SDK's own logs in a `wandb/` folder: `debug.log`, `debug-internal.log`, `debug-cli.<user>.log`. */
-export function isWandbDebugLog(name: string): boolean {
-  return name === 'debug.log' || name === 'debug-internal.log' || /^debug-cli\.[^/]*\.log$/.test(name);
 }

@@ -4,7 +4,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { InputError, LossdocError } from '../errors.js';
-import type { LogInput } from '../api.js';
+import type { LogInput } from '../sources/types.js';
 import { gunzipCapped, isGzip } from './gzip.js';
 import { openStreamingInput, STREAM_MIN_BYTES, unreadable } from './read-chunks.js';
 import { nodeFs, selectLogFiles, type FoundFile, type ScanFs, type ScanOptions } from './scan.js';
@@ -90,7 +90,7 @@ export function readDirectory(dir: string, options: ReadOptions = {}): ReadResul
   const inputs: LogInput[] = [];
   for (const f of selection.files) {
     const gz = /\.gz$/i.test(f.rel);
-    const scan = { root: dir, rel: gz ? f.rel.replace(/\.gz$/i, '') : f.rel, ...(rootName ? { rootName } : {}), ...(f.cls === 'config' ? { config: true } : {}) };
+    const scan = { root: dir, rel: gz ? f.rel.replace(/\.gz$/i, '') : f.rel, ...(rootName ? { rootName } : {}), ...(f.cls === 'config' ? { config: true } : {}), ...(f.format ? { format: f.format } : {}) };
     const name = gz ? f.path.replace(/\.gz$/i, '') : f.path;
     if (f.bytes !== undefined || f.size === 0) {
       inputs.push({ name, bytes: f.bytes ?? new Uint8Array(0), scan });

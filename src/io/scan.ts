@@ -5,23 +5,19 @@
  */
 import { closeSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { InputError, type LossdocError } from '../errors.js';
-import { detectFormat } from '../parsers/index.js';
+import type { FormatId } from '../core/types.js';
 import { ownReportError } from '../parsers/own-report.js';
+import { DVCLIVE_LAYOUT, isDvcliveMetricFile, isDvcliveSummaryFile } from '../sources/dvclive.js';
+import { isHfOutputListing } from '../sources/hf-output.js';
+import { isMlflowRunListing, MLFLOW_RUN_LAYOUT } from '../sources/mlflow.js';
+import { recogniseFile } from '../sources/recognise.js';
+import { isRoleDir } from '../sources/tensorboard.js';
+import { isWandbDebugLog, isWandbRootListing, isWandbRunFile, isWandbRunListing } from '../sources/wandb.js';
 import { PathFilter } from './glob.js';
 import { CONFIG_FILE_NAMES } from '../parsers/config-files.js';
 import { whyUnreadable } from './read-chunks.js';
 import { gunzipCapped, isGzip } from './gzip.js';
-import {
-  classifyFileName,
-  isMlflowRunListing,
-  isRoleDir,
-  isSkippedDir,
-  isWandbDebugLog,
-  isWandbRootListing,
-  isWandbRunFile,
-  isWandbRunListing,
-  type NameClass,
-} from './names.js';
+import { classifyFileName, isSkippedDir, type NameClass } from './names.js';
 
 /** Options of a directory scan (`--max-depth`, `--include`, `--exclude`). */
 export interface ScanOptions {
@@ -73,8 +69,6 @@ export const nodeFs: ScanFs = {
 
 /** Bytes read to decide whether a file is a log. */
 export const HEAD_BYTES = 64 * 1024;
-/** Sniff score an unknown-named file needs (a real text log scores 0.6 and more). */
-const SNIFF_MIN_SCORE = 0.5;
 /** Folder depth used when no --max-depth is given (a guard against absurd trees; deeper folders are reported). */
 export const DEFAULT_MAX_DEPTH = 64;
 
@@ -251,23 +245,21 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
     const entries = list(dir);
     if (!entries) return;
 
-    // An MLflow run folder: its metrics (any depth), meta.yaml and run name; artifacts are searched as usual.
+    // An MLflow run folder (its layout: MLFLOW_RUN_LAYOUT); artifacts are searched as usual.
     if (isMlflowRunListing(entries)) {
+      const layout = MLFLOW_RUN_LAYOUT;
       const before = files.length;
-      collectTree(joinPath(dir, 'metrics'), joinRel(rel, 'metrics'), 'mlflow', (n) => classifyFileName(n) !== 'skip');
+      collectTree(joinPath(dir, layout.metrics), joinRel(rel, layout.metrics), 'mlflow', (n) => classifyFileName(n) !== 'skip');
       if (files.length > before) {
-        const meta = entries.find((e) => e.isFile && e.name === 'meta.yaml');
+        const meta = entries.find((e) => e.isFile && e.name === layout.meta);
         if (meta) addFile(dir, rel, meta, 'mlflow');
-        if (entries.some((e) => e.isDir && e.name === 'tags')) {
-          collectTree(joinPath(dir, 'tags'), joinRel(rel, 'tags'), 'mlflow', (n) => n === 'mlflow.runName');
-        }
-        if (entries.some((e) => e.isDir && e.name === 'params')) {
-          collectTree(joinPath(dir, 'params'), joinRel(rel, 'params'), 'mlflow', (n) => !n.startsWith('.'));
+        for (const extra of layout.extras) {
+          if (entries.some((e) => e.isDir && e.name === extra.dir)) collectTree(joinPath(dir, extra.dir), joinRel(rel, extra.dir), 'mlflow', extra.accept);
         }
       }
-      const artifacts = entries.find((e) => e.isDir && e.name === 'artifacts');
-      const artifactsRel = joinRel(rel, 'artifacts');
-      if (artifacts && depth + 1 <= maxDepth && filter.enterDir(artifactsRel)) walk(joinPath(dir, 'artifacts'), artifactsRel, depth + 1, false);
+      const artifacts = entries.find((e) => e.isDir && e.name === layout.artifacts);
+      const artifactsRel = joinRel(rel, layout.artifacts);
+      if (artifacts && depth + 1 <= maxDepth && filter.enterDir(artifactsRel)) walk(joinPath(dir, layout.artifacts), artifactsRel, depth + 1, false);
       return;
     }
 
@@ -287,22 +279,23 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
       return;
     }
 
-    // A DVCLive folder: the TSVs under plots/metrics/ are one run; its summary files are not logs.
+    // A DVCLive folder (its layout: DVCLIVE_LAYOUT): the TSVs under plots/metrics/ are one run; its summary files are not logs.
+    const { plots: plotsDir, metrics: metricsDir } = DVCLIVE_LAYOUT;
     let dvclive = false;
-    if (entries.some((e) => e.isDir && e.name === 'plots')) {
-      const plots = list(joinPath(dir, 'plots'));
-      if (plots?.some((e) => e.isDir && e.name === 'metrics')) {
+    if (entries.some((e) => e.isDir && e.name === plotsDir)) {
+      const plots = list(joinPath(dir, plotsDir));
+      if (plots?.some((e) => e.isDir && e.name === metricsDir)) {
         dvclive = true;
-        const metricsRel = joinRel(rel, 'plots/metrics');
-        if (filter.enterDir(joinRel(rel, 'plots')) && filter.enterDir(metricsRel)) {
-          collectTree(joinPath(joinPath(dir, 'plots'), 'metrics'), metricsRel, 'dvclive', (n) => /\.tsv$/i.test(n));
+        const metricsRel = joinRel(joinRel(rel, plotsDir), metricsDir);
+        if (filter.enterDir(joinRel(rel, plotsDir)) && filter.enterDir(metricsRel)) {
+          collectTree(joinPath(joinPath(dir, plotsDir), metricsDir), metricsRel, 'dvclive', isDvcliveMetricFile);
         }
       }
     }
 
     // Configuration files beside a run's logs give its hyperparameters (config-files.ts); a
     // config.json only beside a Hugging Face trainer_state.json (elsewhere it is a model's).
-    const trainerOutput = entries.some((e) => e.isFile && e.name === 'trainer_state.json') && !/(^|\/)checkpoint-\d+$/.test(rel);
+    const trainerOutput = isHfOutputListing(entries, rel);
     for (const e of entries) {
       if (!e.isFile || !CONFIG_FILE_NAMES.has(e.name) || (e.name === 'config.json' && !trainerOutput)) continue;
       if (filter.takeFile(joinRel(rel, e.name))) addFile(dir, rel, e, 'config');
@@ -318,7 +311,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
     for (const e of sorted(candidates)) {
       const childRel = joinRel(rel, e.name);
       if (e.isDir) {
-        if ((dvclive && e.name === 'plots') || roleExtension) continue;
+        if ((dvclive && e.name === plotsDir) || roleExtension) continue;
         if (!filter.enterDir(childRel)) continue;
         if (depth + 1 <= maxDepth) walk(joinPath(dir, e.name), childRel, depth + 1, false);
         // The train/ and validation/ folders of a run at the depth limit still belong to it.
@@ -326,7 +319,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
         else if (options.maxDepth === undefined) tooDeep++;
         continue;
       }
-      if (dvclive && (e.name === 'metrics.json' || e.name === 'report.html' || e.name === 'report.md')) continue;
+      if (dvclive && isDvcliveSummaryFile(e.name)) continue;
       if (!filter.takeFile(childRel)) continue;
       addFile(dir, rel, e, classifyFileName(e.name) as FoundClass);
     }
@@ -345,6 +338,8 @@ export function scanDirectory(root: string, options: ScanOptions = {}, fs: ScanF
 }
 
 export interface SelectedFile extends FoundFile {
+  /** The format recognised from the file's head (files whose name or folder did not settle it). */
+  format?: FormatId;
   /** The whole file, gzip undone (only when `read` was asked for, and not for a non-gzip file of at least `streamMinBytes`). */
   bytes?: Uint8Array;
 }
@@ -391,14 +386,13 @@ export function selectLogFiles(root: string, options: ScanOptions = {}, fs: Scan
         warnings.push(ownReport);
         continue;
       }
-      const found = detectFormat({ name, bytes: head.subarray(0, HEAD_BYTES) });
-      const ok = found !== undefined && (f.cls === 'log' || found.format === 'tfevents' || found.score >= SNIFF_MIN_SCORE);
-      if (!ok) {
+      const format = recogniseFile({ name, bytes: head.subarray(0, HEAD_BYTES) }, f.cls === 'log');
+      if (format === undefined) {
         if (f.cls === 'log') unrecognised.push(f);
         continue;
       }
-      if (!read || (!gz && f.size >= streamMinBytes)) out.push(f);
-      else out.push({ ...f, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
+      if (!read || (!gz && f.size >= streamMinBytes)) out.push({ ...f, format });
+      else out.push({ ...f, format, bytes: gz || head.length >= f.size ? head : fs.readFile(f.path) });
     } catch (error) {
       warnings.push(error instanceof InputError ? error : new InputError(f.path, `${whyUnreadable(error)}; skipped`, { code: 'unreadable' }));
     }

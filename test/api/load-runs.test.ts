@@ -1,11 +1,14 @@
 /**
- * Grouping inputs into runs (src/io/group-runs.ts through loadRuns), without the disk: inputs
+ * Grouping inputs into runs (src/sources through loadRuns), without the disk: inputs
  * are built in memory with the paths a directory scan would give them.
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns, loadRuns, type LogInput } from '../../src/api.js';
 import type { Run } from '../../src/core/types.js';
-import { firstWallTime, looksLikeMlflowMetric, mergeEventFiles, planRuns, tbExportRun } from '../../src/io/group-runs.js';
+import { looksLikeMlflowMetric } from '../../src/sources/mlflow.js';
+import { planRuns } from '../../src/sources/plan.js';
+import { tbExportRun } from '../../src/sources/tb-export.js';
+import { firstWallTime, mergeEventFiles } from '../../src/sources/tensorboard.js';
 import { detectFormat } from '../../src/parsers/index.js';
 import { fileVersionEvent, graphEvent, writeEventFile, writeRecords, type ScalarPoint } from '../helpers/tfevents-writer.js';
 

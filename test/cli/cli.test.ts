@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.js';
+import { formatIds } from '../../src/parsers/index.js';
 import { DEMO, ensureBuilt, lossdoc, tempDir } from './cli-helper.js';
 
 const overfit = join(DEMO, 'overfitting.csv');
@@ -287,5 +288,20 @@ describe('--min-confidence', () => {
     const r = lossdoc(['analyze', join(DEMO, 'diverging-nan.csv'), '--min-confidence', '1.5']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('lossdoc: --min-confidence takes a number from 0 to 1, got "1.5"');
+  });
+});
+
+describe('lossdoc formats', () => {
+  it('lists every single-file format and every folder format, one line each with a description', () => {
+    const r = lossdoc(['formats']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const rows = lines.map((line) => /^(\S+) +(\S.*\S)  \[(file|folder)\]$/.exec(line));
+    expect(rows.every((m) => m !== null), r.stdout).toBe(true);
+    const ids = rows.map((m) => m![1]);
+    for (const id of formatIds) expect(ids, id).toContain(id);
+    for (const id of ['mlflow', 'dvclive-folder', 'tensorboard-run', 'tb-export-run', 'wandb-run', 'hf-output']) expect(ids, id).toContain(id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(rows.filter((m) => m![3] === 'file').map((m) => m![1])).toEqual([...formatIds]);
   });
 });

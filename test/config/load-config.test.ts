@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findConfigFile, loadConfig } from '../../src/config/load-config.js';
+import { findConfigFile, loadConfig } from '../../src/io/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir } from '../cli/cli-helper.js';
 

@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeRuns, loadRuns } from '../../src/api.js';
-import { classifyFileName, eventFileTimestamp, isMlflowRunListing } from '../../src/io/names.js';
+import { classifyFileName } from '../../src/io/names.js';
+import { isMlflowRunListing } from '../../src/sources/mlflow.js';
+import { eventFileTimestamp } from '../../src/sources/tensorboard.js';
 import { discoverLogFiles, readDirectory, readInputs, type ReadOptions } from '../../src/io/read-inputs.js';
 import { naturalCompare, nodeFs, scanDirectory, type ScanFs } from '../../src/io/scan.js';
 import { writeEventFile, type ScalarPoint } from '../helpers/tfevents-writer.js';
@@ -323,7 +325,7 @@ describe('generated trees (tmpdir)', () => {
     ]);
     expect(discoverLogFiles(path.join(tmp, 'deep'), 0)).toEqual([path.join(tmp, 'deep/top.log')]);
     const read = readDirectory(path.join(tmp, 'deep'), { maxDepth: 0 });
-    expect(read.inputs.map((i) => i.scan)).toEqual([{ root: path.join(tmp, 'deep'), rel: 'top.log', rootName: 'deep' }]);
+    expect(read.inputs.map((i) => i.scan)).toEqual([{ root: path.join(tmp, 'deep'), rel: 'top.log', rootName: 'deep', format: 'text-log' }]);
   });
 
   it('scanDirectory reports an unreadable sub-folder and goes on', () => {

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findConfigFile } from '../../src/config/find-config.js';
+import { findConfigFile } from '../../src/io/find-config.js';
 import { DEMO, ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
 
 let dir: string;

@@ -7,7 +7,7 @@
  */
 const [root, unitsJson] = process.argv.slice(2);
 const { parseTextLog, textLogParser } = await import(`${root}/dist/src/parsers/text-log.js`);
-const { parseMlflowRun } = await import(`${root}/dist/src/parsers/mlflow.js`);
+const { parseMlflowRun } = await import(`${root}/dist/src/sources/mlflow.js`);
 const { isObjectLine } = await import(`${root}/dist/src/parsers/json/sniff.js`);
 const { jsonlParser } = await import(`${root}/dist/src/parsers/json.js`);
 const { compileGlob, globMatches } = await import(`${root}/dist/src/io/glob.js`);

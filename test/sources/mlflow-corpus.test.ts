@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isMlflowRunFiles, parseMlflowRun, type RunFile } from '../../src/parsers/mlflow.js';
+import { isMlflowRunListing, parseMlflowRun, type RunFile } from '../../src/sources/mlflow.js';
 import { corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,7 +54,8 @@ describeCorpus('MLflow corpus', () => {
     expect(runs.sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const dir of runs) {
       const files = readRunFolder(path.join(folder, dir));
-      expect(isMlflowRunFiles(files.map((f) => f.relPath)), dir).toBe(true);
+      const listing = readdirSync(path.join(folder, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
+      expect(isMlflowRunListing(listing), dir).toBe(true);
       const run = parseMlflowRun(files, path.join(folder, dir));
       const want = EXPECTED[dir];
       expect(run.name, dir).toBe(want.name);

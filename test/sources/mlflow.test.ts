@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isMlflowRunFiles, parseMlflowRun, type RunFile } from '../../src/parsers/mlflow.js';
+import { parseMlflowRun, type RunFile } from '../../src/sources/mlflow.js';
 
 const experiment = fileURLToPath(new URL('../../fixtures/logs/mlflow/1/', import.meta.url));
 
@@ -78,19 +78,5 @@ describe('parseMlflowRun', () => {
     const bare = parseMlflowRun([{ relPath: 'metrics/a', bytes: enc('1 1 1\n') }], 'r2');
     expect(bare.name).toBe('r2');
     expect(bare.warnings).toEqual([]);
-  });
-});
-
-describe('isMlflowRunFiles', () => {
-  it('recognises run folders by their metrics/ files and known top-level entries', () => {
-    const runDir = path.join(experiment, '4f1c2a9b8e7d4c3ba1b2c3d4e5f60718');
-    expect(isMlflowRunFiles(readRunFolder(runDir).map((f) => f.relPath))).toBe(true);
-    expect(isMlflowRunFiles(['metrics/loss'])).toBe(true);
-    expect(isMlflowRunFiles(['meta.yaml', 'metrics/train/loss', 'artifacts/model/MLmodel', 'params/lr'])).toBe(true);
-    expect(isMlflowRunFiles(['meta.yaml', 'params/lr'])).toBe(false);
-    expect(isMlflowRunFiles(['metrics.csv'])).toBe(false);
-    expect(isMlflowRunFiles(['metrics/loss', 'train.log'])).toBe(false);
-    expect(isMlflowRunFiles(['dvclive/plots/metrics/loss.tsv'])).toBe(false);
-    expect(isMlflowRunFiles([])).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuns } from '../../src/api.js';
-import { pairSplitFiles, splitOfName } from '../../src/io/pair-splits.js';
+import { pairSplitFiles, splitOfName } from '../../src/sources/pair-splits.js';
 import { readInputs } from '../../src/io/read-inputs.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

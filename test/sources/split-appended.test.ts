@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuns, type LogInput } from '../../src/api.js';
 import type { RawRun } from '../../src/core/types.js';
-import { splitAppendedRuns } from '../../src/io/split-appended.js';
+import { splitAppendedRuns } from '../../src/sources/split-appended.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (rel: string): LogInput => ({ name: rel, bytes: readFileSync(path.join(repoRoot, 'fixtures/logs', rel)) });

@@ -1,9 +1,9 @@
-/** Reads and validates the configuration file (find-config.ts finds it). */
+/** Reads the configuration file (find-config.ts finds it) and validates it with src/config/schema.ts. */
 import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { findConfigFile, PACKAGE_KEY } from './find-config.js';
-import { parseConfig, type LossdocConfig } from './schema.js';
+import { parseConfig, type LossdocConfig } from '../config/schema.js';
 
 export { CONFIG_FILE, findConfigFile, PACKAGE_KEY } from './find-config.js';
 

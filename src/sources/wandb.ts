@@ -1,0 +1,104 @@
+/**
+ * W&B run folders: a run folder's `.wandb` log (or legacy `wandb-history.jsonl`) with the
+ * `config.yaml` and `wandb-summary.json` beside it or in its `files/` is one run, named by its
+ * display name and id. A folder holding several logs makes each log a run of its own.
+ */
+import type { FormatId } from '../core/types.js';
+import { InputError } from '../errors.js';
+import { probeOf } from '../parsers/csv/fast-entry.js';
+import { isWandbLog, parseWandbFolder } from '../parsers/wandb/index.js';
+import { basename, dirname, relTo } from './paths.js';
+import { defineSource, describeError, type Member } from './types.js';
+
+/** Files a W&B run folder is read from: the `.wandb` log or legacy `wandb-history.jsonl`, config.yaml, wandb-summary.json. */
+export function isWandbRunFile(name: string): boolean {
+  return /\.wandb$/i.test(name) || name === 'wandb-history.jsonl' || name === 'config.yaml' || name === 'wandb-summary.json';
+}
+
+/** True when a folder's listing is a W&B run folder: it holds a `.wandb` log or a legacy `wandb-history.jsonl`. */
+export function isWandbRunListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
+  return entries.some((e) => !e.isDir && (/\.wandb$/i.test(e.name) || e.name === 'wandb-history.jsonl'));
+}
+
+/** W&B run folder names: `run-20240604_002738-vo9feo4c`, `offline-run-…`, legacy `dryrun-…`. */
+const WANDB_RUN_DIR = /^(run|offline-run|dryrun)-\d{8}_\d{6}-[A-Za-z0-9]+$/;
+
+/** True when a folder's listing is a `wandb/` folder: W&B run folders, or its `latest-run` link. */
+export function isWandbRootListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
+  return entries.some((e) => e.isDir && (e.name === 'latest-run' || WANDB_RUN_DIR.test(e.name)));
+}
+
+/** The W&B SDK's own logs in a `wandb/` folder: `debug.log`, `debug-internal.log`, `debug-cli.<user>.log`. */
+export function isWandbDebugLog(name: string): boolean {
+  return name === 'debug.log' || name === 'debug-internal.log' || /^debug-cli\.[^/]*\.log$/.test(name);
+}
+
+/** A member that holds a run's metrics: a W&B log by its bytes or its `.wandb` name (a damaged one is reported as such), or `wandb-history.jsonl`. */
+function isRunLog(path: string, head: Uint8Array, forced: FormatId | undefined): boolean {
+  if (forced !== undefined && forced !== 'wandb') return false;
+  const name = basename(path);
+  return name === 'wandb-history.jsonl' || /\.wandb$/i.test(name) || isWandbLog(head);
+}
+
+/**
+ * The run key of every W&B member (its run folder, or the log's own path when its folder holds
+ * several logs); other members are absent from the map.
+ */
+function wandbRunKeys<M extends { path: string }>(members: readonly M[], headOf: (m: M) => Uint8Array, forced?: FormatId): Map<M, string> {
+  const keys = new Map<M, string>();
+  const logsIn = new Map<string, M[]>();
+  for (const m of members) {
+    if (!isRunLog(m.path, headOf(m), forced)) continue;
+    const dir = dirname(m.path);
+    logsIn.set(dir, [...(logsIn.get(dir) ?? []), m]);
+  }
+  for (const [dir, logs] of logsIn) {
+    // A binary log and the legacy history of one folder are one run; several binary logs are several runs.
+    const binary = logs.filter((m) => basename(m.path) !== 'wandb-history.jsonl');
+    for (const m of logs) keys.set(m, binary.length > 1 && binary.includes(m) ? m.path : dir);
+  }
+  const single = (dir: string) => {
+    const logs = logsIn.get(dir);
+    return logs !== undefined && logs.filter((m) => basename(m.path) !== 'wandb-history.jsonl').length <= 1;
+  };
+  for (const m of members) {
+    const name = basename(m.path);
+    if (keys.has(m) || (name !== 'config.yaml' && name !== 'wandb-summary.json')) continue;
+    const dir = dirname(m.path);
+    const runDir = logsIn.has(dir) ? dir : basename(dir) === 'files' && logsIn.has(dirname(dir)) ? dirname(dir) : undefined;
+    if (runDir !== undefined && single(runDir)) keys.set(m, runDir);
+  }
+  return keys;
+}
+
+export const wandbSource = defineSource({
+  id: 'wandb-run',
+  description: 'W&B run folder (run-<date>_<time>-<id>/: the .wandb log or wandb-history.jsonl, with config.yaml and wandb-summary.json)',
+  claim(members, ctx) {
+    const keys = wandbRunKeys(members, (m) => probeOf(m.input).bytes, ctx.forced);
+    const groups = new Map<string, Member[]>();
+    const rest: Member[] = [];
+    for (const m of members) {
+      const key = keys.get(m);
+      if (key === undefined) rest.push(m);
+      else groups.set(key, [...(groups.get(key) ?? []), m]);
+    }
+    return { groups: [...groups].map(([key, list]) => ({ source: wandbSource, key, members: list })), rest };
+  },
+  read(g, ctx) {
+    const where = g.members.length === 1 && !ctx.scanned ? g.members[0].input.name : ctx.fullPath(g.key);
+    try {
+      const files = g.members.map((m) => ({ rel: m.path === g.key ? basename(m.path) : relTo(m.path, g.key), input: m.input }));
+      const run = parseWandbFolder(files, where);
+      if (run.raw.metrics.length === 0) {
+        ctx.fail(new InputError(where, 'no scalar series: the W&B run logged no numeric history', { code: 'no-scalars' }), 'no-scalars');
+        return;
+      }
+      ctx.push(g, run.raw, 'wandb', run.label ?? ctx.nameOf(g));
+    } catch (error) {
+      const e = describeError(error, where);
+      ctx.fail(e, e.code === 'no-scalars' ? 'no-scalars' : 'failed');
+    }
+  },
+});
+
