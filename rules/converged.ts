@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { lrData, num, pct, plateauStart, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 
@@ -20,6 +21,9 @@ export default defineRule({
       en: '{{train}} fell {{improvement}} and has been flat at about {{trainEnd}} since {{axis}} {{since}}{{heldOutPart}}.',
       zh: '{{train}} 下降了 {{improvement}}，从 {{axis}} {{since}} 起一直稳定在约 {{trainEnd}}{{heldOutPart}}。',
     },
+    fragments: {
+      'held-out.flat': { en: '; {{heldOut}} is flat too (about {{heldOutEnd}}, best {{heldOutBest}})', zh: '；{{heldOut}} 也已走平（约 {{heldOutEnd}}，最佳 {{heldOutBest}}）' },
+    },
     causes: [
       { id: 'lr-too-high-to-settle', seed: '§T5', text: { en: 'The learning rate is too high to descend further into the minimum', zh: '学习率偏高，无法进一步深入最小值' } },
       { id: 'batch-size', seed: '§T8', text: { en: 'Batch size limits further progress', zh: '批大小限制了进一步的进展' } },
@@ -33,16 +37,11 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.id !== 'converged') return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const main = ctx.train ?? ctx.heldOut;
     if (!main) return undefined;
     const h = ctx.train ? ctx.heldOut : undefined;
     const since = plateauStart(main) ?? main.tail.from;
-    const heldOutPart = h
-      ? lang === 'zh'
-        ? `；${h.name} 也已走平（约 ${num(h.endLevel)}，最佳 ${num(h.min.value)}）`
-        : `; ${h.name} is flat too (about ${num(h.endLevel)}, best ${num(h.min.value)})`
-      : '';
+    const heldOutPart = h ? ref('held-out.flat', { heldOut: h.name, heldOutEnd: num(h.endLevel), heldOutBest: num(h.min.value) }) : '';
     // Lowering the learning rate is the advice only when it has not been lowered already.
     const schedule = ctx.lr ? detectLrSchedule(ctx.lr) : undefined;
     const decayed = schedule !== undefined && schedule.peak.value > 0 && schedule.last * DECAYED <= schedule.peak.value;

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { lrAt, lrData, num, pct, TRAIN_NOT_FALLING_CAUSES, xval } from '../src/core/engine/rule-helpers.js';
 
 /**
@@ -27,6 +28,22 @@ export default defineRule({
       en: '{{train}} {{state}}{{chance}}.',
       zh: '{{train}} {{state}}{{chance}}。',
     },
+    fragments: {
+      'chance.given': {
+        en: '; that is ln({{classes}}) = {{lnC}}, the cross-entropy of a uniform guess over {{classes}} classes',
+        zh: '；这正是 {{classes}} 类均匀猜测的交叉熵 ln({{classes}}) = {{lnC}}',
+      },
+      'chance.guessed': {
+        en: '; if the task has {{classes}} classes, that is ln({{classes}}) = {{lnC}}, the cross-entropy of a uniform guess',
+        zh: '；如果任务有 {{classes}} 个类别，这正是均匀猜测的交叉熵 ln({{classes}}) = {{lnC}}',
+      },
+      'state.oscillating': {
+        en: 'has stopped making progress: since {{axis}} {{since}} it swings up and down around {{trainEnd}} with no net fall (see the oscillation finding)',
+        zh: '已不再进展：从 {{axis}} {{since}} 起在约 {{trainEnd}} 上下大幅摆动，没有净下降（见震荡发现）',
+      },
+      'state.chance-level': { en: 'is stuck at chance level ({{trainStart}} → {{trainEnd}}; see the chance-level finding)', zh: '停在随机猜测水平（{{trainStart}} → {{trainEnd}}，见随机水平发现）' },
+      'state.flat': { en: 'has not gone down: {{trainStart}} → {{trainEnd}} ({{improvement}})', zh: '没有下降：{{trainStart}} → {{trainEnd}}（{{improvement}}）' },
+    },
     causes: TRAIN_NOT_FALLING_CAUSES,
     remedies: [
       { id: 'lr-sweep', seed: '§T5', text: { en: 'Sweep the learning rate by factors of 10 around {{lr}} (e.g. {{lrLow}} and {{lrHigh}}); use Adam as a default optimiser', zh: '以 10 倍为步长在 {{lr}} 附近搜索学习率（如 {{lrLow}} 和 {{lrHigh}}）；默认先用 Adam 优化器' } },
@@ -39,7 +56,6 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.id !== 'not-learning') return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const t = ctx.train ?? ctx.heldOut;
     if (!t) return undefined;
     const reason = ctx.verdict.reason;
@@ -58,26 +74,11 @@ export default defineRule({
     const chance =
       !atChance || reason === 'chance-level'
         ? ''
-        : given
-          ? lang === 'zh'
-            ? `；这正是 ${atChance} 类均匀猜测的交叉熵 ln(${atChance}) = ${num(Math.log(atChance))}`
-            : `; that is ln(${atChance}) = ${num(Math.log(atChance))}, the cross-entropy of a uniform guess over ${atChance} classes`
-          : lang === 'zh'
-            ? `；如果任务有 ${atChance} 个类别，这正是均匀猜测的交叉熵 ln(${atChance}) = ${num(Math.log(atChance))}`
-            : `; if the task has ${atChance} classes, that is ln(${atChance}) = ${num(Math.log(atChance))}, the cross-entropy of a uniform guess`;
-    const range = `${num(t.startLevel)} → ${num(t.endLevel)}`;
+        : ref(given ? 'chance.given' : 'chance.guessed', { classes: atChance, lnC: num(Math.log(atChance)) });
     const state =
       reason === 'train-oscillating'
-        ? lang === 'zh'
-          ? `已不再进展：从 ${t.axis} ${xval(t.tail.from)} 起在约 ${num(t.endLevel)} 上下大幅摆动，没有净下降（见震荡发现）`
-          : `has stopped making progress: since ${t.axis} ${xval(t.tail.from)} it swings up and down around ${num(t.endLevel)} with no net fall (see the oscillation finding)`
-        : reason === 'chance-level'
-          ? lang === 'zh'
-            ? `停在随机猜测水平（${range}，见随机水平发现）`
-            : `is stuck at chance level (${range}; see the chance-level finding)`
-          : lang === 'zh'
-            ? `没有下降：${range}（${pct(-t.improvement)}）`
-            : `has not gone down: ${range} (${pct(-t.improvement)})`;
+        ? ref('state.oscillating', { axis: t.axis, since: xval(t.tail.from) })
+        : ref(reason === 'chance-level' ? 'state.chance-level' : 'state.flat');
     return {
       confidence: ctx.verdict.confidence,
       data: {

@@ -1,6 +1,6 @@
 import { getExitCode } from '../core/exit-code.js';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
-import { verdictTitles } from '../core/verdict-text.js';
+import { verdictTitle } from '../messages/index.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainText } from './plain-text.js';
 import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, utf8Length, varyingKeys, VERDICT_TONE, type Tone } from './shared.js';
@@ -150,7 +150,7 @@ function manyRuns(report: Report, head: string[], t: Labels, lang: Lang, verbose
   let tableRows = 0;
   const keys = varyingKeys(rows);
   for (const row of rows) {
-    const c = summaryCells(row, (id) => verdictTitles[id][lang], keys);
+    const c = summaryCells(row, (id) => verdictTitle(id, lang), keys);
     const line = `| ${MARK[VERDICT_TONE[row.verdict]]} | ${md(clipMiddle(c.run, 90))} | ${md(c.verdict)} | ${md(c.worst)} | ${c.best} | ${c.final} | ${md(c.hyperparameters)} |`;
     const size = utf8Length(line) + 1;
     if (used + size > MARKDOWN_LIMIT - reserve) break;

@@ -3,7 +3,7 @@ import type { Finding, Report, RunReport, SeriesReport } from '../core/report-sc
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
 import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, thousands, varyingKeys, VERDICT_TONE, xLabel, type SummaryCells } from './shared.js';
-import { verdictTitles } from '../core/verdict-text.js';
+import { verdictTitle } from '../messages/index.js';
 import type { Formatter } from './types.js';
 
 const LABELS = {
@@ -172,7 +172,7 @@ const SUMMARY_HEAD: Record<Lang, SummaryCells> = {
 /** Several runs: one aligned line per run, best held-out loss first. */
 function summaryTable(report: Report, c: ChalkInstance, lang: Lang): string[] {
   const shown = varyingKeys(report.summary.runs);
-  const rows = report.summary.runs.map((row) => ({ tone: VERDICT_TONE[row.verdict], cells: summaryCells(row, (id) => verdictTitles[id][lang], shown) }));
+  const rows = report.summary.runs.map((row) => ({ tone: VERDICT_TONE[row.verdict], cells: summaryCells(row, (id) => verdictTitle(id, lang), shown) }));
   const keys = ['run', 'verdict', 'worst', 'best', 'final', 'hyperparameters'] as const;
   const width = (k: (typeof keys)[number]) =>
     Math.min(k === 'run' ? 64 : 32, Math.max([...SUMMARY_HEAD[lang][k]].length, ...rows.map((r) => [...r.cells[k]].length)));
