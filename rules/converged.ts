@@ -12,7 +12,7 @@ export default defineRule({
     severity: 'info',
     tags: ['verdict', 'plateau'],
     seed: ['§C4', '§T5', '§T8'],
-    title: { en: 'Converged (plateau)', zh: '已收敛（平台期）' },
+    title: ref('verdict.converged'),
     description: {
       en: 'Verdict rule: the training loss fell and is now flat (no significant trend in the last third), and the held-out loss is flat too, not rising. Learning has hit a bottleneck at this learning rate and batch size.',
       zh: '结论规则：训练损失下降后已经走平（最后三分之一没有显著趋势），验证损失也走平而没有上升。在当前学习率和批大小下，学习遇到了瓶颈。',

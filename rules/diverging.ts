@@ -9,7 +9,7 @@ export default defineRule({
     severity: 'error',
     tags: ['verdict', 'stability'],
     seed: ['§C5', '§T4', '§T5', '§T7', '§T10', '§T11'],
-    title: { en: 'Diverging', zh: '发散' },
+    title: ref('verdict.diverging'),
     description: {
       en: 'Verdict rule: the training loss runs away — it rises significantly (by 20% or more above its best, beyond noise), turns NaN/Inf and stays there, or (for a loss that should be bounded below) falls negative by orders of magnitude. Causes are ranked by which of these happened.',
       zh: '结论规则：训练损失失控——显著上升（超过最佳值 20% 以上且超出噪声），变成 NaN/Inf 且不再恢复，或者（对于本应有下界的损失）变成负数并下降几个数量级。原因按发生的情形排序。',

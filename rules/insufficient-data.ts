@@ -8,7 +8,7 @@ export default defineRule({
     severity: 'info',
     tags: ['verdict'],
     seed: [],
-    title: { en: 'Insufficient data', zh: '数据不足' },
+    title: ref('verdict.insufficient-data'),
     description: {
       en: `Verdict rule: there is no loss curve, or it has fewer than ${MIN_POINTS} finite points — too few for a trend test, so lossdoc makes no judgement rather than a guess.`,
       zh: `结论规则：没有损失曲线，或其有限值少于 ${MIN_POINTS} 个——不足以做趋势检验，因此 lossdoc 不做判断，而不是瞎猜。`,

@@ -19,7 +19,7 @@ export default defineRule({
     severity: 'error',
     tags: ['verdict', 'optimisation'],
     seed: ['§T1', '§T2', '§T3', '§T4', '§T5', '§T7', '§T10', '§T11'],
-    title: { en: 'Not learning', zh: '没有在学习' },
+    title: ref('verdict.not-learning'),
     description: {
       en: 'Verdict rule: the training loss never fell meaningfully (less than 5% below where it started, and no significant downward trend). Causes are ranked from the curve: a level at ln(C) points to initialisation or dead units, a noisy flat curve to a learning rate that is too high, a smooth flat one to a learning rate that is too low or frozen weights.',
       zh: '结论规则：训练损失从未有意义地下降（比起点低不到 5%，且没有显著的下降趋势）。原因按曲线排序：停在 ln(C) 说明初始化或神经元坏死，噪声大的平线说明学习率过高，平滑的平线说明学习率过低或权重被冻结。',

@@ -8,7 +8,7 @@ export default defineRule({
     severity: 'warning',
     tags: ['verdict', 'generalisation'],
     seed: ['§C2', '§V1', '§V2', '§V3', '§V4'],
-    title: { en: 'Overfitting', zh: '过拟合' },
+    title: ref('verdict.overfitting'),
     description: {
       en: 'Verdict rule: the held-out (val, else test) loss reached its best value and has since stayed flat or risen, while the training loss kept falling or stayed low — the model is fitting the training set at the expense of new data. Names the best epoch/step so you can restore that checkpoint.',
       zh: '结论规则：验证（或测试）损失达到最佳值后持平或回升，而训练损失继续下降或保持在低位——模型在以牺牲新数据表现为代价拟合训练集。给出最佳的轮次/步数，便于恢复该检查点。',

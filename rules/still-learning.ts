@@ -8,7 +8,7 @@ export default defineRule({
     severity: 'info',
     tags: ['verdict', 'progress'],
     seed: ['§C1', '§T6'],
-    title: { en: 'Still learning', zh: '仍在学习' },
+    title: ref('verdict.still-learning'),
     description: {
       en: 'Verdict rule: the training loss is still falling at the end of the log (and the held-out loss too, when there is one). Training was stopped, or is still running, before it finished.',
       zh: '结论规则：日志结束时训练损失仍在下降（若有验证/测试损失，它也在下降）。训练在完成之前就停止了，或者仍在进行中。',

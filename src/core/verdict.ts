@@ -1,24 +1,8 @@
 import { MIN_EFFECT } from './profile.js';
 import type { Direction, GapProfile, SeriesProfile } from './types.js';
+import type { VerdictId } from './verdict-ids.js';
 
-export type VerdictId =
-  | 'still-learning'
-  | 'converged'
-  | 'overfitting'
-  | 'not-learning'
-  | 'data-problem'
-  | 'diverging'
-  | 'insufficient-data';
-
-export const VERDICT_IDS: readonly VerdictId[] = [
-  'still-learning',
-  'converged',
-  'overfitting',
-  'not-learning',
-  'data-problem',
-  'diverging',
-  'insufficient-data',
-];
+export { VERDICT_IDS, type VerdictId } from './verdict-ids.js';
 
 /** The curve's behaviour as the verdict table reads it. `broken` = ends in NaN/Inf or runs away. */
 export type CurveState = Direction | 'broken' | 'never-fell';

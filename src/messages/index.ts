@@ -4,7 +4,7 @@
  */
 import type { Localized, MessageData, MessageValue, Text } from '../core/engine/messages.js';
 import type { Lang } from '../core/types.js';
-import type { VerdictId } from '../core/verdict.js';
+import type { VerdictId } from '../core/verdict-ids.js';
 import { en, type CoreTexts } from './texts/en.js';
 import { zh } from './texts/zh.js';
 
