@@ -214,7 +214,7 @@ export default defineRule({
       { id: 'epoch-effects', seed: '§T10', text: { en: 'Something changes at each epoch start: a small last batch, a per-epoch augmentation or data reload', zh: '每轮开始时有东西发生变化：最后一个批次很小、按轮变化的数据增强或重新加载数据' } },
     ],
     remedies: [
-      { id: 'shuffle', seed: '§T9', text: { en: 'Shuffle every epoch (DataLoader(shuffle=True), dataset.shuffle(buffer) with a buffer as large as the data set, or a new random order per epoch)', zh: '每轮都打乱数据（DataLoader(shuffle=True)，或使用与数据集同样大的 buffer 做 dataset.shuffle，或每轮生成新的随机顺序）' } },
+      { id: 'shuffle', seed: '§T9', text: { en: 'Shuffle every epoch (DataLoader(shuffle=True), dataset.shuffle(buffer) with a buffer as large as the data set, or a new random order per epoch)', zh: '每轮都打乱数据（DataLoader(shuffle=True)，或使用与数据集同样大的缓冲区（buffer）做 dataset.shuffle，或每轮生成新的随机顺序）' } },
       { id: 'interleave', seed: '§T9', text: { en: 'If the data is stored by class or source, interleave the sources so every batch mixes them', zh: '如果数据按类别或来源存放，把各来源交错混合，使每个批次都包含多种数据' } },
       { id: 'drop-last', seed: '§T10', text: { en: 'Drop a small last batch (drop_last=True) and check what is reloaded or re-augmented at each epoch start', zh: '丢弃过小的最后一个批次（drop_last=True），并检查每轮开始时重新加载或重新增强了什么' } },
     ],

@@ -35,7 +35,7 @@ export default defineRule({
       'train.none': { en: '(no train loss in the log)', zh: '（日志中没有训练损失）' },
       'train.falling': { en: 'kept falling to {{trainEnd}}', zh: '继续下降到 {{trainEnd}}' },
       'train.stayed': { en: 'stayed at {{trainEnd}}', zh: '保持在 {{trainEnd}}' },
-      'train-loss': { en: 'train loss', zh: 'train loss' },
+      'train-loss': { en: 'train loss', zh: '训练损失' },
     },
     causes: [
       { id: 'memorising', seed: '§V', text: { en: 'The model memorises the training set instead of the pattern', zh: '模型在记忆训练集，而不是学习规律' } },

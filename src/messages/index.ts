@@ -18,6 +18,11 @@ export function coreText(id: string, lang: Lang): string {
   return Object.hasOwn(texts, id) ? texts[id] : `{{${id}}}`;
 }
 
+/** A shared text by id, filled from `data`. */
+export function say(id: string, lang: Lang, data: MessageData = {}): string {
+  return fillTemplate(coreText(id, lang), data, lang);
+}
+
 export function verdictTitle(id: VerdictId, lang: Lang): string {
   return TEXTS[lang][`verdict.${id}`];
 }

@@ -25,6 +25,22 @@ export const en = {
   'lr.tenth': 'a tenth of it',
   'lr.tenfold': '10× it',
   'lr.peak': '{{value}} (its peak)',
+
+  // Words of the report formats.
+  'report.axis': '{{axis}} axis',
+  'report.points': '{{points}} point(s)',
+  'report.other-series': '+{{count}} other series: {{names}}',
+  'report.uncertain': 'uncertain',
+  'report.verdict-count': '{{count}} {{id}}',
+  'report.github-summary': '{{runs}} runs ({{verdicts}}): {{errors}} error(s), {{warnings}} warning(s), {{infos}} info',
+  'report.github-left': '; the {{left}} least severe finding(s) are not annotated (GitHub shows {{perKind}} of each kind): see the markdown or HTML report',
+  'report.junit.head': '{{severity}}: {{title}} [{{id}}] (confidence {{confidence}})',
+  'report.junit.series': 'series: {{names}}',
+  'report.junit.range': 'range: {{axis}} {{from}}–{{to}}',
+  'report.junit.causes': 'likely causes:',
+  'report.junit.remedies': 'what to do:',
+  'report.junit.verdict': 'verdict: {{title}} ({{id}})',
+  'report.junit.source': 'source: {{sources}}',
 };
 
 export type CoreTexts = typeof en;
