@@ -1,5 +1,6 @@
 import { rollingLevel } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref, type MessageRef } from '../src/core/engine/messages.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
@@ -58,6 +59,21 @@ export default defineRule({
       en: '{{series}} has been flat at {{level}} since {{axis}} {{since}} ({{share}} of the run): {{reading}}.',
       zh: '{{series}} 从 {{axis}} {{since}} 起一直停在 {{level}}（占全程 {{share}}）：{{reading}}。',
     },
+    fragments: {
+      'reading.above': {
+        en: 'above ln({{classes}}) = {{lnC}}, the loss of a uniform guess over {{classes}} classes: worse than guessing{{why}}',
+        zh: '高于 ln({{classes}}) = {{lnC}}（{{classes}} 个类别均匀猜测的损失），比均匀猜测还差{{why}}',
+      },
+      'reading.guessed': {
+        en: 'if the task has {{classes}} classes, that is ln({{classes}}) = {{lnC}}, the loss of a uniform guess (the class count is a guess from the value; confirm with --num-classes)',
+        zh: '如果任务有 {{classes}} 个类别，这正是 ln({{classes}}) = {{lnC}}，即均匀猜测的损失（类别数由数值推断；可用 --num-classes 确认）',
+      },
+      'reading.at': {
+        en: 'that is ln({{classes}}) = {{lnC}}, the loss of a uniform guess over {{classes}} classes{{why}}',
+        zh: '这正是 ln({{classes}}) = {{lnC}}，即对 {{classes}} 个类别均匀猜测的损失{{why}}',
+      },
+      'why.accuracy': { en: ' ({{accSeries}} is {{acc}}, about 1/{{classes}})', zh: '；{{accSeries}} 为 {{acc}}，约 1/{{classes}}' },
+    },
     causes: [
       { id: 'init', seed: '§T2', text: { en: 'Bad initialisation: outputs start (and stay) uniform, e.g. a zero-initialised or saturated last layer', zh: '初始化不当：输出一开始就是（并保持）均匀分布，例如最后一层被初始化为 0 或已饱和' } },
       { id: 'dead-units', seed: '§T7', text: { en: 'Dead units or vanishing gradients: no gradient reaches the layers before the output', zh: '神经元坏死或梯度消失：梯度到达不了输出层之前的各层' } },
@@ -75,7 +91,6 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    const lang = ctx.options.lang ?? 'en';
     const given = ctx.options.numClasses !== undefined && ctx.options.numClasses >= 2 ? ctx.options.numClasses : undefined;
     const candidates = [ctx.train, ctx.val, ctx.test].filter(
       (p): p is SeriesProfile => p !== undefined && p.kind === 'loss' && p.nFinite >= 5,
@@ -122,7 +137,7 @@ export default defineRule({
         share: pct(found.share),
         classes,
         lnC: num(ln),
-        reading: reading(found, lang),
+        reading: reading(found),
         // Under a schedule, the learning rate worth sweeping is its peak, not its decayed tail.
         ...lrData(ctx, schedule && !schedule.constant ? schedule.peak.x : p.last.x),
       },
@@ -164,24 +179,13 @@ interface KnownClasses {
 }
 
 /** The sentence after the colon: what the level means, as sure as the class count is. */
-function reading(found: AtChance, lang: 'en' | 'zh'): string {
+function reading(found: AtChance): MessageRef {
   const { classes, source } = found;
-  const lnC = num(Math.log(classes));
-  const acc = found.accuracy ? num(found.accuracy.level) : '';
-  if (found.above) {
-    return lang === 'zh'
-      ? `高于 ln(${classes}) = ${lnC}（${classes} 个类别均匀猜测的损失），比均匀猜测还差${source === 'accuracy' ? `；${found.accuracy!.series} 为 ${acc}，约 1/${classes}` : ''}`
-      : `above ln(${classes}) = ${lnC}, the loss of a uniform guess over ${classes} classes: worse than guessing${source === 'accuracy' ? ` (${found.accuracy!.series} is ${acc}, about 1/${classes})` : ''}`;
-  }
-  if (source === 'value') {
-    return lang === 'zh'
-      ? `如果任务有 ${classes} 个类别，这正是 ln(${classes}) = ${lnC}，即均匀猜测的损失（类别数由数值推断；可用 --num-classes 确认）`
-      : `if the task has ${classes} classes, that is ln(${classes}) = ${lnC}, the loss of a uniform guess (the class count is a guess from the value; confirm with --num-classes)`;
-  }
-  const why = source === 'accuracy' ? (lang === 'zh' ? `；${found.accuracy!.series} 为 ${acc}，约 1/${classes}` : ` (${found.accuracy!.series} is ${acc}, about 1/${classes})`) : '';
-  return lang === 'zh'
-    ? `这正是 ln(${classes}) = ${lnC}，即对 ${classes} 个类别均匀猜测的损失${why}`
-    : `that is ln(${classes}) = ${lnC}, the loss of a uniform guess over ${classes} classes${why}`;
+  const data = { classes, lnC: num(Math.log(classes)) };
+  const why = source === 'accuracy' ? ref('why.accuracy', { accSeries: found.accuracy!.series, acc: num(found.accuracy!.level) }) : '';
+  if (found.above) return ref('reading.above', { ...data, why });
+  if (source === 'value') return ref('reading.guessed', data);
+  return ref('reading.at', { ...data, why });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { lrData, num, pct, plateauStart, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 
@@ -11,7 +12,7 @@ export default defineRule({
     severity: 'info',
     tags: ['verdict', 'plateau'],
     seed: ['§C4', '§T5', '§T8'],
-    title: { en: 'Converged (plateau)', zh: '已收敛（平台期）' },
+    title: ref('verdict.converged'),
     description: {
       en: 'Verdict rule: the training loss fell and is now flat (no significant trend in the last third), and the held-out loss is flat too, not rising. Learning has hit a bottleneck at this learning rate and batch size.',
       zh: '结论规则：训练损失下降后已经走平（最后三分之一没有显著趋势），验证损失也走平而没有上升。在当前学习率和批大小下，学习遇到了瓶颈。',
@@ -19,6 +20,9 @@ export default defineRule({
     message: {
       en: '{{train}} fell {{improvement}} and has been flat at about {{trainEnd}} since {{axis}} {{since}}{{heldOutPart}}.',
       zh: '{{train}} 下降了 {{improvement}}，从 {{axis}} {{since}} 起一直稳定在约 {{trainEnd}}{{heldOutPart}}。',
+    },
+    fragments: {
+      'held-out.flat': { en: '; {{heldOut}} is flat too (about {{heldOutEnd}}, best {{heldOutBest}})', zh: '；{{heldOut}} 也已走平（约 {{heldOutEnd}}，最佳 {{heldOutBest}}）' },
     },
     causes: [
       { id: 'lr-too-high-to-settle', seed: '§T5', text: { en: 'The learning rate is too high to descend further into the minimum', zh: '学习率偏高，无法进一步深入最小值' } },
@@ -33,16 +37,11 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.id !== 'converged') return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const main = ctx.train ?? ctx.heldOut;
     if (!main) return undefined;
     const h = ctx.train ? ctx.heldOut : undefined;
     const since = plateauStart(main) ?? main.tail.from;
-    const heldOutPart = h
-      ? lang === 'zh'
-        ? `；${h.name} 也已走平（约 ${num(h.endLevel)}，最佳 ${num(h.min.value)}）`
-        : `; ${h.name} is flat too (about ${num(h.endLevel)}, best ${num(h.min.value)})`
-      : '';
+    const heldOutPart = h ? ref('held-out.flat', { heldOut: h.name, heldOutEnd: num(h.endLevel), heldOutBest: num(h.min.value) }) : '';
     // Lowering the learning rate is the advice only when it has not been lowered already.
     const schedule = ctx.lr ? detectLrSchedule(ctx.lr) : undefined;
     const decayed = schedule !== undefined && schedule.peak.value > 0 && schedule.last * DECAYED <= schedule.peak.value;

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { num, pct } from '../src/core/engine/rule-helpers.js';
 
 export default defineRule({
@@ -7,7 +8,7 @@ export default defineRule({
     severity: 'warning',
     tags: ['verdict', 'data'],
     seed: ['§C3', '§T10'],
-    title: { en: 'Data problem', zh: '数据有问题' },
+    title: ref('verdict.data-problem'),
     description: {
       en: 'Verdict rule: the training loss is flat while the held-out loss keeps falling clearly (more than 10% over the last third). What the model learns is not reflected in the training loss, which points at the data: the splits, the labels, or how the training loss is measured.',
       zh: '结论规则：训练损失持平，而验证损失仍在明显下降（最后三分之一下降超过 10%）。模型学到的东西没有体现在训练损失上，这指向数据问题：数据划分、标签，或训练损失的计算方式。',

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref, type MessageRef } from '../src/core/engine/messages.js';
 import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { isUnbounded } from '../src/core/verdict.js';
 
@@ -8,7 +9,7 @@ export default defineRule({
     severity: 'error',
     tags: ['verdict', 'stability'],
     seed: ['§C5', '§T4', '§T5', '§T7', '§T10', '§T11'],
-    title: { en: 'Diverging', zh: '发散' },
+    title: ref('verdict.diverging'),
     description: {
       en: 'Verdict rule: the training loss runs away — it rises significantly (by 20% or more above its best, beyond noise), turns NaN/Inf and stays there, or (for a loss that should be bounded below) falls negative by orders of magnitude. Causes are ranked by which of these happened.',
       zh: '结论规则：训练损失失控——显著上升（超过最佳值 20% 以上且超出噪声），变成 NaN/Inf 且不再恢复，或者（对于本应有下界的损失）变成负数并下降几个数量级。原因按发生的情形排序。',
@@ -16,6 +17,20 @@ export default defineRule({
     message: {
       en: '{{series}} {{what}}.',
       zh: '{{series}} {{what}}。',
+    },
+    fragments: {
+      'what.non-finite': {
+        en: 'became {{value}} at {{axis}} {{at}} and never recovered (last finite value {{lastFinite}} at {{axis}} {{lastX}})',
+        zh: '在 {{axis}} {{at}} 变成 {{value}} 且再未恢复（最后的有限值 {{lastFinite}}，位于 {{axis}} {{lastX}}）',
+      },
+      'what.unbounded': {
+        en: 'is negative and keeps falling: {{start}} → {{end}}. A loss that should be bounded below (cross-entropy and MSE never go below 0) "improving" like this means the objective is wrong',
+        zh: '是负数并且一路下降：{{start}} → {{end}}。本应有下界的损失（交叉熵、MSE 不会小于 0）这样“下降”说明目标函数有误',
+      },
+      'what.rose': {
+        en: 'rose {{rise}} after its best ({{best}} at {{axis}} {{bestX}}) to {{end}}',
+        zh: '在 {{axis}} {{bestX}} 达到最低 {{best}} 后上升了 {{rise}}，当前为 {{end}}',
+      },
     },
     causes: [
       { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high', zh: '学习率过高' } },
@@ -34,33 +49,23 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.id !== 'diverging') return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const candidates = [ctx.train, ctx.heldOut].filter((p) => p !== undefined);
     const p = candidates.find((c) => c.nonFinite.count > 0) ?? ctx.train ?? ctx.heldOut;
     if (!p) return undefined;
-    let what: string;
+    let what: MessageRef;
     let at: number;
     let causeOrder: string[];
     if (p.nonFinite.first && p.last.x < p.span[1]) {
       at = p.nonFinite.first.x;
-      what =
-        lang === 'zh'
-          ? `在 ${p.axis} ${xval(at)} 变成 ${p.nonFinite.first.value} 且再未恢复（最后的有限值 ${num(p.last.value)}，位于 ${p.axis} ${xval(p.last.x)}）`
-          : `became ${p.nonFinite.first.value} at ${p.axis} ${xval(at)} and never recovered (last finite value ${num(p.last.value)} at ${p.axis} ${xval(p.last.x)})`;
+      what = ref('what.non-finite', { value: p.nonFinite.first.value, lastFinite: num(p.last.value), lastX: xval(p.last.x) });
       causeOrder = ['exploding-gradients', 'lr-too-high', 'bad-data', 'wrong-loss'];
     } else if (isUnbounded(p)) {
       at = p.first.x;
-      what =
-        lang === 'zh'
-          ? `是负数并且一路下降：${num(p.startLevel)} → ${num(p.endLevel)}。本应有下界的损失（交叉熵、MSE 不会小于 0）这样“下降”说明目标函数有误`
-          : `is negative and keeps falling: ${num(p.startLevel)} → ${num(p.endLevel)}. A loss that should be bounded below (cross-entropy and MSE never go below 0) "improving" like this means the objective is wrong`;
+      what = ref('what.unbounded', { start: num(p.startLevel), end: num(p.endLevel) });
       causeOrder = ['wrong-loss', 'bad-data'];
     } else {
       at = p.min.x;
-      what =
-        lang === 'zh'
-          ? `在 ${p.axis} ${xval(p.min.x)} 达到最低 ${num(p.min.value)} 后上升了 ${pct(p.relRiseSinceMin)}，当前为 ${num(p.endLevel)}`
-          : `rose ${pct(p.relRiseSinceMin)} after its best (${num(p.min.value)} at ${p.axis} ${xval(p.min.x)}) to ${num(p.endLevel)}`;
+      what = ref('what.rose', { rise: pct(p.relRiseSinceMin), best: num(p.min.value), bestX: xval(p.min.x), end: num(p.endLevel) });
       causeOrder = ['lr-too-high', 'exploding-gradients', 'bad-data', 'normalisation'];
     }
     return {

@@ -1,5 +1,6 @@
 import { EARLY_SHARE, findEarlyEpisodes, logCurve, trainSeries, VOLATILE_SHARE } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { joined, ref, type MessageValue } from '../src/core/engine/messages.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 
@@ -17,6 +18,22 @@ export default defineRule({
     message: {
       en: '{{series}} rose ×{{factor}} early in training ({{ref}} → {{peak}} at {{axis}} {{peakX}}, {{share}} into the run) and recovered to {{recovered}} by {{axis}} {{endX}}{{morePart}}{{lrPart}}.',
       zh: '{{series}} 在训练初期上升到 {{factor}} 倍（{{ref}} → {{peak}}，位于 {{axis}} {{peakX}}，即全程的 {{share}} 处），到 {{axis}} {{endX}} 才恢复到 {{recovered}}{{morePart}}{{lrPart}}。',
+    },
+    fragments: {
+      'lr.in-warmup': { en: '; the LR was still warming up ({{lrNow}}, warm-up until {{axis}} {{warmEnd}})', zh: '；当时学习率还在预热中（{{lrNow}}，预热到 {{axis}} {{warmEnd}}）' },
+      'lr.after-warmup': { en: '; right after the warm-up ended ({{axis}} {{warmEnd}}, peak {{warmPeak}})', zh: '；紧接在预热结束（{{axis}} {{warmEnd}}，峰值 {{warmPeak}}）之后' },
+      'lr.no-warmup': { en: '; the LR has no warm-up (it starts at {{lrFirst}})', zh: '；学习率没有预热（一开始就是 {{lrFirst}}）' },
+      'more.rose-again': { en: '; it rose again {{times}} more time(s) ({{list}})', zh: '；之后又上升 {{times}} 次（{{list}}）' },
+      'more.jumpy-start': { en: '; the first {{startShare}} of training is {{ratio}}× as jumpy as the rest', zh: '；前 {{startShare}} 的训练比其余部分抖动大 {{ratio}} 倍' },
+      'more.first-log': { en: '; the very first log was already {{firstValue}}', zh: '；第一条记录就高达 {{firstValue}}' },
+      'advice.longer-warmup': {
+        en: 'from {{warmLength}} to about {{suggest}} {{axis}}s (the loss only settled by {{axis}} {{settledX}})',
+        zh: '从 {{warmLength}} 延长到约 {{suggest}} 个 {{axis}}（损失到 {{axis}} {{settledX}} 才稳定下来）',
+      },
+      'advice.add-warmup': {
+        en: 'linear over the first {{suggest}} {{axis}}s (about {{suggestShare}} of the run; the loss only settled by {{axis}} {{settledX}})',
+        zh: '线性预热前 {{suggest}} 个 {{axis}}（约全程的 {{suggestShare}}；损失到 {{axis}} {{settledX}} 才稳定下来）',
+      },
     },
     causes: [
       { id: 'warmup', seed: '§T5', text: { en: 'No learning-rate warm-up, or one too short: the first updates overshoot', zh: '没有学习率预热或预热太短：最初的更新步子过大' } },
@@ -38,8 +55,6 @@ export default defineRule({
     const episodes = findEarlyEpisodes(curve);
     if (episodes.length === 0) return undefined;
     const ep = episodes[0];
-    const lang = ctx.options.lang ?? 'en';
-    const zh = lang === 'zh';
     const axis = series.axis;
     const x0 = curve.x[0];
     const span = curve.x[curve.x.length - 1] - x0 || 1;
@@ -51,35 +66,29 @@ export default defineRule({
       phase = ep.peakX <= warm.to ? 'in-warmup' : ep.peakX <= warm.to + 0.1 * span ? 'after-warmup' : 'unknown';
     } else if (schedule) phase = 'no-warmup';
 
-    let lrPart = '';
-    if (phase === 'in-warmup') lrPart = zh ? `；当时学习率还在预热中（${num(lrAtPeak ?? Number.NaN)}，预热到 ${axis} ${xval(warm!.to)}）` : `; the LR was still warming up (${num(lrAtPeak ?? Number.NaN)}, warm-up until ${axis} ${xval(warm!.to)})`;
-    else if (phase === 'after-warmup') lrPart = zh ? `；紧接在预热结束（${axis} ${xval(warm!.to)}，峰值 ${num(warm!.peakValue)}）之后` : `; right after the warm-up ended (${axis} ${xval(warm!.to)}, peak ${num(warm!.peakValue)})`;
-    else if (phase === 'no-warmup') lrPart = zh ? `；学习率没有预热（一开始就是 ${num(schedule!.first)}）` : `; the LR has no warm-up (it starts at ${num(schedule!.first)})`;
+    let lrPart: MessageValue = '';
+    if (phase === 'in-warmup') lrPart = ref('lr.in-warmup', { lrNow: num(lrAtPeak ?? Number.NaN), warmEnd: xval(warm!.to) });
+    else if (phase === 'after-warmup') lrPart = ref('lr.after-warmup', { warmEnd: xval(warm!.to), warmPeak: num(warm!.peakValue) });
+    else if (phase === 'no-warmup') lrPart = ref('lr.no-warmup', { lrFirst: num(schedule!.first) });
 
     const lastEp = episodes[episodes.length - 1];
-    let morePart = '';
+    const more: MessageValue[] = [];
     if (episodes.length > 1) {
       const list = episodes.slice(1).map((e) => `×${num(e.factor)} @ ${xval(e.peakX)}`).join(', ');
-      morePart = zh ? `；之后又上升 ${episodes.length - 1} 次（${list}）` : `; it rose again ${episodes.length - 1} more time(s) (${list})`;
+      more.push(ref('more.rose-again', { times: episodes.length - 1, list }));
     }
-    if (ep.volatilityRatio >= 3) {
-      morePart += zh
-        ? `；前 ${pct(VOLATILE_SHARE)} 的训练比其余部分抖动大 ${num(ep.volatilityRatio)} 倍`
-        : `; the first ${pct(VOLATILE_SHARE)} of training is ${num(ep.volatilityRatio)}× as jumpy as the rest`;
-    }
+    if (ep.volatilityRatio >= 3) more.push(ref('more.jumpy-start', { startShare: pct(VOLATILE_SHARE), ratio: num(ep.volatilityRatio) }));
     if (curve.y[0] >= 10 * ep.ref && curve.y[0] >= 10 * Math.exp(curve.v[curve.v.length - 1])) {
-      morePart += zh ? `；第一条记录就高达 ${num(curve.y[0])}` : `; the very first log was already ${num(curve.y[0])}`;
+      more.push(ref('more.first-log', { firstValue: num(curve.y[0]) }));
     }
+    const morePart = joined(more, 'sep.none');
     const settle = Math.max(lastEp.endX - x0, 0.02 * span);
     // Long enough to cover the unstable start, but warm-ups beyond ~10% of a run are unusual.
     const suggest = Math.round(warm ? Math.max(Math.min(settle, 0.1 * span), 2 * (warm.to - warm.from)) : Math.min(settle, 0.1 * span));
+    const settledX = xval(lastEp.endX);
     const warmupAdvice = warm
-      ? zh
-        ? `从 ${xval(Math.round(warm.to - warm.from))} 延长到约 ${xval(suggest)} 个 ${axis}（损失到 ${axis} ${xval(lastEp.endX)} 才稳定下来）`
-        : `from ${xval(Math.round(warm.to - warm.from))} to about ${xval(suggest)} ${axis}s (the loss only settled by ${axis} ${xval(lastEp.endX)})`
-      : zh
-        ? `线性预热前 ${xval(suggest)} 个 ${axis}（约全程的 ${pct(suggest / span)}；损失到 ${axis} ${xval(lastEp.endX)} 才稳定下来）`
-        : `linear over the first ${xval(suggest)} ${axis}s (about ${pct(suggest / span)} of the run; the loss only settled by ${axis} ${xval(lastEp.endX)})`;
+      ? ref('advice.longer-warmup', { warmLength: xval(Math.round(warm.to - warm.from)), suggest: xval(suggest), settledX })
+      : ref('advice.add-warmup', { suggest: xval(suggest), suggestShare: pct(suggest / span), settledX });
 
     let causeOrder: string[];
     if (phase === 'after-warmup') causeOrder = ['lr-too-high', 'warmup', 'exploding-gradients', 'init'];

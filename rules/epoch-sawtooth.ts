@@ -1,5 +1,6 @@
 import { detectStaircase, epochGrid, indexAtOrAfter, inferPeriodGrid, logCurve, MIN_POINTS_PER_EPOCH, rollingLevel, trainSeries, type EpochGrid } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
@@ -197,13 +198,23 @@ export default defineRule({
       en: '{{series}} repeats the same pattern every {{cycle}} ({{period}} {{axis}}s): the within-{{cycle}} profile swings {{amplitude}} and correlates {{acf}} from one {{cycle}} to the next over {{epochs}} {{cycle}}s; the loss goes up {{rise}} {{where}}.',
       zh: '{{series}} 每{{cycle}}（{{period}} 个 {{axis}}）重复同样的模式：{{cycle}}内起伏 {{amplitude}}，相邻{{cycle}}之间的相关系数为 {{acf}}（共 {{epochs}} {{cycle}}）；损失{{where}}上升 {{rise}}。',
     },
+    fragments: {
+      'cycle.inferred': { en: 'cycle', zh: '个周期' },
+      'cycle.epoch': { en: 'epoch', zh: '轮' },
+      'where.inferred-cycle': {
+        en: 'about {{phase}} into every cycle (the period was found in the curve itself: the log has no epoch column)',
+        zh: '在每个周期约 {{phase}} 处（周期由曲线本身求得：日志中没有轮次列）',
+      },
+      'where.epoch-start': { en: 'at the start of every epoch', zh: '在每轮开始时' },
+      'where.into-epoch': { en: 'about {{phase}} into every epoch', zh: '在每轮约 {{phase}} 处' },
+    },
     causes: [
       { id: 'not-shuffled', seed: '§T9', text: { en: 'The data is not shuffled: the same batches come at the same point of every epoch and bias the gradient', zh: '数据没有打乱：同样的批次在每轮的同一位置出现，使梯度产生偏差' } },
       { id: 'ordered-data', seed: '§T9', text: { en: 'The data set is stored in order (by class, source or length) and read sequentially', zh: '数据集按顺序存放（按类别、来源或长度）并被顺序读取' } },
       { id: 'epoch-effects', seed: '§T10', text: { en: 'Something changes at each epoch start: a small last batch, a per-epoch augmentation or data reload', zh: '每轮开始时有东西发生变化：最后一个批次很小、按轮变化的数据增强或重新加载数据' } },
     ],
     remedies: [
-      { id: 'shuffle', seed: '§T9', text: { en: 'Shuffle every epoch (DataLoader(shuffle=True), dataset.shuffle(buffer) with a buffer as large as the data set, or a new random order per epoch)', zh: '每轮都打乱数据（DataLoader(shuffle=True)，或使用与数据集同样大的 buffer 做 dataset.shuffle，或每轮生成新的随机顺序）' } },
+      { id: 'shuffle', seed: '§T9', text: { en: 'Shuffle every epoch (DataLoader(shuffle=True), dataset.shuffle(buffer) with a buffer as large as the data set, or a new random order per epoch)', zh: '每轮都打乱数据（DataLoader(shuffle=True)，或使用与数据集同样大的缓冲区（buffer）做 dataset.shuffle，或每轮生成新的随机顺序）' } },
       { id: 'interleave', seed: '§T9', text: { en: 'If the data is stored by class or source, interleave the sources so every batch mixes them', zh: '如果数据按类别或来源存放，把各来源交错混合，使每个批次都包含多种数据' } },
       { id: 'drop-last', seed: '§T10', text: { en: 'Drop a small last batch (drop_last=True) and check what is reloaded or re-augmented at each epoch start', zh: '丢弃过小的最后一个批次（drop_last=True），并检查每轮开始时重新加载或重新增强了什么' } },
     ],
@@ -246,19 +257,12 @@ export default defineRule({
       if (lrPeriodic) return undefined;
     }
 
-    const lang = ctx.options.lang ?? 'en';
-    const zh = lang === 'zh';
+    const phase = pct(rise.phase);
     const where = grid.inferred
-      ? zh
-        ? `在每个周期约 ${pct(rise.phase)} 处（周期由曲线本身求得：日志中没有轮次列）`
-        : `about ${pct(rise.phase)} into every cycle (the period was found in the curve itself: the log has no epoch column)`
+      ? ref('where.inferred-cycle', { phase })
       : rise.at === 'boundary'
-        ? zh
-          ? '在每轮开始时'
-          : 'at the start of every epoch'
-        : zh
-          ? `在每轮约 ${pct(rise.phase)} 处`
-          : `about ${pct(rise.phase)} into every epoch`;
+        ? ref('where.epoch-start')
+        : ref('where.into-epoch', { phase });
     const confidence = Math.min(0.9, 0.4 + 0.4 * Math.min(1, p.acfEpoch) + 0.1 * Math.min(1, (p.epochs - 2) / 4));
     const first = indexAtOrAfter(x, grid.boundaries[0] ?? x[0]);
     return {
@@ -266,7 +270,7 @@ export default defineRule({
       data: {
         series: series.name,
         period: xval(Math.round(grid.stepsPerEpoch)),
-        cycle: grid.inferred ? (zh ? '个周期' : 'cycle') : zh ? '轮' : 'epoch',
+        cycle: ref(grid.inferred ? 'cycle.inferred' : 'cycle.epoch'),
         axis: series.axis,
         amplitude: pct(Math.exp(p.amplitude) - 1),
         acf: num(Math.round(p.acfEpoch * 100) / 100),

@@ -1,5 +1,6 @@
 import { detectStaircase, epochGrid, inferStairGrid, logCurve, trainSeries, type Staircase } from '../src/core/curve-signals.js';
 import { defineRule, type RuleContext } from '../src/core/engine/define-rule.js';
+import { ref, type MessageValue } from '../src/core/engine/messages.js';
 import { num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 
@@ -29,6 +30,12 @@ export default defineRule({
       en: '{{series}} drops abruptly at each epoch boundary and stays nearly flat within epochs: epoch medians {{levels}}; drops of {{drops}} at {{axis}} {{xs}}. Each pass over the same data starts lower: the model is memorising the training set{{valPart}}.',
       zh: '{{series}} 在每个轮次边界处突然下降，而轮次内几乎持平：各轮中位数 {{levels}}；在 {{axis}} {{xs}} 分别下降 {{drops}}。每次遍历同样的数据都从更低处开始：模型在记忆训练集{{valPart}}。',
     },
+    fragments: {
+      'val.rising': { en: '; {{heldOut}} is already rising (best {{best}} at {{heldOutAxis}} {{bestX}})', zh: '；{{heldOut}} 已经在回升（最低 {{best}}，位于 {{heldOutAxis}} {{bestX}}）' },
+      'val.check': { en: '; check {{heldOut}} to decide where to stop', zh: '；请对照 {{heldOut}} 判断何时停止' },
+      'val.none': { en: ' (no validation curve in the log to confirm it)', zh: '（日志中没有验证曲线来确认）' },
+      fewer: { en: 'e.g. {{firstEpoch}}–{{nextEpoch}} instead of {{epochs}}', zh: '例如 {{firstEpoch}}–{{nextEpoch}} 轮，而不是 {{epochs}} 轮' },
+    },
     causes: [
       { id: 'memorising', seed: '§V', text: { en: 'The model memorises the training examples (large model, several passes over the same data)', zh: '模型在记忆训练样本（模型大、同样的数据被反复遍历多次）' } },
       { id: 'too-little-data', seed: '§V3', text: { en: 'Too little training data for the number of epochs and the model size', zh: '相对轮数和模型规模，训练数据太少' } },
@@ -47,8 +54,6 @@ export default defineRule({
   check(ctx) {
     const sc = staircaseOf(ctx);
     if (!sc || !sc.fires) return undefined;
-    const lang = ctx.options.lang ?? 'en';
-    const zh = lang === 'zh';
     const name = ctx.run.primary.train!;
     const axis = ctx.run.axis;
     const steps = sc.steps.filter((s) => s.qualifies);
@@ -56,20 +61,16 @@ export default defineRule({
     const drops = steps.map((s) => pct(s.drop)).join(', ');
     const xs = steps.map((s) => xval(Math.round(s.x))).join(', ');
     const h = ctx.heldOut;
-    let valPart = '';
+    let valPart: MessageValue;
     if (h) {
       const rising = ctx.verdict.heldOut === 'rising';
       valPart = rising
-        ? zh
-          ? `；${h.name} 已经在回升（最低 ${num(h.min.value)}，位于 ${h.axis} ${xval(h.min.x)}）`
-          : `; ${h.name} is already rising (best ${num(h.min.value)} at ${h.axis} ${xval(h.min.x)})`
-        : zh
-          ? `；请对照 ${h.name} 判断何时停止`
-          : `; check ${h.name} to decide where to stop`;
-    } else valPart = zh ? '（日志中没有验证曲线来确认）' : ' (no validation curve in the log to confirm it)';
+        ? ref('val.rising', { heldOut: h.name, best: num(h.min.value), heldOutAxis: h.axis, bestX: xval(h.min.x) })
+        : ref('val.check', { heldOut: h.name });
+    } else valPart = ref('val.none');
     // The first boundary that counts: one epoch before it is where memorisation starts.
     const firstEpoch = Math.max(1, sc.steps.findIndex((s) => s.qualifies) + 1);
-    const fewer = zh ? `例如 ${firstEpoch}–${firstEpoch + 1} 轮，而不是 ${sc.epochLevels.length} 轮` : `e.g. ${firstEpoch}–${firstEpoch + 1} instead of ${sc.epochLevels.length}`;
+    const fewer = ref('fewer', { firstEpoch, nextEpoch: firstEpoch + 1, epochs: sc.epochLevels.length });
     const confidence = Math.min(0.9, 0.55 + 0.1 * Math.min(3, steps.length - 1) + 0.1 * Math.min(1, steps.reduce((a, s) => a + s.drop, 0) / steps.length / 0.3));
     return {
       confidence,

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { joined, ref, type MessageValue } from '../src/core/engine/messages.js';
 import { lrData, num, splitMetric, xval } from '../src/core/engine/rule-helpers.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, rollingMedian } from '../src/core/stats/robust.js';
@@ -71,6 +72,14 @@ export default defineRule({
       en: '{{heldOut}} blew up {{count}} time(s) and came back: {{episodes}}{{metricPart}}.',
       zh: '{{heldOut}} 暴涨了 {{count}} 次并回落：{{episodes}}{{metricPart}}。',
     },
+    fragments: {
+      episode: { en: '{{where}} ({{peak}}, ×{{factor}} its running level {{level}})', zh: '{{where}}（{{peak}}，为滚动水平 {{level}} 的 {{factor}} 倍）' },
+      more: { en: ' and {{more}} more', zh: ' 等 {{total}} 次' },
+      'metric-collapsed': {
+        en: '; {{metric}} collapsed with it, to {{metricValue}} at {{metricAxis}} {{metricX}} (best {{metricBest}})',
+        zh: '；同时 {{metric}} 在 {{metricAxis}} {{metricX}} 崩溃到 {{metricValue}}（最佳 {{metricBest}}）',
+      },
+    },
     causes: [
       { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high: some updates throw the weights far off and the next ones bring them back', zh: '学习率过高：某些更新把权重推得很远，之后的更新又把它拉回来' } },
       { id: 'exploding-gradients', seed: '§T7', text: { en: 'Occasional exploding gradients (a hard batch, no clipping)', zh: '偶发的梯度爆炸（难样本批次，且没有梯度裁剪）' } },
@@ -89,16 +98,19 @@ export default defineRule({
     if (!series) return undefined;
     const spikes = heldOutSpikes(series.x, series.y);
     if (spikes.length === 0) return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const worst = spikes.reduce((a, b) => (b.factor > a.factor ? b : a));
     const where = (s: HeldOutSpike) => (s.fromX === s.toX ? `${h.axis} ${xval(s.fromX)}` : `${h.axis} ${xval(s.fromX)}–${xval(s.toX)}`);
     const shown = spikes.slice(0, 5);
-    const episodes =
-      shown.map((s) => (lang === 'zh' ? `${where(s)}（${num(s.peak)}，为滚动水平 ${num(s.level)} 的 ${num(s.factor)} 倍）` : `${where(s)} (${num(s.peak)}, ×${num(s.factor)} its running level ${num(s.level)})`)).join(lang === 'zh' ? '；' : '; ') +
-      (spikes.length > shown.length ? (lang === 'zh' ? ` 等 ${spikes.length} 次` : ` and ${spikes.length - shown.length} more`) : '');
+    const episodes = joined(
+      [
+        joined(shown.map((s) => ref('episode', { where: where(s), peak: num(s.peak), factor: num(s.factor), level: num(s.level) })), 'sep.semicolon'),
+        spikes.length > shown.length ? ref('more', { more: spikes.length - shown.length, total: spikes.length }) : '',
+      ],
+      'sep.none',
+    );
     // The metric at the worst blow-up: a collapse confirms the model broke, not the evaluation.
     const metric = splitMetric(ctx, h);
-    let metricPart = '';
+    let metricPart: MessageValue = '';
     let metricAt: { name: string; value: number; recent: number } | undefined;
     if (metric) {
       const m = ctx.series(metric.p.name);
@@ -109,16 +121,13 @@ export default defineRule({
           metricAt = { name: metric.p.name, value: m.y[k], recent: metric.p.endLevel };
           const collapsed = metric.better === 'higher' ? m.y[k] <= 0.5 * metric.best.value : m.y[k] >= 2 * metric.best.value;
           if (collapsed) {
-            metricPart =
-              lang === 'zh'
-                ? `；同时 ${metric.p.name} 在 ${h.axis} ${xval(m.x[k])} 崩溃到 ${num(m.y[k])}（最佳 ${num(metric.best.value)}）`
-                : `; ${metric.p.name} collapsed with it, to ${num(m.y[k])} at ${h.axis} ${xval(m.x[k])} (best ${num(metric.best.value)})`;
+            metricPart = ref('metric-collapsed', { metric: metric.p.name, metricAxis: h.axis, metricX: xval(m.x[k]), metricValue: num(m.y[k]), metricBest: num(metric.best.value) });
           }
         }
       }
     }
     return {
-      confidence: Math.min(0.95, 0.6 + 0.1 * Math.min(3, Math.log(worst.factor / HELD_OUT_SPIKE_FACTOR) / Math.log(2) + 1) + (metricPart ? 0.05 : 0)),
+      confidence: Math.min(0.95, 0.6 + 0.1 * Math.min(3, Math.log(worst.factor / HELD_OUT_SPIKE_FACTOR) / Math.log(2) + 1) + (metricPart !== '' ? 0.05 : 0)),
       data: {
         heldOut: h.name,
         count: spikes.length,

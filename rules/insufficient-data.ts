@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { MIN_POINTS } from '../src/core/verdict.js';
 
 export default defineRule({
@@ -7,12 +8,20 @@ export default defineRule({
     severity: 'info',
     tags: ['verdict'],
     seed: [],
-    title: { en: 'Insufficient data', zh: '数据不足' },
+    title: ref('verdict.insufficient-data'),
     description: {
       en: `Verdict rule: there is no loss curve, or it has fewer than ${MIN_POINTS} finite points — too few for a trend test, so lossdoc makes no judgement rather than a guess.`,
       zh: `结论规则：没有损失曲线，或其有限值少于 ${MIN_POINTS} 个——不足以做趋势检验，因此 lossdoc 不做判断，而不是瞎猜。`,
     },
     message: { en: '{{what}}', zh: '{{what}}' },
+    fragments: {
+      'what.few-points': {
+        en: '{{series}} has only {{points}} finite point(s); at least {{minimum}} are needed to judge a trend.',
+        zh: '{{series}} 只有 {{points}} 个有限值（至少需要 {{minimum}} 个）才能判断趋势。',
+      },
+      'what.no-loss': { en: 'No loss curve found (series: {{names}}).', zh: '没有找到损失曲线（列名：{{names}}）。' },
+      none: { en: 'none', zh: '无' },
+    },
     causes: [
       { id: 'short-run', seed: '', text: { en: 'The run was stopped (or the log cut) very early', zh: '训练很早就停止了（或日志被截断）' } },
       { id: 'no-loss', seed: '', text: { en: 'The log holds no series recognised as a loss', zh: '日志中没有被识别为损失的序列' } },
@@ -24,15 +33,11 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.id !== 'insufficient-data') return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const p = ctx.train ?? ctx.heldOut;
+    const names = ctx.run.series.map((s) => s.name).join(', ');
     const what = p
-      ? lang === 'zh'
-        ? `${p.name} 只有 ${p.nFinite} 个有限值（至少需要 ${MIN_POINTS} 个）才能判断趋势。`
-        : `${p.name} has only ${p.nFinite} finite point(s); at least ${MIN_POINTS} are needed to judge a trend.`
-      : lang === 'zh'
-        ? `没有找到损失曲线（列名：${ctx.run.series.map((s) => s.name).join(', ') || '无'}）。`
-        : `No loss curve found (series: ${ctx.run.series.map((s) => s.name).join(', ') || 'none'}).`;
+      ? ref('what.few-points', { series: p.name, points: p.nFinite, minimum: MIN_POINTS })
+      : ref('what.no-loss', { names: names || ref('none') });
     return {
       confidence: 1,
       data: { what },

@@ -1,5 +1,6 @@
 import { findEarlyEpisodes, indexAtOrAfter, logCurve, medianOf, rollingLevel, trainSeries } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { joined, ref } from '../src/core/engine/messages.js';
 import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import type { Series } from '../src/core/types.js';
@@ -194,6 +195,14 @@ export default defineRule({
       en: '{{series}} {{spiked}}: largest ×{{maxRatio}} the running level ({{maxPeak}} vs {{maxBefore}}) at {{axis}} {{maxX}}; spikes at {{axis}} {{xs}}{{gradPart}}.',
       zh: '{{series}} {{spiked}}：最大一次是当前水平的 {{maxRatio}} 倍（{{maxPeak}}，此前约 {{maxBefore}}），位于 {{axis}} {{maxX}}；尖峰位置：{{axis}} {{xs}}{{gradPart}}。',
     },
+    fragments: {
+      'spiked.once': { en: 'spiked once and recovered', zh: '出现 1 次尖峰，随后恢复' },
+      'spiked.times': { en: 'spiked {{count}} times and recovered each time', zh: '出现 {{count}} 次尖峰，每次都恢复' },
+      grad: {
+        en: '; {{gradCoSpikes}} of them with a gradient-norm spike (up to {{gradPeak}}, median {{gradTypical}})',
+        zh: '；其中 {{gradCoSpikes}} 次伴随梯度范数尖峰（最高 {{gradPeak}}，中位数 {{gradTypical}}）',
+      },
+    },
     causes: [
       { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high: some updates overshoot', zh: '学习率过高：部分更新步子迈得太大' } },
       { id: 'bad-batches', seed: '§T10', text: { en: 'Bad batches: corrupt or mislabelled samples, read errors, extreme inputs', zh: '坏批次：损坏或标错的样本、读取错误、极端输入' } },
@@ -213,9 +222,8 @@ export default defineRule({
     const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
     const { spikes, window, sigma, evidence: foundBy } = findSpikes(curve.x, curve.v, early, curve.stride, gradSpikeTest(grad));
     if (spikes.length === 0) return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const largest = spikes.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-    const xs = spikes.slice(0, 8).map((s) => xval(s.x)).join(', ') + (spikes.length > 8 ? (lang === 'zh' ? ' 等' : ', ...') : '');
+    const xs = joined([spikes.slice(0, 8).map((s) => xval(s.x)).join(', '), spikes.length > 8 ? ref('list.etc') : ''], 'sep.none');
 
     // Rank causes from what coincides with the spikes.
     let gradCoSpikes = 0;
@@ -262,19 +270,9 @@ export default defineRule({
       data: {
         series: series.name,
         count: spikes.length,
-        spiked:
-          lang === 'zh'
-            ? `出现 ${spikes.length} 次尖峰，${spikes.length === 1 ? '随后' : '每次都'}恢复`
-            : spikes.length === 1
-              ? 'spiked once and recovered'
-              : `spiked ${spikes.length} times and recovered each time`,
+        spiked: ref(spikes.length === 1 ? 'spiked.once' : 'spiked.times'),
         maxRatio: num(largest.ratio),
-        gradPart:
-          gradCoSpikes === 0
-            ? ''
-            : lang === 'zh'
-              ? `；其中 ${gradCoSpikes} 次伴随梯度范数尖峰（最高 ${num(gradPeak)}，中位数 ${num(gradTypical)}）`
-              : `; ${gradCoSpikes} of them with a gradient-norm spike (up to ${num(gradPeak)}, median ${num(gradTypical)})`,
+        gradPart: gradCoSpikes === 0 ? '' : ref('grad', { gradCoSpikes, gradPeak: num(gradPeak), gradTypical: num(gradTypical) }),
         maxPeak: num(largest.peak),
         maxBefore: num(largest.before),
         maxX: xval(largest.x),

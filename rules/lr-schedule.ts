@@ -1,8 +1,8 @@
 import { indexAtOrAfter, logCurve, medianOf, rollingLevel, trainSeries } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { joined, ref, type MessageList, type MessageValue } from '../src/core/engine/messages.js';
 import { num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule, type LrSchedule } from '../src/core/lr-schedule.js';
-import type { Lang } from '../src/core/types.js';
 
 interface LatePlateau {
   /** Where the loss stopped improving, and the LR drop that ended the plateau. */
@@ -23,48 +23,27 @@ interface BlowUp {
   lr: number;
 }
 
-function describe(s: LrSchedule, lang: Lang, axis: string): string {
-  const parts: string[] = [];
-  const zh = lang === 'zh';
+function describe(s: LrSchedule): MessageList {
+  const parts: MessageValue[] = [];
   if (s.warmup) {
-    parts.push(
-      zh
-        ? `预热：从 ${num(s.warmup.startValue)} 升到 ${num(s.warmup.peakValue)}（到 ${axis} ${xval(s.warmup.to)}，占 ${pct(s.warmup.share)}）`
-        : `warm-up from ${num(s.warmup.startValue)} to ${num(s.warmup.peakValue)} (until ${axis} ${xval(s.warmup.to)}, ${pct(s.warmup.share)} of the run)`,
-    );
+    parts.push(ref('schedule.warmup', { warmStart: num(s.warmup.startValue), warmPeak: num(s.warmup.peakValue), warmEnd: xval(s.warmup.to), warmShare: pct(s.warmup.share) }));
   }
   if (s.cycles) {
-    parts.push(
-      zh
-        ? `周期性：重启 ${s.cycles.restarts} 次，周期约 ${xval(Math.round(s.cycles.period))}`
-        : `cyclic: ${s.cycles.restarts} restarts, one every ~${xval(Math.round(s.cycles.period))} ${axis}s`,
-    );
+    parts.push(ref('schedule.cyclic', { restarts: s.cycles.restarts, period: xval(Math.round(s.cycles.period)) }));
   } else if (s.drops.length > 0) {
     const list = s.drops
       .slice(0, 4)
       .map((d) => `${num(d.from)} → ${num(d.to)} @ ${xval(d.x)}`)
       .join(', ');
-    const more = s.drops.length > 4 ? (zh ? ` 等 ${s.drops.length} 次` : ` and ${s.drops.length - 4} more`) : '';
-    parts.push(zh ? `阶梯衰减 ${s.drops.length} 次（${list}${more}）` : `${s.drops.length} step decay(s) (${list}${more})`);
+    const more = s.drops.length > 4 ? ref('drops.more', { more: s.drops.length - 4 }) : '';
+    parts.push(ref('schedule.drops', { drops: s.drops.length, list, more }));
   } else if (s.decay !== 'none') {
-    const shape = {
-      linear: zh ? '线性' : 'linear',
-      cosine: zh ? '余弦' : 'cosine',
-      exponential: zh ? '指数' : 'exponential',
-      smooth: zh ? '平滑' : 'smooth',
-      step: zh ? '阶梯' : 'step',
-      none: '',
-    }[s.decay];
-    parts.push(zh ? `${shape}衰减：${num(s.peak.value)} → ${num(s.last)}` : `${shape} decay from ${num(s.peak.value)} to ${num(s.last)}`);
+    parts.push(ref('schedule.decay', { shape: ref(`shape.${s.decay}`), peak: num(s.peak.value), last: num(s.last) }));
   }
   if (s.rises.length > 0 && !s.cycles) {
-    parts.push(
-      zh
-        ? `在 ${axis} ${s.rises.map((r) => xval(r.x)).join('、')} 上调`
-        : `raised at ${axis} ${s.rises.map((r) => xval(r.x)).join(', ')}`,
-    );
+    parts.push(ref('schedule.raised', { raisedAt: joined(s.rises.map((r) => xval(r.x)), 'sep.enum') }));
   }
-  return parts.join(zh ? '；' : '; ');
+  return joined(parts, 'sep.semicolon');
 }
 
 export default defineRule({
@@ -81,6 +60,29 @@ export default defineRule({
     message: {
       en: '{{lrName}}: {{schedule}}.{{interactions}}',
       zh: '{{lrName}}：{{schedule}}。{{interactions}}',
+    },
+    fragments: {
+      'schedule.warmup': {
+        en: 'warm-up from {{warmStart}} to {{warmPeak}} (until {{axis}} {{warmEnd}}, {{warmShare}} of the run)',
+        zh: '预热：从 {{warmStart}} 升到 {{warmPeak}}（到 {{axis}} {{warmEnd}}，占 {{warmShare}}）',
+      },
+      'schedule.cyclic': { en: 'cyclic: {{restarts}} restarts, one every ~{{period}} {{axis}}s', zh: '周期性：重启 {{restarts}} 次，周期约 {{period}}' },
+      'schedule.drops': { en: '{{drops}} step decay(s) ({{list}}{{more}})', zh: '阶梯衰减 {{drops}} 次（{{list}}{{more}}）' },
+      'drops.more': { en: ' and {{more}} more', zh: ' 等 {{drops}} 次' },
+      'schedule.decay': { en: '{{shape}} decay from {{peak}} to {{last}}', zh: '{{shape}}衰减：{{peak}} → {{last}}' },
+      'shape.linear': { en: 'linear', zh: '线性' },
+      'shape.cosine': { en: 'cosine', zh: '余弦' },
+      'shape.exponential': { en: 'exponential', zh: '指数' },
+      'shape.smooth': { en: 'smooth', zh: '平滑' },
+      'shape.step': { en: 'step', zh: '阶梯' },
+      'schedule.raised': { en: 'raised at {{axis}} {{raisedAt}}', zh: '在 {{axis}} {{raisedAt}} 上调' },
+      'late-plateau': {
+        en: ' The loss sat at about {{level}} from {{axis}} {{from}} and only fell again ({{stepDown}}) after the LR drop {{lrFrom}} → {{lrTo}} at {{axis}} {{dropX}}.',
+        zh: '损失从 {{axis}} {{from}} 起停在约 {{level}}，直到 {{axis}} {{dropX}} 学习率从 {{lrFrom}} 降到 {{lrTo}} 后才再下降 {{stepDown}}。',
+      },
+      'blow-up': { en: ' The loss rose ×{{factor}} {{when}} ({{axis}} {{x}}).', zh: '损失{{when}}上升到 {{factor}} 倍（{{axis}} {{x}}）。' },
+      'when.warmup-end': { en: 'at the end of warm-up', zh: '预热结束时' },
+      'when.restart': { en: 'right after the LR was raised', zh: '学习率重启后' },
     },
     causes: [
       { id: 'decay-late', seed: '§T5', text: { en: 'The learning rate stayed high after the loss had stopped improving; only the cut let it go lower', zh: '损失停止改善后学习率仍然偏高，直到下调学习率损失才继续下降' } },
@@ -99,8 +101,6 @@ export default defineRule({
     if (!s || s.constant) return undefined;
     const structured = s.warmup || s.drops.length > 0 || s.rises.length > 0 || s.cycles || s.decay !== 'none';
     if (!structured) return undefined;
-    const lang = ctx.options.lang ?? 'en';
-    const zh = lang === 'zh';
     const axis = ctx.lr.axis;
 
     const late: LatePlateau[] = [];
@@ -170,21 +170,12 @@ export default defineRule({
       }
     }
 
-    const parts: string[] = [];
+    const parts: MessageValue[] = [];
     for (const p of late.slice(0, 3)) {
-      parts.push(
-        zh
-          ? `损失从 ${axis} ${xval(p.from)} 起停在约 ${num(p.level)}，直到 ${axis} ${xval(p.dropX)} 学习率从 ${num(p.lrFrom)} 降到 ${num(p.lrTo)} 后才再下降 ${pct(p.stepDown)}。`
-          : ` The loss sat at about ${num(p.level)} from ${axis} ${xval(p.from)} and only fell again (${pct(p.stepDown)}) after the LR drop ${num(p.lrFrom)} → ${num(p.lrTo)} at ${axis} ${xval(p.dropX)}.`,
-      );
+      parts.push(ref('late-plateau', { from: xval(p.from), level: num(p.level), dropX: xval(p.dropX), lrFrom: num(p.lrFrom), lrTo: num(p.lrTo), stepDown: pct(p.stepDown) }));
     }
     for (const b of blowUps.slice(0, 3)) {
-      const when = b.after === 'warmup-end' ? (zh ? '预热结束时' : 'at the end of warm-up') : zh ? '学习率重启后' : 'right after the LR was raised';
-      parts.push(
-        zh
-          ? `损失${when}上升到 ${num(b.factor)} 倍（${axis} ${xval(b.x)}）。`
-          : ` The loss rose ×${num(b.factor)} ${when} (${axis} ${xval(b.x)}).`,
-      );
+      parts.push(ref('blow-up', { when: ref(b.after === 'warmup-end' ? 'when.warmup-end' : 'when.restart'), factor: num(b.factor), x: xval(b.x) }));
     }
     const causeOrder = blowUps.length ? ['peak-too-high', 'decay-late', 'as-planned'] : late.length ? ['decay-late', 'as-planned'] : ['as-planned'];
     const remedyOrder: string[] = [];
@@ -196,8 +187,8 @@ export default defineRule({
       confidence: late.length || blowUps.length ? 0.7 : 0.9,
       data: {
         lrName: ctx.lr.name,
-        schedule: describe(s, lang, axis),
-        interactions: parts.join(''),
+        schedule: describe(s),
+        interactions: joined(parts, 'sep.none'),
         axis,
         plateauFrom: late.length ? xval(late[0].from) : '',
         peakLr: num(peakLr),

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { joined, ref, type MessageValue } from '../src/core/engine/messages.js';
 import { lrData, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
@@ -58,6 +59,15 @@ export default defineRule({
       en: '{{series}} {{what}} ({{n}} evaluations): {{consequence}}',
       zh: '{{series}} {{what}}（共 {{n}} 次评估）：{{consequence}}',
     },
+    fragments: {
+      'what.noisy': { en: 'jumps about ±{{jump}} between evaluations', zh: '相邻评估之间跳动约 ±{{jump}}' },
+      'what.jumps': { en: 'has {{jumps}} jumps of ×1.5 or more off its neighbours (e.g. {{axis}} {{xs}})', zh: '有 {{jumps}} 次偏离相邻值 1.5 倍以上的跳变（如 {{axis}} {{xs}}）' },
+      'consequence.noisy': {
+        en: 'that is as large as the signal a verdict rests on (last-third change {{tailChange}}, rise since best {{riseSinceBest}}), so its trend is hard to read; judge it over several evaluations.',
+        zh: '这与结论所依据的信号（最后三分之一变化 {{tailChange}}，自最佳值回升 {{riseSinceBest}}）相当，趋势难以判读，应综合多次评估来判断。',
+      },
+      'consequence.jumps': { en: 'single evaluations are unreliable; judge it over several.', zh: '单次评估不可靠，应综合多次评估来判断。' },
+    },
     causes: [
       { id: 'small-val-set', seed: '§V3', text: { en: 'Validation set too small (or evaluated on few batches): the loss estimate itself is noisy', zh: '验证集太小（或只在少数批次上评估）：损失的估计本身就有噪声' } },
       { id: 'random-subset', seed: '§C4', text: { en: 'A different random subset of the validation data is used at each evaluation', zh: '每次评估使用验证数据的不同随机子集' } },
@@ -83,8 +93,6 @@ export default defineRule({
     const noisy = noise.rel >= VAL_NOISE && signal <= SIGNAL_IN_NOISE * noise.rel;
     const spiky = noise.jumps >= Math.max(3, Math.ceil(0.05 * noise.n));
     if (!noisy && !spiky) return undefined;
-    const lang = ctx.options.lang ?? 'en';
-    const zh = lang === 'zh';
     // Is training itself jumpy at the same resolution?
     const t = ctx.train ? ctx.series(ctx.train.name) : undefined;
     const trainNoise = t && t.axis === series.axis && t.x.length <= 2 * series.x.length ? valNoise(t.x, t.y) : undefined;
@@ -93,20 +101,13 @@ export default defineRule({
       ? ['unstable-training', 'small-val-set', 'random-subset', 'eval-mode']
       : ['small-val-set', 'random-subset', 'eval-mode', 'unstable-training'];
     const remedyOrder = trainJumpy ? ['lower-lr', 'smooth', 'bigger-val', 'fixed-subset'] : ['bigger-val', 'fixed-subset', 'smooth', 'eval-mode'];
-    const parts: string[] = [];
-    if (noisy) parts.push(zh ? `相邻评估之间跳动约 ±${pct(noise.rel)}` : `jumps about ±${pct(noise.rel)} between evaluations`);
-    if (spiky) {
-      const xs = noise.jumpXs.map(xval).join(', ');
-      parts.push(zh ? `有 ${noise.jumps} 次偏离相邻值 1.5 倍以上的跳变（如 ${h.axis} ${xs}）` : `has ${noise.jumps} jumps of ×1.5 or more off its neighbours (e.g. ${h.axis} ${xs})`);
-    }
-    const what = parts.join(zh ? '，并且' : ', and ');
+    const parts: MessageValue[] = [];
+    if (noisy) parts.push(ref('what.noisy', { jump: pct(noise.rel) }));
+    if (spiky) parts.push(ref('what.jumps', { jumps: noise.jumps, axis: h.axis, xs: noise.jumpXs.map(xval).join(', ') }));
+    const what = joined(parts, 'sep.and');
     const consequence = noisy
-      ? zh
-        ? `这与结论所依据的信号（最后三分之一变化 ${pct(h.tail.relChange)}，自最佳值回升 ${pct(h.relRiseSinceMin)}）相当，趋势难以判读，应综合多次评估来判断。`
-        : `that is as large as the signal a verdict rests on (last-third change ${pct(h.tail.relChange)}, rise since best ${pct(h.relRiseSinceMin)}), so its trend is hard to read; judge it over several evaluations.`
-      : zh
-        ? '单次评估不可靠，应综合多次评估来判断。'
-        : 'single evaluations are unreliable; judge it over several.';
+      ? ref('consequence.noisy', { tailChange: pct(h.tail.relChange), riseSinceBest: pct(h.relRiseSinceMin) })
+      : ref('consequence.jumps');
     return {
       confidence: Math.min(0.85, 0.45 + (noisy ? 0.25 * Math.min(1, noise.rel / 0.15) : 0) + (spiky ? 0.15 : 0)),
       data: {

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
 
 export default defineRule({
@@ -16,6 +17,11 @@ export default defineRule({
       en: '{{series}} is {{value}} at {{axis}} {{at}} ({{count}} of {{total}} points non-finite{{recovered}}); the last finite value before it was {{before}}.',
       zh: '{{series}} 在 {{axis}} {{at}} 为 {{value}}（{{total}} 个点中有 {{count}} 个非有限值{{recovered}}）；此前最后一个有限值为 {{before}}。',
     },
+    fragments: {
+      recovered: { en: ', finite again later', zh: '，之后恢复为有限值' },
+      'never-recovered': { en: ', never finite again', zh: '，之后再未恢复' },
+      none: { en: '(none)', zh: '（无）' },
+    },
     causes: [
       { id: 'exploding-gradients', seed: '§T7', text: { en: 'Exploding gradients overflowed the weights', zh: '梯度爆炸使权重溢出' } },
       { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high', zh: '学习率过高' } },
@@ -30,7 +36,6 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    const lang = ctx.options.lang ?? 'en';
     const affected = [...ctx.profiles.values()].filter((p) => p.kind === 'loss' && p.nonFinite.count > 0);
     if (affected.length === 0) return undefined;
     // Report the primary loss first, else the one that broke earliest.
@@ -46,13 +51,7 @@ export default defineRule({
     let before = Number.NaN;
     for (let i = 0; i < series.x.length && series.x[i] < first.x; i++) if (Number.isFinite(series.y[i])) before = series.y[i];
     const recoveredAfter = p.last.x > first.x;
-    const recovered = recoveredAfter
-      ? lang === 'zh'
-        ? '，之后恢复为有限值'
-        : ', finite again later'
-      : lang === 'zh'
-        ? '，之后再未恢复'
-        : ', never finite again';
+    const recovered = ref(recoveredAfter ? 'recovered' : 'never-recovered');
     return {
       confidence: 1,
       data: {
@@ -63,7 +62,7 @@ export default defineRule({
         count: p.nonFinite.count,
         total: p.n,
         recovered,
-        before: Number.isFinite(before) ? num(before) : lang === 'zh' ? '（无）' : '(none)',
+        before: Number.isFinite(before) ? num(before) : ref('none'),
         ...lrData(ctx, first.x, 'peak'),
       },
       evidence: {

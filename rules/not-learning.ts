@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { lrAt, lrData, num, pct, TRAIN_NOT_FALLING_CAUSES, xval } from '../src/core/engine/rule-helpers.js';
 
 /**
@@ -18,7 +19,7 @@ export default defineRule({
     severity: 'error',
     tags: ['verdict', 'optimisation'],
     seed: ['§T1', '§T2', '§T3', '§T4', '§T5', '§T7', '§T10', '§T11'],
-    title: { en: 'Not learning', zh: '没有在学习' },
+    title: ref('verdict.not-learning'),
     description: {
       en: 'Verdict rule: the training loss never fell meaningfully (less than 5% below where it started, and no significant downward trend). Causes are ranked from the curve: a level at ln(C) points to initialisation or dead units, a noisy flat curve to a learning rate that is too high, a smooth flat one to a learning rate that is too low or frozen weights.',
       zh: '结论规则：训练损失从未有意义地下降（比起点低不到 5%，且没有显著的下降趋势）。原因按曲线排序：停在 ln(C) 说明初始化或神经元坏死，噪声大的平线说明学习率过高，平滑的平线说明学习率过低或权重被冻结。',
@@ -26,6 +27,22 @@ export default defineRule({
     message: {
       en: '{{train}} {{state}}{{chance}}.',
       zh: '{{train}} {{state}}{{chance}}。',
+    },
+    fragments: {
+      'chance.given': {
+        en: '; that is ln({{classes}}) = {{lnC}}, the cross-entropy of a uniform guess over {{classes}} classes',
+        zh: '；这正是 {{classes}} 类均匀猜测的交叉熵 ln({{classes}}) = {{lnC}}',
+      },
+      'chance.guessed': {
+        en: '; if the task has {{classes}} classes, that is ln({{classes}}) = {{lnC}}, the cross-entropy of a uniform guess',
+        zh: '；如果任务有 {{classes}} 个类别，这正是均匀猜测的交叉熵 ln({{classes}}) = {{lnC}}',
+      },
+      'state.oscillating': {
+        en: 'has stopped making progress: since {{axis}} {{since}} it swings up and down around {{trainEnd}} with no net fall (see the oscillation finding)',
+        zh: '已不再进展：从 {{axis}} {{since}} 起在约 {{trainEnd}} 上下大幅摆动，没有净下降（见震荡发现）',
+      },
+      'state.chance-level': { en: 'is stuck at chance level ({{trainStart}} → {{trainEnd}}; see the chance-level finding)', zh: '停在随机猜测水平（{{trainStart}} → {{trainEnd}}，见随机水平发现）' },
+      'state.flat': { en: 'has not gone down: {{trainStart}} → {{trainEnd}} ({{improvement}})', zh: '没有下降：{{trainStart}} → {{trainEnd}}（{{improvement}}）' },
     },
     causes: TRAIN_NOT_FALLING_CAUSES,
     remedies: [
@@ -39,7 +56,6 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.id !== 'not-learning') return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const t = ctx.train ?? ctx.heldOut;
     if (!t) return undefined;
     const reason = ctx.verdict.reason;
@@ -58,26 +74,11 @@ export default defineRule({
     const chance =
       !atChance || reason === 'chance-level'
         ? ''
-        : given
-          ? lang === 'zh'
-            ? `；这正是 ${atChance} 类均匀猜测的交叉熵 ln(${atChance}) = ${num(Math.log(atChance))}`
-            : `; that is ln(${atChance}) = ${num(Math.log(atChance))}, the cross-entropy of a uniform guess over ${atChance} classes`
-          : lang === 'zh'
-            ? `；如果任务有 ${atChance} 个类别，这正是均匀猜测的交叉熵 ln(${atChance}) = ${num(Math.log(atChance))}`
-            : `; if the task has ${atChance} classes, that is ln(${atChance}) = ${num(Math.log(atChance))}, the cross-entropy of a uniform guess`;
-    const range = `${num(t.startLevel)} → ${num(t.endLevel)}`;
+        : ref(given ? 'chance.given' : 'chance.guessed', { classes: atChance, lnC: num(Math.log(atChance)) });
     const state =
       reason === 'train-oscillating'
-        ? lang === 'zh'
-          ? `已不再进展：从 ${t.axis} ${xval(t.tail.from)} 起在约 ${num(t.endLevel)} 上下大幅摆动，没有净下降（见震荡发现）`
-          : `has stopped making progress: since ${t.axis} ${xval(t.tail.from)} it swings up and down around ${num(t.endLevel)} with no net fall (see the oscillation finding)`
-        : reason === 'chance-level'
-          ? lang === 'zh'
-            ? `停在随机猜测水平（${range}，见随机水平发现）`
-            : `is stuck at chance level (${range}; see the chance-level finding)`
-          : lang === 'zh'
-            ? `没有下降：${range}（${pct(-t.improvement)}）`
-            : `has not gone down: ${range} (${pct(-t.improvement)})`;
+        ? ref('state.oscillating', { axis: t.axis, since: xval(t.tail.from) })
+        : ref(reason === 'chance-level' ? 'state.chance-level' : 'state.flat');
     return {
       confidence: ctx.verdict.confidence,
       data: {

@@ -1,10 +1,11 @@
 import { epochGrid, trainSeries } from '../src/core/curve-signals.js';
 import { defineRule, type Detection, type RuleContext } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
 import { typicalLevel } from '../src/core/profile.js';
-import type { Lang, Run, Series } from '../src/core/types.js';
+import type { Run, Series } from '../src/core/types.js';
 
 /** Lag-1 autocorrelation (corrected for the detrending filter) below which the curve zig-zags. */
 export const ZIGZAG_ACF = -0.3;
@@ -267,7 +268,7 @@ export function largeSwings(run: Run, series: Series): LargeSwings | undefined {
 }
 
 /** The finding for large non-periodic swings of the epoch-level loss, if there are any. */
-function largeSwingFinding(ctx: RuleContext, series: Series, lang: Lang): Detection | undefined {
+function largeSwingFinding(ctx: RuleContext, series: Series): Detection | undefined {
   const big = largeSwings(ctx.run, series);
   if (!big) return undefined;
   const rel = (u: number) => Math.exp(u) - 1;
@@ -276,14 +277,11 @@ function largeSwingFinding(ctx: RuleContext, series: Series, lang: Lang): Detect
     confidence: Math.min(0.9, 0.5 + 0.4 * Math.min(1, (big.swing - LARGE_SWING) / LARGE_SWING) + (big.turns >= 0.7 ? 0.05 : 0)),
     data: {
       series: series.name,
-      pattern: lang === 'zh' ? '大幅上下摆动' : 'swings up and down',
+      pattern: ref('pattern.swings'),
       axis,
       from: xval(big.from),
       to: xval(big.to),
-      detail:
-        lang === 'zh'
-          ? `相邻两轮之间典型变化 ±${pct(rel(big.swing))}，${pct(big.turns)} 的轮次改变方向，而这一段的净变化只有 ${pct(rel(big.net))}`
-          : `a typical change of ±${pct(rel(big.swing))} from one epoch to the next, the direction turning at ${pct(big.turns)} of epochs, while the net change over that stretch is ${pct(rel(big.net))}`,
+      detail: ref('detail.swings', { swing: pct(rel(big.swing)), turns: pct(big.turns), net: pct(rel(big.net)) }),
       ...lrData(ctx, big.toX, 'peak'),
     },
     evidence: {
@@ -316,6 +314,18 @@ export default defineRule({
       en: '{{series}} {{pattern}} from {{axis}} {{from}} to {{to}}: {{detail}}.',
       zh: '{{series}} 在 {{axis}} {{from}} 到 {{to}} 之间{{pattern}}：{{detail}}。',
     },
+    fragments: {
+      'pattern.swings': { en: 'swings up and down', zh: '大幅上下摆动' },
+      'pattern.zigzag': { en: 'zig-zags', zh: '来回锯齿震荡' },
+      'detail.swings': {
+        en: 'a typical change of ±{{swing}} from one epoch to the next, the direction turning at {{turns}} of epochs, while the net change over that stretch is {{net}}',
+        zh: '相邻两轮之间典型变化 ±{{swing}}，{{turns}} 的轮次改变方向，而这一段的净变化只有 {{net}}',
+      },
+      'detail.zigzag': {
+        en: 'consecutive changes alternate (lag-1 autocorrelation {{r1}}), swinging about ±{{amplitude}} while the net change over that stretch is {{progress}}',
+        zh: '相邻变化交替出现（滞后 1 自相关 {{r1}}），摆动约 ±{{amplitude}}，而这一段的净变化只有 {{progress}}',
+      },
+    },
     causes: [
       { id: 'lr-too-high', seed: '§T5', text: { en: 'Learning rate too high: each step overshoots the minimum and the next one comes back', zh: '学习率过高：每一步都越过最小值，下一步又折返回来' } },
       { id: 'batch-too-small', seed: '§T8', text: { en: 'Batch too small: late training wobbles and does not settle', zh: '批大小太小：训练后期摇摆不定，无法稳定' } },
@@ -330,7 +340,6 @@ export default defineRule({
   check(ctx) {
     const series = trainSeries(ctx.run, ctx.series);
     if (!series) return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const pts = finitePoints(series.x, series.y);
     const positive = pts.y.every((y) => y > 0);
     const scale = positive ? 1 : typicalLevel(pts.y);
@@ -344,7 +353,7 @@ export default defineRule({
       z.amplitude >= 0.01 &&
       2 * z.amplitude >= Math.abs(z.progress);
     // The period-2 zig-zag is the sharper description; otherwise look for large non-periodic swings.
-    if (!fires || !z) return positive ? largeSwingFinding(ctx, series, lang) : undefined;
+    if (!fires || !z) return positive ? largeSwingFinding(ctx, series) : undefined;
     let causeOrder: string[];
     if (z.growth >= 1.5) causeOrder = ['lr-too-high', 'batch-too-small', 'normalisation'];
     else if (series.axis === 'step' && z.amplitude < 0.03) causeOrder = ['batch-too-small', 'lr-too-high', 'normalisation'];
@@ -358,14 +367,11 @@ export default defineRule({
       confidence,
       data: {
         series: series.name,
-        pattern: lang === 'zh' ? '来回锯齿震荡' : 'zig-zags',
+        pattern: ref('pattern.zigzag'),
         axis: series.axis,
         from: xval(z.from),
         to: xval(z.to),
-        detail:
-          lang === 'zh'
-            ? `相邻变化交替出现（滞后 1 自相关 ${r1}），摆动约 ±${amplitude}，而这一段的净变化只有 ${progress}`
-            : `consecutive changes alternate (lag-1 autocorrelation ${r1}), swinging about ±${amplitude} while the net change over that stretch is ${progress}`,
+        detail: ref('detail.zigzag', { r1, amplitude, progress }),
         ...lrData(ctx, z.to, 'peak'),
       },
       evidence: {

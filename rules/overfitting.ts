@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { num, pct, splitMetric, xval } from '../src/core/engine/rule-helpers.js';
 
 export default defineRule({
@@ -7,7 +8,7 @@ export default defineRule({
     severity: 'warning',
     tags: ['verdict', 'generalisation'],
     seed: ['§C2', '§V1', '§V2', '§V3', '§V4'],
-    title: { en: 'Overfitting', zh: '过拟合' },
+    title: ref('verdict.overfitting'),
     description: {
       en: 'Verdict rule: the held-out (val, else test) loss reached its best value and has since stayed flat or risen, while the training loss kept falling or stayed low — the model is fitting the training set at the expense of new data. Names the best epoch/step so you can restore that checkpoint.',
       zh: '结论规则：验证（或测试）损失达到最佳值后持平或回升，而训练损失继续下降或保持在低位——模型在以牺牲新数据表现为代价拟合训练集。给出最佳的轮次/步数，便于恢复该检查点。',
@@ -15,6 +16,26 @@ export default defineRule({
     message: {
       en: '{{heldOut}} bottomed at {{best}} at {{axis}} {{bestX}}{{after}}, while {{train}} {{trainMove}}{{metricPart}}.',
       zh: '{{heldOut}} 在 {{axis}} {{bestX}} 达到最低 {{best}}{{after}}，而 {{train}} {{trainMove}}{{metricPart}}。',
+    },
+    fragments: {
+      'after.never-improved': {
+        en: ', never improved after that and sits at about {{recent}}, {{ratio}}× the training loss',
+        zh: '，此后从未改善，最近约为 {{recent}}，是训练损失的 {{ratio}} 倍',
+      },
+      'after.rising': { en: ' and has risen {{rise}} since (recent median {{recent}})', zh: '，此后回升了 {{rise}}（最近的中位数 {{recent}}）' },
+      'after.flat': { en: ' and has not improved since (recent median {{recent}})', zh: '，此后没有再改善（最近的中位数 {{recent}}）' },
+      'metric.over-confident': {
+        en: '; but {{metric}} keeps improving (best {{metricBest}} at {{axis}} {{metricBestX}}): the loss rises because the model grows over-confident on the examples it gets wrong while the task still improves — pick the checkpoint by {{metric}} ({{axis}} {{metricBestX}}), not by the loss ({{axis}} {{bestX}})',
+        zh: '；但 {{metric}} 仍在改善（最佳 {{metricBest}}，{{axis}} {{metricBestX}}）：损失上升是因为模型对答错的样本越来越自信，而任务表现仍在变好——按 {{metric}} 选检查点（{{axis}} {{metricBestX}}），而不是按损失（{{axis}} {{bestX}}）',
+      },
+      'metric.confirms': {
+        en: '; {{metric}} confirms it: best {{metricBest}} at {{axis}} {{metricBestX}}, recently about {{metricEnd}}',
+        zh: '；{{metric}} 证实了这一点：最佳 {{metricBest}}（{{axis}} {{metricBestX}}），最近约 {{metricEnd}}',
+      },
+      'train.none': { en: '(no train loss in the log)', zh: '（日志中没有训练损失）' },
+      'train.falling': { en: 'kept falling to {{trainEnd}}', zh: '继续下降到 {{trainEnd}}' },
+      'train.stayed': { en: 'stayed at {{trainEnd}}', zh: '保持在 {{trainEnd}}' },
+      'train-loss': { en: 'train loss', zh: '训练损失' },
     },
     causes: [
       { id: 'memorising', seed: '§V', text: { en: 'The model memorises the training set instead of the pattern', zh: '模型在记忆训练集，而不是学习规律' } },
@@ -32,52 +53,27 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.id !== 'overfitting' || !ctx.heldOut) return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const h = ctx.heldOut;
     const t = ctx.train;
     const rising = ctx.verdict.heldOut === 'rising';
     // The percentage is computed from the two numbers the sentence quotes: the best point and the
     // recent level (median of the last tenth of the evaluations, said as such).
     const riseFromBest = (h.endLevel - h.min.value) / (Math.abs(h.min.value) || 1);
+    const recent = num(h.endLevel);
     const after =
       ctx.verdict.reason === 'held-out-never-improved'
-        ? lang === 'zh'
-          ? `，此后从未改善，最近约为 ${num(h.endLevel)}，是训练损失的 ${num(h.endLevel / (t?.endLevel || 1))} 倍`
-          : `, never improved after that and sits at about ${num(h.endLevel)}, ${num(h.endLevel / (t?.endLevel || 1))}× the training loss`
+        ? ref('after.never-improved', { recent, ratio: num(h.endLevel / (t?.endLevel || 1)) })
         : rising
-          ? lang === 'zh'
-            ? `，此后回升了 ${pct(riseFromBest)}（最近的中位数 ${num(h.endLevel)}）`
-            : ` and has risen ${pct(riseFromBest)} since (recent median ${num(h.endLevel)})`
-          : lang === 'zh'
-            ? `，此后没有再改善（最近的中位数 ${num(h.endLevel)}）`
-            : ` and has not improved since (recent median ${num(h.endLevel)})`;
+          ? ref('after.rising', { recent, rise: pct(riseFromBest) })
+          : ref('after.flat', { recent });
     // The held-out metric read beside the loss: it confirms the overfitting, or says the loss rises
     // only because the model grows over-confident on what it gets wrong (the task still improves).
     const metric = splitMetric(ctx, h);
     const overConfident = rising && metric !== undefined && metric.improving && !metric.worsening;
     const confirmed = metric !== undefined && metric.worsening && !metric.improving;
-    const metricPart = !metric
-      ? ''
-      : overConfident
-        ? lang === 'zh'
-          ? `；但 ${metric.p.name} 仍在改善（最佳 ${num(metric.best.value)}，${h.axis} ${xval(metric.best.x)}）：损失上升是因为模型对答错的样本越来越自信，而任务表现仍在变好——按 ${metric.p.name} 选检查点（${h.axis} ${xval(metric.best.x)}），而不是按损失（${h.axis} ${xval(h.min.x)}）`
-          : `; but ${metric.p.name} keeps improving (best ${num(metric.best.value)} at ${h.axis} ${xval(metric.best.x)}): the loss rises because the model grows over-confident on the examples it gets wrong while the task still improves — pick the checkpoint by ${metric.p.name} (${h.axis} ${xval(metric.best.x)}), not by the loss (${h.axis} ${xval(h.min.x)})`
-        : confirmed
-          ? lang === 'zh'
-            ? `；${metric.p.name} 证实了这一点：最佳 ${num(metric.best.value)}（${h.axis} ${xval(metric.best.x)}），最近约 ${num(metric.p.endLevel)}`
-            : `; ${metric.p.name} confirms it: best ${num(metric.best.value)} at ${h.axis} ${xval(metric.best.x)}, recently about ${num(metric.p.endLevel)}`
-          : '';
-    const trainMove = !t
-      ? lang === 'zh'
-        ? '（日志中没有训练损失）'
-        : '(no train loss in the log)'
-      : ctx.verdict.train === 'falling'
-        ? lang === 'zh'
-          ? `继续下降到 ${num(t.endLevel)}`
-          : `kept falling to ${num(t.endLevel)}`
-        : lang === 'zh'
-          ? `保持在 ${num(t.endLevel)}`
-          : `stayed at ${num(t.endLevel)}`;
+    const metricData = metric && { metric: metric.p.name, metricBest: num(metric.best.value), metricBestX: xval(metric.best.x), metricEnd: num(metric.p.endLevel) };
+    const metricPart = !metricData ? '' : overConfident ? ref('metric.over-confident', metricData) : confirmed ? ref('metric.confirms', metricData) : '';
+    const trainMove = !t ? ref('train.none') : ref(ctx.verdict.train === 'falling' ? 'train.falling' : 'train.stayed', { trainEnd: num(t.endLevel) });
     return {
       confidence: confirmed ? Math.min(1, ctx.verdict.confidence + 0.15) : overConfident ? ctx.verdict.confidence * 0.8 : ctx.verdict.confidence,
       data: {
@@ -87,7 +83,7 @@ export default defineRule({
         bestX: xval(h.min.x),
         axis: h.axis,
         after,
-        train: t?.name ?? 'train loss',
+        train: t?.name ?? ref('train-loss'),
         trainMove,
       },
       evidence: {

@@ -1,5 +1,6 @@
 import { epochGrid, rollingLevel } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import { MAX_STAT_POINTS } from '../src/core/profile.js';
@@ -25,6 +26,9 @@ export default defineRule({
     message: {
       en: '{{series}} is still falling steadily at the end ({{midChange}} over the middle third, {{tailChange}} over the last third, now {{end}}): at this pace it has about {{projected}} of its current value left to lose.',
       zh: '{{series}} 在结束时仍在稳定下降（中间三分之一变化 {{midChange}}，最后三分之一变化 {{tailChange}}，当前 {{end}}）：按这个速度，它还能再降低当前值的约 {{projected}}。',
+    },
+    fragments: {
+      all: { en: 'all', zh: '全部' },
     },
     causes: [
       { id: 'too-short', seed: '§T6', text: { en: 'Not trained long enough: the run ended mid-descent', zh: '训练时间不够：训练在下降途中就结束了' } },
@@ -95,7 +99,6 @@ export default defineRule({
     else if (steady) causeOrder = ['lr-too-low', 'batch-too-large', 'too-short'];
     else causeOrder = ['too-short', 'lr-too-low', 'batch-too-large'];
     const remedyFor: Record<string, string> = { 'too-short': 'train-longer', 'lr-too-low': 'raise-lr', 'batch-too-large': 'smaller-batch' };
-    const lang = ctx.options.lang ?? 'en';
     return {
       confidence: Math.min(0.85, p.tail.confidence * (0.6 + 0.4 * Math.min(1, projected))),
       data: {
@@ -105,7 +108,7 @@ export default defineRule({
         end: num(p.endLevel),
         span: xval(Math.round(span)),
         axis: p.axis,
-        projected: projected >= 1 ? (lang === 'zh' ? '全部' : 'all') : pct(projected),
+        projected: projected >= 1 ? ref('all') : pct(projected),
         more: xval(Math.round(span / 2)),
         // After a decay, the learning rate worth raising is the schedule's peak, not its tail.
         ...lrData(ctx, decayedOut ? schedule!.peak.x : p.last.x),

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 
 export default defineRule({
@@ -7,7 +8,7 @@ export default defineRule({
     severity: 'info',
     tags: ['verdict', 'progress'],
     seed: ['§C1', '§T6'],
-    title: { en: 'Still learning', zh: '仍在学习' },
+    title: ref('verdict.still-learning'),
     description: {
       en: 'Verdict rule: the training loss is still falling at the end of the log (and the held-out loss too, when there is one). Training was stopped, or is still running, before it finished.',
       zh: '结论规则：日志结束时训练损失仍在下降（若有验证/测试损失，它也在下降）。训练在完成之前就停止了，或者仍在进行中。',
@@ -15,6 +16,17 @@ export default defineRule({
     message: {
       en: '{{train}} {{trainPart}}{{heldOutPart}}.',
       zh: '{{train}} {{trainPart}}{{heldOutPart}}。',
+    },
+    fragments: {
+      'held-out.falling': { en: '; {{heldOut}} is falling too ({{heldOutStart}} → {{heldOutEnd}})', zh: '；{{heldOut}} 也在下降（{{heldOutStart}} → {{heldOutEnd}}）' },
+      'train.metric-improving': {
+        en: 'shows no clear trend ({{tailChange}} over the last third), but {{metric}} is still improving ({{metricChange}} over its last third, {{metricValue}} at {{metricAxis}} {{metricX}})',
+        zh: '没有明确趋势（最后三分之一区间变化 {{tailChange}}），但 {{metric}} 仍在改善（最后三分之一 {{metricChange}}，在 {{metricAxis}} {{metricX}} 时为 {{metricValue}}）',
+      },
+      'train.falling': {
+        en: 'is still falling ({{tailChange}} over the last third, to {{trainEnd}} at {{axis}} {{lastX}})',
+        zh: '仍在下降（最后三分之一区间变化 {{tailChange}}，在 {{axis}} {{lastX}} 时为 {{trainEnd}}）',
+      },
     },
     causes: [{ id: 'too-short', seed: '§T6', text: { en: 'The run ended before the loss stopped improving', zh: '损失还没停止改善，训练就结束了' } }],
     remedies: [
@@ -24,24 +36,21 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.id !== 'still-learning') return undefined;
-    const lang = ctx.options.lang ?? 'en';
     const main = ctx.train ?? ctx.heldOut;
     if (!main) return undefined;
     const h = ctx.train ? ctx.heldOut : undefined;
-    const heldOutPart = h
-      ? lang === 'zh'
-        ? `；${h.name} 也在下降（${num(h.startLevel)} → ${num(h.endLevel)}）`
-        : `; ${h.name} is falling too (${num(h.startLevel)} → ${num(h.endLevel)})`
-      : '';
+    const heldOutPart = h ? ref('held-out.falling', { heldOut: h.name, heldOutStart: num(h.startLevel), heldOutEnd: num(h.endLevel) }) : '';
     // A loss plateau beside a held-out metric that still improves: the metric is the evidence.
     const metric = ctx.verdict.metric !== undefined ? ctx.profiles.get(ctx.verdict.metric) : undefined;
     const trainPart = metric
-      ? lang === 'zh'
-        ? `没有明确趋势（最后三分之一区间变化 ${pct(main.tail.relChange)}），但 ${metric.name} 仍在改善（最后三分之一 ${pct(metric.tail.relChange)}，在 ${metric.axis} ${xval(metric.last.x)} 时为 ${num(metric.last.value)}）`
-        : `shows no clear trend (${pct(main.tail.relChange)} over the last third), but ${metric.name} is still improving (${pct(metric.tail.relChange)} over its last third, ${num(metric.last.value)} at ${metric.axis} ${xval(metric.last.x)})`
-      : lang === 'zh'
-        ? `仍在下降（最后三分之一区间变化 ${pct(main.tail.relChange)}，在 ${main.axis} ${xval(main.last.x)} 时为 ${num(main.endLevel)}）`
-        : `is still falling (${pct(main.tail.relChange)} over the last third, to ${num(main.endLevel)} at ${main.axis} ${xval(main.last.x)})`;
+      ? ref('train.metric-improving', {
+          metric: metric.name,
+          metricChange: pct(metric.tail.relChange),
+          metricAxis: metric.axis,
+          metricX: xval(metric.last.x),
+          metricValue: num(metric.last.value),
+        })
+      : ref('train.falling');
     return {
       confidence: ctx.verdict.confidence,
       data: {

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { num, pct } from '../src/core/engine/rule-helpers.js';
 
 export default defineRule({
@@ -15,6 +16,9 @@ export default defineRule({
     message: {
       en: '{{test}} ends at {{testEnd}}, {{excess}} above {{val}} ({{valEnd}}){{trendPart}}.',
       zh: '{{test}} 最终为 {{testEnd}}，比 {{val}}（{{valEnd}}）高出 {{excess}}{{trendPart}}。',
+    },
+    fragments: {
+      'still-rising': { en: ', and is still rising', zh: '，并且仍在上升' },
     },
     causes: [
       { id: 'scenario-shift', seed: '§S1', text: { en: 'The deployment scenario differs from the training data (other speakers, devices, domains)', zh: '应用场景与训练数据不同（不同的说话人、设备、领域）' } },
@@ -33,8 +37,7 @@ export default defineRule({
     const excess = (test.endLevel - val.endLevel) / Math.abs(val.endLevel || 1);
     const diverges = test.tail.direction === 'rising' && val.tail.direction !== 'rising';
     if (excess < 0.25 && !diverges) return undefined;
-    const lang = ctx.options.lang ?? 'en';
-    const trendPart = diverges ? (lang === 'zh' ? '，并且仍在上升' : ', and is still rising') : '';
+    const trendPart = diverges ? ref('still-rising') : '';
     return {
       confidence: Math.min(1, 0.5 + excess),
       data: { test: test.name, testEnd: num(test.endLevel), val: val.name, valEnd: num(val.endLevel), excess: pct(excess), trendPart },

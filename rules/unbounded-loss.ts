@@ -1,4 +1,5 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
+import { ref } from '../src/core/engine/messages.js';
 import { num, xval } from '../src/core/engine/rule-helpers.js';
 import type { SeriesProfile } from '../src/core/types.js';
 import { isUnbounded } from '../src/core/verdict.js';
@@ -29,6 +30,10 @@ export default defineRule({
       en: '{{series}} is negative and keeps falling: {{start}} → {{end}} ({{orders}} orders of magnitude){{when}}. A loss that should stay ≥ 0 cannot "improve" like this: the objective is wrong.',
       zh: '{{series}} 为负且一直下降：{{start}} → {{end}}（{{orders}} 个数量级）{{when}}。本应 ≥ 0 的损失不可能这样“改善”：目标函数有误。',
     },
+    fragments: {
+      'when.negative-from-start': { en: ', negative from the first log ({{axis}} {{firstX}})', zh: '，从第一条记录（{{axis}} {{firstX}}）起就是负数' },
+      'when.crossed-zero': { en: ', crossing zero at {{axis}} {{crossedAt}}', zh: '，在 {{axis}} {{crossedAt}} 越过 0' },
+    },
     causes: [
       { id: 'target-mismatch', seed: '§T4', text: { en: 'Loss and targets do not match (e.g. cross-entropy or BCE given targets outside [0, 1] or not one-hot, or integer labels to a loss that wants probabilities)', zh: '损失函数与目标值不匹配（例如交叉熵或 BCE 收到 [0, 1] 之外或非 one-hot 的目标，或者把整数标签交给需要概率的损失）' } },
       { id: 'wrong-sign', seed: '§T4', text: { en: 'Wrong sign: a quantity to maximise (likelihood, a score) is being minimised, or the loss is negated', zh: '符号错误：把应该最大化的量（似然、得分）当作损失最小化，或者损失被取了负号' } },
@@ -41,7 +46,6 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    const lang = ctx.options.lang ?? 'en';
     const candidates = [ctx.train, ctx.val, ctx.test].filter((p): p is SeriesProfile => p !== undefined && isUnbounded(p));
     if (candidates.length === 0) return undefined;
     const p = candidates[0];
@@ -49,13 +53,7 @@ export default defineRule({
     const crossedAt = s ? zeroCrossing(p, s.x, s.y) : undefined;
     const negativeFromStart = crossedAt === undefined;
     const orders = Math.log10(Math.abs(p.endLevel) / Math.max(Math.abs(p.startLevel), p.noise, Number.MIN_VALUE));
-    const when = negativeFromStart
-      ? lang === 'zh'
-        ? `，从第一条记录（${p.axis} ${xval(p.first.x)}）起就是负数`
-        : `, negative from the first log (${p.axis} ${xval(p.first.x)})`
-      : lang === 'zh'
-        ? `，在 ${p.axis} ${xval(crossedAt!)} 越过 0`
-        : `, crossing zero at ${p.axis} ${xval(crossedAt!)}`;
+    const when = negativeFromStart ? ref('when.negative-from-start') : ref('when.crossed-zero', { crossedAt: xval(crossedAt!) });
     const others = candidates.slice(1).map((c) => c.name);
     const causeOrder = negativeFromStart ? ['target-mismatch', 'wrong-sign', 'missing-activation'] : ['missing-activation', 'target-mismatch', 'wrong-sign'];
     const remedyOrder = negativeFromStart ? ['check-targets', 'check-sign', 'add-activation'] : ['add-activation', 'check-targets', 'check-sign'];

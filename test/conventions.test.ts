@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
+import { textIn } from '../src/messages/index.js';
 import { formatIds } from '../src/parsers/index.js';
 import { VERSION } from '../src/version.js';
 
@@ -25,12 +26,13 @@ describe('conventions', () => {
     for (const { meta } of rules) {
       expect(existsSync(resolve(root, `test/rules/${meta.id}.test.ts`)), `test/rules/${meta.id}.test.ts`).toBe(true);
       expect(readme, `README row for ${meta.id}`).toMatch(new RegExp(`\\| \`${meta.id}\` \\| ${meta.severity} \\|`));
-      for (const text of [meta.title, meta.description]) {
-        expect(text.en.length).toBeGreaterThan(0);
-        expect(text.zh).toMatch(/[\u4e00-\u9fff]/);
-      }
-      // Message templates may be all placeholders (the rule fills localized parts itself).
+      for (const text of [textIn(meta.title, 'en'), meta.description.en]) expect(text.length).toBeGreaterThan(0);
+      for (const text of [textIn(meta.title, 'zh'), meta.description.zh]) expect(text).toMatch(/[\u4e00-\u9fff]/);
+      // Message templates may be all placeholders (fragments referenced from the data word the rest).
       expect(meta.message.zh.length).toBeGreaterThan(0);
+      for (const [id, text] of Object.entries(meta.fragments ?? {})) {
+        expect(text.en.length + text.zh.length, `${meta.id}/${id}`).toBeGreaterThan(0);
+      }
       for (const item of [...meta.causes, ...meta.remedies]) {
         expect(item.text.zh, `${meta.id}/${item.id}`).toMatch(/[\u4e00-\u9fff]/);
         const seed = 'seed' in item ? item.seed : undefined;
@@ -39,6 +41,20 @@ describe('conventions', () => {
       for (const s of meta.seed) expect(s, meta.id).toMatch(SEED);
       const causeIds = meta.causes.map((c) => c.id);
       expect(new Set(causeIds).size, `${meta.id} cause ids`).toBe(causeIds.length);
+    }
+  });
+
+  it('rules and core choose no words of a language: wording is data, rendered by src/messages', () => {
+    const sources = [
+      ...ruleFiles.map((f) => `rules/${f}.ts`),
+      ...['src/core', 'src/core/engine'].flatMap((dir) =>
+        readdirSync(resolve(root, dir))
+          .filter((f) => f.endsWith('.ts') && f !== 'compare.ts')
+          .map((f) => `${dir}/${f}`),
+      ),
+    ];
+    for (const file of sources) {
+      expect(readFileSync(resolve(root, file), 'utf8'), file).not.toMatch(/lang\s*===|=== *'(en|zh)'|ctx\.options\.lang/);
     }
   });
 

@@ -1,11 +1,12 @@
 import type { Rule } from '../core/engine/define-rule.js';
 import type { Lang } from '../core/types.js';
+import { textIn } from '../messages/index.js';
 
 /** `lossdoc rules`: one line per rule. */
 export function listRules(rules: readonly Rule[], lang: Lang): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));
   return `${rules
-    .map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.title[lang]}  [${r.meta.tags.join(', ')}]`)
+    .map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${textIn(r.meta.title, lang)}  [${r.meta.tags.join(', ')}]`)
     .join('\n')}\n`;
 }
 
@@ -14,7 +15,7 @@ export function explainRule(rule: Rule, lang: Lang): string {
   const m = rule.meta;
   const zh = lang === 'zh';
   const lines = [
-    `${m.id} — ${m.title[lang]}`,
+    `${m.id} — ${textIn(m.title, lang)}`,
     '',
     `${zh ? '严重程度' : 'severity'}: ${m.severity}    ${zh ? '标签' : 'tags'}: ${m.tags.join(', ')}    ${zh ? '知识来源' : 'source'}: ${m.seed.join(' ') || '–'}`,
     '',

@@ -8,9 +8,11 @@ import { seriesDirection } from './metric-direction.js';
 import { heldOutMetricVerdict } from './metric-evidence.js';
 import { summarizeRuns } from './summary.js';
 import { decideVerdict, reconcileVerdict, VERDICT_IDS } from './verdict.js';
-import { verdictTitles } from './verdict-text.js';
+import { fillTemplate, textIn, verdictTitle } from '../messages/index.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
+  /** Language of the report's texts (rules decide in data; src/messages words it). */
+  lang?: Lang;
   /** Per-rule severity overrides; 'off' disables a rule. */
   ruleSeverity?: Record<string, Severity | 'off'>;
   /** Put every series' points into the report (for charts). */
@@ -132,7 +134,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
       : null,
     verdict: {
       id: verdict.id,
-      title: verdictTitles[verdict.id][lang],
+      title: verdictTitle(verdict.id, lang),
       train: verdict.train ?? null,
       heldOut: verdict.heldOut ?? null,
       heldOutRole: verdict.heldOutRole ?? null,
@@ -163,11 +165,6 @@ export function buildReport(runs: RunReport[], version: string, lang: Lang = 'en
   };
 }
 
-/** Fill {{name}} placeholders; unknown names stay visible so a broken template is noticed. */
-export function fillTemplate(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
-}
-
 function toFinding(rule: Rule, d: Detection, lang: Lang, configured: Severity | undefined, minConfidence: number): Finding {
   const { meta } = rule;
   const order = d.causeOrder ?? [];
@@ -180,8 +177,8 @@ function toFinding(rule: Rule, d: Detection, lang: Lang, configured: Severity | 
     severity: configured ?? d.severity ?? meta.severity,
     confidence: round2(d.confidence),
     uncertain: round2(d.confidence) < minConfidence,
-    title: meta.title[lang],
-    message: fillTemplate(meta.message[lang], d.data),
+    title: textIn(meta.title, lang),
+    message: fillTemplate(meta.message[lang], d.data, lang, meta.fragments),
     series: d.series ?? [],
     range: d.range ? { from: finiteOrNull(d.range.from), to: finiteOrNull(d.range.to), axis: d.range.axis } : null,
     best: d.best
@@ -189,7 +186,7 @@ function toFinding(rule: Rule, d: Detection, lang: Lang, configured: Severity | 
       : null,
     evidence: sanitize(d.evidence) as Record<string, unknown>,
     causes: causes.map((c) => ({ id: c.id, seed: c.seed, text: c.text[lang] })),
-    remedies: remedies.map((r) => ({ id: r.id, text: fillTemplate(r.text[lang], d.data) })),
+    remedies: remedies.map((r) => ({ id: r.id, text: fillTemplate(r.text[lang], d.data, lang, meta.fragments) })),
     seed: meta.seed,
     tags: meta.tags,
   };

@@ -8,10 +8,10 @@ import { decimate, finitePoints } from './stats/decimate.js';
 import { theilSen } from './stats/trend-tests.js';
 import type { Run, SeriesProfile } from './types.js';
 import type { Verdict } from './verdict.js';
+import { CONFIDENCE_BORDERLINE, METRIC_LATE_GAIN, METRIC_TAIL_GAIN, MIN_POINTS } from './verdict-thresholds.js';
 
-/** The metric's last third must move ≥ 5% toward better (significantly), and its last sixth still ≥ 2.5%. */
-const TAIL_GAIN = 0.05;
-const LATE_GAIN = 0.025;
+/** Points of the late window the slope is fitted on (a sample keeps it cheap). */
+const LATE_SAMPLE = 200;
 
 /** Relative change toward better over the second half of the tail window (Theil–Sen on ≤ 200 points). */
 function lateGain(run: Run, p: SeriesProfile, better: Better): number {
@@ -21,7 +21,7 @@ function lateGain(run: Run, p: SeriesProfile, better: Better): number {
   const mid = (p.tail.from + p.tail.to) / 2;
   let start = pts.x.findIndex((x) => x >= mid);
   if (start < 0 || pts.x.length - start < 3) start = Math.max(0, pts.x.length - 3);
-  const late = decimate({ x: pts.x.subarray(start), y: pts.y.subarray(start) }, 200);
+  const late = decimate({ x: pts.x.subarray(start), y: pts.y.subarray(start) }, LATE_SAMPLE);
   const n = late.y.length;
   if (n < 2) return 0;
   const { slope } = theilSen(late.x, late.y);
@@ -37,11 +37,11 @@ export function heldOutMetricVerdict(verdict: Verdict, run: Run, profiles: Reado
     if (s.kind !== 'metric' || (s.role !== 'val' && s.role !== 'test' && s.role !== 'other')) continue;
     const p = profiles.get(s.name);
     const better = seriesDirection(s, primaries, overrides);
-    if (!p || !better || p.nFinite < 5) continue;
+    if (!p || !better || p.nFinite < MIN_POINTS) continue;
     const toward = better === 'higher' ? 'rising' : 'falling';
-    if (p.tail.direction !== toward || Math.abs(p.tail.relChange) < TAIL_GAIN) continue;
-    if (lateGain(run, p, better) >= LATE_GAIN) {
-      return { ...verdict, id: 'still-learning', confidence: 0.5, reason: 'held-out-metric-improving', seedRow: undefined, metric: s.name };
+    if (p.tail.direction !== toward || Math.abs(p.tail.relChange) < METRIC_TAIL_GAIN) continue;
+    if (lateGain(run, p, better) >= METRIC_LATE_GAIN) {
+      return { ...verdict, id: 'still-learning', confidence: CONFIDENCE_BORDERLINE, reason: 'held-out-metric-improving', seedRow: undefined, metric: s.name };
     }
   }
   return undefined;

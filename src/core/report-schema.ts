@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VERDICT_IDS } from './verdict-ids.js';
 
 /**
  * The JSON report: lossdoc's machine contract (`--format json`, `lossdoc schema`).
@@ -81,7 +82,7 @@ export const findingSchema = z.object({
 });
 
 export const verdictSchema = z.object({
-  id: z.enum(['still-learning', 'converged', 'overfitting', 'not-learning', 'data-problem', 'diverging', 'insufficient-data']),
+  id: z.enum(VERDICT_IDS),
   title: z.string(),
   train: z.string().nullable(),
   heldOut: z.string().nullable(),

@@ -1,24 +1,9 @@
 import { MIN_EFFECT } from './profile.js';
 import type { Direction, GapProfile, SeriesProfile } from './types.js';
+import type { VerdictId } from './verdict-ids.js';
+import * as T from './verdict-thresholds.js';
 
-export type VerdictId =
-  | 'still-learning'
-  | 'converged'
-  | 'overfitting'
-  | 'not-learning'
-  | 'data-problem'
-  | 'diverging'
-  | 'insufficient-data';
-
-export const VERDICT_IDS: readonly VerdictId[] = [
-  'still-learning',
-  'converged',
-  'overfitting',
-  'not-learning',
-  'data-problem',
-  'diverging',
-  'insufficient-data',
-];
+export { VERDICT_IDS, type VerdictId } from './verdict-ids.js';
 
 /** The curve's behaviour as the verdict table reads it. `broken` = ends in NaN/Inf or runs away. */
 export type CurveState = Direction | 'broken' | 'never-fell';
@@ -39,9 +24,7 @@ export interface Verdict {
   metric?: string;
 }
 
-export const MIN_POINTS = 5;
-/** Share of the starting loss a run must remove to count as having learned. */
-export const MIN_IMPROVEMENT = 0.05;
+export { MIN_IMPROVEMENT, MIN_POINTS } from './verdict-thresholds.js';
 
 export interface VerdictInput {
   train?: SeriesProfile;
@@ -64,7 +47,7 @@ export function isUnbounded(p: SeriesProfile): boolean {
     p.kind === 'loss' &&
     p.endLevel < 0 &&
     p.trend.direction === 'falling' &&
-    Math.abs(p.endLevel) >= 10 * Math.max(Math.abs(p.startLevel), p.noise)
+    Math.abs(p.endLevel) >= T.UNBOUNDED_FACTOR * Math.max(Math.abs(p.startLevel), p.noise)
   );
 }
 
@@ -75,7 +58,7 @@ export function isUnbounded(p: SeriesProfile): boolean {
  */
 function blewUpAtStart(p: SeriesProfile): boolean {
   const first = p.first.value;
-  return first > 0 && p.bestLevel >= 1.3 * first && p.endLevel >= 1.5 * first && p.min.value >= 0.9 * first;
+  return first > 0 && p.bestLevel >= T.BLOWUP_BEST_RATIO * first && p.endLevel >= T.BLOWUP_END_RATIO * first && p.min.value >= T.BLOWUP_MIN_RATIO * first;
 }
 
 /**
@@ -84,13 +67,13 @@ function blewUpAtStart(p: SeriesProfile): boolean {
  * is no divergence; the curve never learned.
  */
 function reboundToStart(p: SeriesProfile): boolean {
-  const near = (a: number, b: number) => Math.abs(a - b) <= 0.1 * Math.abs(b);
-  return near(p.endLevel, p.startLevel) && near(p.endLevel, p.medianLevel) && p.shareBelowStart < 0.1;
+  const near = (a: number, b: number) => Math.abs(a - b) <= T.REBOUND_NEAR * Math.abs(b);
+  return near(p.endLevel, p.startLevel) && near(p.endLevel, p.medianLevel) && p.shareBelowStart < T.REBOUND_BELOW_SHARE;
 }
 
 /** Improvement under 5%, or not two standard errors clear of the scatter, with no falling trend. */
 function neverFell(p: SeriesProfile): boolean {
-  return (p.improvement < MIN_IMPROVEMENT || p.improvementZ < 2) && p.trend.direction !== 'falling';
+  return (p.improvement < T.MIN_IMPROVEMENT || p.improvementZ < T.FELL_Z) && p.trend.direction !== 'falling';
 }
 
 function trainState(p: SeriesProfile): CurveState {
@@ -98,13 +81,13 @@ function trainState(p: SeriesProfile): CurveState {
   if (blewUpAtStart(p)) return 'rising';
   if (!reboundToStart(p)) {
     const risingTail = p.tail.direction === 'rising' || p.trend.direction === 'rising';
-    if (risingTail && p.relRiseSinceMin >= 0.2 && p.riseSinceMin >= 3) return 'rising';
+    if (risingTail && p.relRiseSinceMin >= T.TRAIN_RISE_REL && p.riseSinceMin >= T.TRAIN_RISE_NOISE) return 'rising';
     // Jumped up and stayed there: the tail is flat, but far above the sustained best.
-    if (p.relRiseSinceMin >= 0.5 && p.riseSinceMin >= 5) return 'rising';
+    if (p.relRiseSinceMin >= T.TRAIN_JUMP_REL && p.riseSinceMin >= T.TRAIN_JUMP_NOISE) return 'rising';
   }
   // Judged on the whole curve: a dip in the last third of a flat run is not learning.
   if (neverFell(p)) {
-    return p.trend.direction === 'rising' && p.relRiseSinceMin >= 0.2 ? 'rising' : 'never-fell';
+    return p.trend.direction === 'rising' && p.relRiseSinceMin >= T.TRAIN_RISE_REL ? 'rising' : 'never-fell';
   }
   return p.tail.direction === 'falling' ? 'falling' : 'flat';
 }
@@ -113,9 +96,9 @@ function heldOutState(p: SeriesProfile): CurveState {
   if (isBroken(p)) return 'broken';
   if (p.tail.direction === 'rising') return 'rising';
   // A U-shape whose tail test is noisy: clearly back above the best value.
-  if (p.relRiseSinceMin >= 0.1 && p.riseSinceMin >= 2 && p.min.x < p.span[1]) return 'rising';
+  if (p.relRiseSinceMin >= T.HELD_OUT_RISE_REL && p.riseSinceMin >= T.HELD_OUT_RISE_NOISE && p.min.x < p.span[1]) return 'rising';
   // A zig-zagging held-out curve inflates the noise estimate; a large rise still counts.
-  if (p.relRiseSinceMin >= 0.25 && p.riseSinceMin >= 1 && p.min.x < p.span[1]) return 'rising';
+  if (p.relRiseSinceMin >= T.HELD_OUT_LARGE_RISE_REL && p.riseSinceMin >= T.HELD_OUT_LARGE_RISE_NOISE && p.min.x < p.span[1]) return 'rising';
   if (p.tail.direction === 'falling') return 'falling';
   return 'flat';
 }
@@ -126,12 +109,12 @@ function heldOutState(p: SeriesProfile): CurveState {
  * still improving, however flat its trend test reads: never overfitting.
  */
 export function atBestAtEnd(p: SeriesProfile): boolean {
-  return p.pointsAfterMin <= 1 && p.riseSinceMin < 1;
+  return p.pointsAfterMin <= T.AT_BEST_POINTS_AFTER && p.riseSinceMin < T.AT_BEST_NOISE;
 }
 
 /** The last third still falls by at least twice the curve's own noise (its own slope and noise, not the train curve's). */
 function fallsBeyondItsNoise(p: SeriesProfile): boolean {
-  return p.tail.slope < 0 && -p.tail.relChange * Math.abs(p.endLevel) >= 2 * p.noise;
+  return p.tail.slope < 0 && -p.tail.relChange * Math.abs(p.endLevel) >= T.DRIFT_NOISE * p.noise;
 }
 
 /**
@@ -140,11 +123,11 @@ function fallsBeyondItsNoise(p: SeriesProfile): boolean {
  * (spikes, a disturbance) and is coming back down has not improved on its start.
  */
 function fellClearly(p: SeriesProfile): boolean {
-  const climbedFirst = p.max.value >= 1.5 * p.startLevel && p.max.x > p.span[0] + 0.1 * (p.span[1] - p.span[0]);
+  const climbedFirst = p.max.value >= T.CLIMB_RATIO * p.startLevel && p.max.x > p.span[0] + T.CLIMB_AFTER_SHARE * (p.span[1] - p.span[0]);
   // A fall that came early and then held reads flat to a whole-curve trend test: three standard errors of improvement say it too.
-  const fell = p.trend.direction === 'falling' || p.improvementZ >= 3;
-  const nearBest = p.riseSinceMin < 3 || p.relRiseSinceMin < 0.1;
-  return p.improvement >= 0.1 && fell && nearBest && !climbedFirst;
+  const fell = p.trend.direction === 'falling' || p.improvementZ >= T.CLEAR_FALL_Z;
+  const nearBest = p.riseSinceMin < T.CLEAR_FALL_NEAR_BEST_NOISE || p.relRiseSinceMin < T.CLEAR_FALL_NEAR_BEST_REL;
+  return p.improvement >= T.CLEAR_FALL && fell && nearBest && !climbedFirst;
 }
 
 /**
@@ -153,44 +136,44 @@ function fellClearly(p: SeriesProfile): boolean {
  * whatever the noise hides.
  */
 function neverGeneralised(train: SeriesProfile, heldOut: SeriesProfile, gap: GapProfile | undefined): boolean {
-  if (heldOut.improvement >= MIN_IMPROVEMENT || heldOut.trend.direction === 'falling') return false;
+  if (heldOut.improvement >= T.MIN_IMPROVEMENT || heldOut.trend.direction === 'falling') return false;
   // Far above training, or the gap to it widening significantly over the run (§C2 from the start).
-  return (train.endLevel > 0 && heldOut.endLevel >= 3 * train.endLevel) || gap?.trend.direction === 'rising';
+  return (train.endLevel > 0 && heldOut.endLevel >= T.FAR_ABOVE_TRAIN * train.endLevel) || gap?.trend.direction === 'rising';
 }
 
 /** True when the held-out curve stopped improving some time before the end. */
 function pastItsBest(p: SeriesProfile): boolean {
   const position = (p.min.x - p.span[0]) / (p.span[1] - p.span[0] || 1);
-  return position < 0.8 || p.riseSinceMin >= 1;
+  return position < T.PAST_BEST_POSITION || p.riseSinceMin >= T.PAST_BEST_NOISE;
 }
 
 export function decideVerdict(input: VerdictInput): Verdict {
-  const enough = (p?: SeriesProfile) => p !== undefined && p.nFinite >= MIN_POINTS;
+  const enough = (p?: SeriesProfile) => p !== undefined && p.nFinite >= T.MIN_POINTS;
   const heldOutProfile = enough(input.val) ? input.val : enough(input.test) ? input.test : undefined;
   const heldOutRole: Verdict['heldOutRole'] = heldOutProfile ? (heldOutProfile === input.val ? 'val' : 'test') : undefined;
   const withRole: Pick<Verdict, 'heldOutRole'> = heldOutRole ? { heldOutRole } : {};
 
   // A train loss that is NaN/Inf at (nearly) every point has diverged, whatever the held-out curve does.
-  if (input.train && input.train.nonFinite.count >= 2 && input.train.nFinite < MIN_POINTS && isBroken(input.train)) {
-    return { id: 'diverging', train: 'broken', ...withRole, confidence: 0.9, reason: 'train-non-finite' };
+  if (input.train && input.train.nonFinite.count >= T.DIVERGED_NON_FINITE && input.train.nFinite < T.MIN_POINTS && isBroken(input.train)) {
+    return { id: 'diverging', train: 'broken', ...withRole, confidence: T.CONFIDENCE_BROKEN, reason: 'train-non-finite' };
   }
   if (!enough(input.train)) {
     // Some logs hold only a validation curve; judge it alone rather than not at all.
     if (!heldOutProfile) {
       const broken = [input.train, input.val, input.test].some((p) => p && p.nonFinite.count > 0 && isBroken(p));
-      if (broken) return { id: 'diverging', train: 'broken', confidence: 0.9, reason: 'non-finite' };
+      if (broken) return { id: 'diverging', train: 'broken', confidence: T.CONFIDENCE_BROKEN, reason: 'non-finite' };
       return { id: 'insufficient-data', confidence: 1, reason: input.train || input.val ? 'too-few-points' : 'no-loss' };
     }
     const state = heldOutState(heldOutProfile);
     const alone = trainState(heldOutProfile);
-    if (state === 'broken') return { id: 'diverging', heldOut: state, ...withRole, confidence: 0.9, reason: 'held-out-broken' };
-    if (alone === 'never-fell') return { id: 'not-learning', heldOut: alone, ...withRole, confidence: 0.6, reason: 'held-out-only' };
-    if (state === 'rising') return { id: 'overfitting', heldOut: state, ...withRole, confidence: 0.6, reason: 'held-out-only-rising' };
+    if (state === 'broken') return { id: 'diverging', heldOut: state, ...withRole, confidence: T.CONFIDENCE_BROKEN, reason: 'held-out-broken' };
+    if (alone === 'never-fell') return { id: 'not-learning', heldOut: alone, ...withRole, confidence: T.CONFIDENCE_HELD_OUT_ONLY, reason: 'held-out-only' };
+    if (state === 'rising') return { id: 'overfitting', heldOut: state, ...withRole, confidence: T.CONFIDENCE_HELD_OUT_ONLY, reason: 'held-out-only-rising' };
     return {
       id: state === 'falling' ? 'still-learning' : 'converged',
       heldOut: state,
       ...withRole,
-      confidence: 0.6 * heldOutProfile.tail.confidence,
+      confidence: T.CONFIDENCE_HELD_OUT_ONLY * heldOutProfile.tail.confidence,
       reason: 'held-out-only',
     };
   }
@@ -205,7 +188,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
       ...(h ? { heldOut: h } : {}),
       ...withRole,
       ...(h === 'rising' || h === 'broken' ? { seedRow: 'C5' as const } : {}),
-      confidence: t === 'broken' ? 0.95 : train.tail.confidence,
+      confidence: t === 'broken' ? T.CONFIDENCE_TRAIN_BROKEN : train.tail.confidence,
       reason: t === 'broken' ? 'train-broken' : 'train-rising',
     };
   }
@@ -216,7 +199,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     if (heldOutProfile && (h === 'falling' || h === 'flat') && fellClearly(heldOutProfile)) {
       return { id: 'data-problem', train: t, heldOut: 'falling', ...withRole, seedRow: 'C3', confidence: heldOutProfile.trend.confidence, reason: 'held-out-falling' };
     }
-    return { id: 'not-learning', train: t, ...withRole, confidence: Math.max(0.6, train.trend.confidence), reason: 'train-never-fell' };
+    return { id: 'not-learning', train: t, ...withRole, confidence: Math.max(T.CONFIDENCE_FLOOR, train.trend.confidence), reason: 'train-never-fell' };
   }
   if (!heldOutProfile) {
     return {
@@ -230,7 +213,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const h = heldOutState(heldOutProfile);
   const both = Math.min(train.tail.confidence, heldOutProfile.tail.confidence);
   if (h === 'broken') {
-    return { id: 'diverging', train: t, heldOut: h, ...withRole, confidence: 0.9, reason: 'held-out-broken' };
+    return { id: 'diverging', train: t, heldOut: h, ...withRole, confidence: T.CONFIDENCE_BROKEN, reason: 'held-out-broken' };
   }
   if (h === 'rising') {
     return {
@@ -239,7 +222,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
       heldOut: h,
       ...withRole,
       ...(t === 'falling' ? { seedRow: 'C2' as const } : {}),
-      confidence: Math.max(0.6, heldOutProfile.tail.direction === 'rising' ? heldOutProfile.tail.confidence : 0.7),
+      confidence: Math.max(T.CONFIDENCE_FLOOR, heldOutProfile.tail.direction === 'rising' ? heldOutProfile.tail.confidence : T.CONFIDENCE_RISE_SINCE_BEST),
       reason: 'held-out-rising',
     };
   }
@@ -248,10 +231,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
     // Still improving, just not significantly: at its best at the end, or drifting down by more
     // than its own noise and not yet past its best. Never overfitting.
     if (atBestAtEnd(heldOutProfile)) {
-      return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: 0.5, reason: 'held-out-at-best' };
+      return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: T.CONFIDENCE_BORDERLINE, reason: 'held-out-at-best' };
     }
     if ((heldOutProfile.tail.relChange <= -MIN_EFFECT || fallsBeyondItsNoise(heldOutProfile)) && !pastItsBest(heldOutProfile)) {
-      return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: 0.5, reason: 'held-out-still-drifting-down' };
+      return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: T.CONFIDENCE_BORDERLINE, reason: 'held-out-still-drifting-down' };
     }
     // §C2: the held-out loss stopped improving while training goes on. Milder than a rise:
     // less confident when the held-out curve is still at its best at the very end.
@@ -263,22 +246,22 @@ export function decideVerdict(input: VerdictInput): Verdict {
       heldOut: h,
       ...withRole,
       seedRow: 'C2',
-      confidence: (widening ? Math.max(0.6, input.gap!.trend.confidence * 0.8) : 0.5) * (atBest ? 0.7 : 1),
+      confidence: (widening ? Math.max(T.CONFIDENCE_FLOOR, input.gap!.trend.confidence * T.GAP_WIDENING_WEIGHT) : T.CONFIDENCE_BORDERLINE) * (atBest ? T.AT_BEST_DISCOUNT : 1),
       reason: 'held-out-flat',
     };
   }
   // Train flat.
   // A training loss that learned and still drifts down by 5% of its level, too noisily for its
   // trend test, beside a held-out loss that clearly still falls: still learning, not §C3.
-  const trainStillDrifting = train.improvement >= LEARNED_IMPROVEMENT && train.tail.relChange <= -MIN_EFFECT;
+  const trainStillDrifting = train.improvement >= T.LEARNED_IMPROVEMENT && train.tail.relChange <= -MIN_EFFECT;
   if (h === 'falling' && trainStillDrifting && heldOutProfile.tail.relChange <= -MIN_EFFECT) {
-    return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: 0.5, reason: 'held-out-still-falling' };
+    return { id: 'still-learning', train: t, heldOut: h, ...withRole, confidence: T.CONFIDENCE_BORDERLINE, reason: 'held-out-still-falling' };
   }
-  if (h === 'falling' && heldOutProfile.tail.relChange <= -0.1 && fellClearly(heldOutProfile)) {
+  if (h === 'falling' && heldOutProfile.tail.relChange <= -T.C3_TAIL_FALL && fellClearly(heldOutProfile)) {
     return { id: 'data-problem', train: t, heldOut: h, ...withRole, seedRow: 'C3', confidence: both, reason: 'held-out-falling' };
   }
   if (h === 'flat' && neverGeneralised(train, heldOutProfile, input.gap)) {
-    return { id: 'overfitting', train: t, heldOut: h, ...withRole, confidence: Math.max(0.6, heldOutProfile.trend.confidence), reason: 'held-out-never-improved' };
+    return { id: 'overfitting', train: t, heldOut: h, ...withRole, confidence: Math.max(T.CONFIDENCE_FLOOR, heldOutProfile.trend.confidence), reason: 'held-out-never-improved' };
   }
   return { id: 'converged', train: t, heldOut: h, ...withRole, seedRow: 'C4', confidence: both, reason: 'both-flat' };
 }
@@ -291,11 +274,7 @@ interface FindingSummary {
   evidence: Record<string, unknown>;
 }
 
-/** A training loss that fell by at least this share of its start has learned something (§C3 needs it to barely move). */
-const LEARNED_IMPROVEMENT = 0.3;
-
-/** A swing of at least this share of the level (per epoch or per zig-zag) is no healthy plateau. */
-export const UNHEALTHY_SWING = 0.05;
+export { UNHEALTHY_SWING } from './verdict-thresholds.js';
 
 const HEALTHY: readonly VerdictId[] = ['converged', 'still-learning'];
 
@@ -322,7 +301,7 @@ export function reconcileVerdict(verdict: Verdict, findings: readonly FindingSum
   if (train?.trend.direction === 'falling') return undefined;
   const swing = findings.find((f) => f.id === 'oscillation' && f.severity !== 'info');
   const amplitude = swing ? Number(swing.evidence.amplitudeRel) : 0;
-  if (swing && amplitude >= UNHEALTHY_SWING) {
+  if (swing && amplitude >= T.UNHEALTHY_SWING) {
     return { ...verdict, id: 'not-learning', seedRow: 'C4', confidence: swing.confidence, reason: 'train-oscillating' };
   }
   return undefined;

@@ -1,6 +1,8 @@
 import { bySeverityDesc } from '../core/severity.js';
 import type { Severity } from '../core/types.js';
+import type { VerdictId } from '../core/verdict-ids.js';
 import type { Formatter } from './types.js';
+import { say, verdictTitle } from '../messages/index.js';
 
 /**
  * GitHub Actions workflow commands: one `::error|warning|notice file=…,title=lossdoc/<id>::message`
@@ -47,7 +49,7 @@ export const formatGithub: Formatter = (report) => {
       const message = `${prefix}${f.title}: ${f.message}${remedy}`;
       // An uncertain finding is a notice: it must not read as a failure in the pull request.
       const severity: Severity = f.uncertain ? 'info' : f.severity;
-      const title = `lossdoc/${f.id}${f.uncertain ? ' (uncertain)' : ''}`;
+      const title = `lossdoc/${f.id}${f.uncertain ? ` (${say('report.uncertain', report.lang)})` : ''}`;
       const line = `::${COMMAND[severity]} ${file}title=${escapeProperty(title)}::${escapeData(message)}`;
       all.push({ severity, confidence: f.confidence, order: all.length, line });
     }
@@ -62,11 +64,14 @@ export const formatGithub: Formatter = (report) => {
   const lines = kept.map((a) => a.line);
   if (summarise) {
     const s = report.summary;
-    const verdicts = Object.entries(s.verdicts).map(([id, n]) => `${n} ${id}`).join(', ');
+    const lang = report.lang;
+    const verdicts = Object.entries(s.verdicts)
+      .map(([id, count]) => say('report.verdict-count', lang, { count, id, title: verdictTitle(id as VerdictId, lang) }))
+      .join(say('sep.comma', lang));
     const left = all.length - kept.length;
     const message =
-      `${report.runs.length} runs (${verdicts}): ${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info` +
-      (left > 0 ? `; the ${left} least severe finding(s) are not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind): see the markdown or HTML report` : '');
+      say('report.github-summary', lang, { runs: report.runs.length, verdicts, errors: s.errors, warnings: s.warnings, infos: s.infos }) +
+      (left > 0 ? say('report.github-left', lang, { left, perKind: ANNOTATIONS_PER_KIND }) : '');
     lines.push(`::notice title=${escapeProperty('lossdoc/summary')}::${escapeData(message)}`);
   }
   return lines.length ? `${lines.join('\n')}\n` : '';

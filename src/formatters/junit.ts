@@ -1,6 +1,8 @@
 import type { FailOn } from '../core/exit-code.js';
 import type { Finding, RunReport } from '../core/report-schema.js';
 import { atLeast } from '../core/severity.js';
+import type { Lang } from '../core/types.js';
+import { say } from '../messages/index.js';
 import { defuseCommandLines } from './plain-text.js';
 import type { Formatter } from './types.js';
 
@@ -39,13 +41,13 @@ function fails(f: Finding, failOn: FailOn): boolean {
   return !f.uncertain && failOn !== 'none' && atLeast(f.severity, failOn);
 }
 
-function details(run: RunReport, f: Finding): string {
-  const lines = [`${f.severity}: ${f.title} [${f.id}] (confidence ${f.confidence})`, f.message];
-  if (f.series.length) lines.push(`series: ${f.series.join(', ')}`);
-  if (f.range) lines.push(`range: ${f.range.axis} ${f.range.from ?? '?'}–${f.range.to ?? '?'}`);
-  if (f.causes.length) lines.push('likely causes:', ...f.causes.map((c, i) => `  ${i + 1}. ${c.text}${c.seed ? ` (${c.seed})` : ''}`));
-  if (f.remedies.length) lines.push('what to do:', ...f.remedies.map((r) => `  - ${r.text}`));
-  lines.push(`verdict: ${run.verdict.title} (${run.verdict.id})`, `source: ${run.sources.join(', ')}`);
+function details(run: RunReport, f: Finding, lang: Lang): string {
+  const lines = [say('report.junit.head', lang, { severity: f.severity, title: f.title, id: f.id, confidence: f.confidence }), f.message];
+  if (f.series.length) lines.push(say('report.junit.series', lang, { names: f.series.join(', ') }));
+  if (f.range) lines.push(say('report.junit.range', lang, { axis: f.range.axis, from: f.range.from ?? '?', to: f.range.to ?? '?' }));
+  if (f.causes.length) lines.push(say('report.junit.causes', lang), ...f.causes.map((c, i) => `  ${i + 1}. ${c.text}${c.seed ? ` (${c.seed})` : ''}`));
+  if (f.remedies.length) lines.push(say('report.junit.remedies', lang), ...f.remedies.map((r) => `  - ${r.text}`));
+  lines.push(say('report.junit.verdict', lang, { title: run.verdict.title, id: run.verdict.id }), say('report.junit.source', lang, { sources: run.sources.join(', ') }));
   return lines.join('\n');
 }
 
@@ -74,7 +76,7 @@ export const formatJunit: Formatter = (report, options) => {
       if (failing.length > 0) {
         runFailures++;
         const f = failing[0];
-        body.push(`      <failure message="${attr(`${f.title}: ${f.message}`)}" type="${f.severity}">${xml(failing.map((x) => details(run, x)).join('\n\n'))}</failure>`);
+        body.push(`      <failure message="${attr(`${f.title}: ${f.message}`)}" type="${f.severity}">${xml(failing.map((x) => details(run, x, report.lang)).join('\n\n'))}</failure>`);
       } else {
         // Below the fail level: warnings (and errors with --fail-on none) are skipped, so they are
         // counted and visible; info findings pass, with their text as output.
@@ -83,7 +85,7 @@ export const formatJunit: Formatter = (report, options) => {
           runSkipped++;
           body.push(`      <skipped message="${attr(`${f.severity}: ${f.title}: ${f.message}`)}"/>`);
         }
-        body.push(`      <system-out>${xml(found.map((x) => details(run, x)).join('\n\n'))}</system-out>`);
+        body.push(`      <system-out>${xml(found.map((x) => details(run, x, report.lang)).join('\n\n'))}</system-out>`);
       }
       cases.push(`${open}>`, ...body, '    </testcase>');
     }

@@ -1,6 +1,6 @@
 import { getExitCode } from '../core/exit-code.js';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
-import { verdictTitles } from '../core/verdict-text.js';
+import { verdictTitle } from '../messages/index.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainText } from './plain-text.js';
 import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, utf8Length, varyingKeys, VERDICT_TONE, type Tone } from './shared.js';
@@ -29,6 +29,10 @@ const LABELS = {
     confidence: 'confidence',
     uncertain: 'uncertain',
     axis: 'axis',
+    falling: 'falling',
+    flat: 'flat',
+    rising: 'rising',
+    pointsShort: 'pt',
     noFindings: 'No findings.',
     whatToDo: 'What to do',
     details: 'Likely causes and evidence',
@@ -62,6 +66,10 @@ const LABELS = {
     confidence: '置信度',
     uncertain: '不确定',
     axis: '轴',
+    falling: '下降',
+    flat: '持平',
+    rising: '上升',
+    pointsShort: '个点',
     noFindings: '无发现。',
     whatToDo: '建议',
     details: '可能原因与证据',
@@ -150,7 +158,7 @@ function manyRuns(report: Report, head: string[], t: Labels, lang: Lang, verbose
   let tableRows = 0;
   const keys = varyingKeys(rows);
   for (const row of rows) {
-    const c = summaryCells(row, (id) => verdictTitles[id][lang], keys);
+    const c = summaryCells(row, (id) => verdictTitle(id, lang), keys);
     const line = `| ${MARK[VERDICT_TONE[row.verdict]]} | ${md(clipMiddle(c.run, 90))} | ${md(c.verdict)} | ${md(c.worst)} | ${c.best} | ${c.final} | ${md(c.hyperparameters)} |`;
     const size = utf8Length(line) + 1;
     if (used + size > MARKDOWN_LIMIT - reserve) break;
@@ -194,7 +202,7 @@ function runSection(run: RunReport, t: Labels, verbose: boolean): string[] {
   const shown = run.series.filter((s) => s.primary !== null || s.kind === 'loss' || (verbose && s.kind !== 'other'));
   if (shown.length > 0) {
     lines.push('', `| ${t.curve} | ${t.role} | ${t.shape} | ${t.startEnd} | ${t.best} | ${t.trend} |`, '|---|---|---|---|---|---|');
-    for (const s of shown) lines.push(seriesRow(s));
+    for (const s of shown) lines.push(seriesRow(s, t));
   }
   const findings = run.findings.filter((f) => verbose || f.severity !== 'info' || f.tags.includes('verdict'));
   lines.push('');
@@ -203,13 +211,13 @@ function runSection(run: RunReport, t: Labels, verbose: boolean): string[] {
   return lines;
 }
 
-function seriesRow(s: SeriesReport): string {
+function seriesRow(s: SeriesReport, t: Labels): string {
   const role = s.primary ? `**${s.primary}**` : s.kind === 'loss' ? s.role : s.kind;
   const shape = s.sparkline ? `\`${s.sparkline}\`` : '';
-  const range = s.trend ? `${num(s.startLevel)} → ${num(s.endLevel)}` : `${s.points} pt`;
+  const range = s.trend ? `${num(s.startLevel)} → ${num(s.endLevel)}` : `${s.points} ${t.pointsShort}`;
   const best = s.min.value !== null ? `${num(s.min.value)} @ ${num(s.min.x)}` : '–';
   const arrow = s.tail ? { falling: '↓', flat: '→', rising: '↑' }[s.tail.direction] : '';
-  const trend = s.tail ? `${arrow} ${s.tail.direction} ${signedPct(s.tail.relChange)}` : '';
+  const trend = s.tail ? `${arrow} ${t[s.tail.direction]} ${signedPct(s.tail.relChange)}` : '';
   const nonFinite = s.nonFinite.count ? ` · ${s.nonFinite.count}× ${md(s.nonFinite.first?.value ?? 'NaN')}` : '';
   return `| ${md(clip(s.name, 60))} | ${role} | ${shape} | ${range} | ${best} | ${trend}${nonFinite} |`;
 }

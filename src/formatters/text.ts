@@ -3,7 +3,7 @@ import type { Finding, Report, RunReport, SeriesReport } from '../core/report-sc
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
 import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, thousands, varyingKeys, VERDICT_TONE, xLabel, type SummaryCells } from './shared.js';
-import { verdictTitles } from '../core/verdict-text.js';
+import { say, verdictTitle } from '../messages/index.js';
 import type { Formatter } from './types.js';
 
 const LABELS = {
@@ -85,7 +85,7 @@ export const formatText: Formatter = (input, options) => {
     out.push(...summaryTable(report, c, options.lang), '');
     details = runsInSummaryOrder(report).slice(0, options.top ?? report.runs.length);
   }
-  for (const run of details) out.push(...runLines(run, c, t, options.verbose ?? false), '');
+  for (const run of details) out.push(...runLines(run, c, t, options.verbose ?? false, options.lang), '');
   if (details.length < report.runs.length) out.push(c.dim(t.topCut(report.runs.length - details.length)), '');
   const s = report.summary;
   const counts = [
@@ -99,19 +99,22 @@ export const formatText: Formatter = (input, options) => {
   return defuseCommandLines(`${out.join('\n')}\n`);
 };
 
-function runLines(run: RunReport, c: ChalkInstance, t: (typeof LABELS)['en'], verbose: boolean): string[] {
+function runLines(run: RunReport, c: ChalkInstance, t: (typeof LABELS)['en'], verbose: boolean, lang: Lang): string[] {
   const lines: string[] = [];
   const v = run.verdict;
   const mark = { error: c.red('✖'), warning: c.yellow('▲'), info: c.blue('ℹ'), ok: c.green('✔') }[VERDICT_TONE[v.id]];
-  lines.push(c.underline(run.name) + c.dim(`  (${run.format}, ${run.axis} axis)`));
+  lines.push(c.underline(run.name) + c.dim(`  (${run.format}, ${say('report.axis', lang, { axis: run.axis })})`));
   const row = v.seedRow ? ` · ${t.tableRow} ${v.seedRow}` : '';
   lines.push(`  ${mark} ${c.bold(v.title)}${c.dim(`  ${t.confidence} ${num(v.confidence)}${row}`)}`);
   lines.push('', `  ${c.bold(t.curves)}  ${c.dim(`(${t.curvesNote})`)}`);
   const shown = run.series.filter((s) => s.kind === 'loss' || s.primary !== null || verbose || s.kind === 'lr');
   const nameWidth = Math.min(40, Math.max(...shown.map((s) => [...s.name].length), 4));
-  for (const s of shown) lines.push(`    ${seriesLine(s, nameWidth, c, t)}`);
+  for (const s of shown) lines.push(`    ${seriesLine(s, nameWidth, c, t, lang)}`);
   const hidden = run.series.length - shown.length;
-  if (hidden > 0) lines.push(c.dim(`    (+${hidden} other series: ${run.series.filter((s) => !shown.includes(s)).map((s) => s.name).slice(0, 6).join(', ')}${hidden > 6 ? ', …' : ''})`));
+  if (hidden > 0) {
+    const names = `${run.series.filter((s) => !shown.includes(s)).map((s) => s.name).slice(0, 6).join(', ')}${hidden > 6 ? ', …' : ''}`;
+    lines.push(c.dim(`    (${say('report.other-series', lang, { count: hidden, names })})`));
+  }
   const sampled = shown.filter((s) => s.sampling !== null);
   if (sampled.length > 0) {
     const widest = sampled.reduce((a, b) => (b.points > a.points ? b : a));
@@ -125,11 +128,11 @@ function runLines(run: RunReport, c: ChalkInstance, t: (typeof LABELS)['en'], ve
   return lines;
 }
 
-function seriesLine(s: SeriesReport, nameWidth: number, c: ChalkInstance, t: (typeof LABELS)['en']): string {
+function seriesLine(s: SeriesReport, nameWidth: number, c: ChalkInstance, t: (typeof LABELS)['en'], lang: Lang): string {
   const role = s.primary ? c.bold(pad(s.primary, 6)) : c.dim(pad(s.kind === 'loss' ? s.role : s.kind, 6));
   const name = pad([...s.name].length > nameWidth ? `${[...s.name].slice(0, nameWidth - 1).join('')}…` : s.name, nameWidth);
   if (s.trend === null || s.tail === null) {
-    return `${name}  ${role}  ${pad(s.sparkline, 24)}  ${c.dim(`${s.points} point(s)`)}`;
+    return `${name}  ${role}  ${pad(s.sparkline, 24)}  ${c.dim(say('report.points', lang, { points: s.points }))}`;
   }
   if (s.kind !== 'loss') {
     // Learning rates and metrics are context for the losses: where they went, not a verdict.
@@ -172,7 +175,7 @@ const SUMMARY_HEAD: Record<Lang, SummaryCells> = {
 /** Several runs: one aligned line per run, best held-out loss first. */
 function summaryTable(report: Report, c: ChalkInstance, lang: Lang): string[] {
   const shown = varyingKeys(report.summary.runs);
-  const rows = report.summary.runs.map((row) => ({ tone: VERDICT_TONE[row.verdict], cells: summaryCells(row, (id) => verdictTitles[id][lang], shown) }));
+  const rows = report.summary.runs.map((row) => ({ tone: VERDICT_TONE[row.verdict], cells: summaryCells(row, (id) => verdictTitle(id, lang), shown) }));
   const keys = ['run', 'verdict', 'worst', 'best', 'final', 'hyperparameters'] as const;
   const width = (k: (typeof keys)[number]) =>
     Math.min(k === 'run' ? 64 : 32, Math.max([...SUMMARY_HEAD[lang][k]].length, ...rows.map((r) => [...r.cells[k]].length)));

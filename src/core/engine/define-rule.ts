@@ -1,10 +1,8 @@
 import type { Verdict } from '../verdict.js';
-import type { Axis, GapProfile, Lang, Run, Series, SeriesProfile, Severity } from '../types.js';
+import type { Axis, GapProfile, Run, Series, SeriesProfile, Severity } from '../types.js';
+import type { Localized, MessageData, Text } from './messages.js';
 
-export interface Localized {
-  en: string;
-  zh: string;
-}
+export type { Localized } from './messages.js';
 
 /** A likely cause, citing the seed section it comes from (§T5, §V1, ...). */
 export interface CauseDef {
@@ -26,21 +24,23 @@ export interface RuleMeta {
   tags: string[];
   /** Seed sections the rule's knowledge comes from. */
   seed: string[];
-  title: Localized;
+  title: Text;
   /** What the rule detects and how, for `lossdoc explain` and the README. */
   description: Localized;
   /** One-line finding message; {{placeholders}} come from Detection.data. */
   message: Localized;
   causes: CauseDef[];
   remedies: RemedyDef[];
+  /** Named wording that varies with the case, referenced from Detection.data (see messages.ts). */
+  fragments?: Record<string, Localized>;
 }
 
 /** What a rule reports when it fires. */
 export interface Detection {
   /** 0..1 */
   confidence: number;
-  /** Values for the message and remedy templates. */
-  data: Record<string, string | number>;
+  /** Values for the message and remedy templates: numbers, names from the log, fragment references. */
+  data: MessageData;
   /** Numbers that justify the finding, as JSON. */
   evidence: Record<string, unknown>;
   series?: string[];
@@ -59,7 +59,6 @@ export interface AnalyzeOptions {
   numClasses?: number;
   /** Which way a metric improves, by series name, over what its name says. */
   metricDirections?: ReadonlyMap<string, 'higher' | 'lower'>;
-  lang?: Lang;
 }
 
 /** Everything a rule may look at: the run, its series and their profiles. Read-only. */

@@ -3,6 +3,7 @@ import { xLabel } from '../number-format.js';
 import { seriesDirection, type Better } from '../metric-direction.js';
 import type { Series, SeriesProfile } from '../types.js';
 import type { CauseDef, RuleContext } from './define-rule.js';
+import { ref, type MessageData } from './messages.js';
 
 /** A number as people read it in a log: 4 significant digits, no trailing noise. */
 export function num(v: number): string {
@@ -44,16 +45,13 @@ export function lrPeakUpTo(lr: Series | undefined, x: number): number | undefine
  * learning); `peak`: the highest LR up to x (divergence, spikes, oscillation: a decayed tail would
  * advise lowering what the schedule already lowered).
  */
-export function lrData(ctx: RuleContext, x: number, mode: 'at' | 'peak' = 'at'): Record<string, string> {
+export function lrData(ctx: RuleContext, x: number, mode: 'at' | 'peak' = 'at'): MessageData {
   const value = mode === 'peak' ? lrPeakUpTo(ctx.lr, x) : lrAt(ctx.lr, x);
-  const lang = ctx.options.lang ?? 'en';
-  if (value === undefined || value <= 0) {
-    return { lr: lang === 'zh' ? '当前学习率' : 'the current learning rate', lrLow: lang === 'zh' ? '其 1/10' : 'a tenth of it', lrHigh: lang === 'zh' ? '其 10 倍' : '10× it' };
-  }
-  const peakNote = mode === 'peak' && lrAt(ctx.lr, x) !== value ? (lang === 'zh' ? '（峰值）' : ' (its peak)') : '';
+  if (value === undefined || value <= 0) return { lr: ref('lr.current'), lrLow: ref('lr.tenth'), lrHigh: ref('lr.tenfold') };
   // One number style for the three: exponents for all when the smallest needs one.
   const style = value / 10 < 1e-3 ? (v: number) => v.toExponential(2) : num;
-  return { lr: `${style(value)}${peakNote}`, lrLow: style(value / 10), lrHigh: style(value * 10) };
+  const lr = mode === 'peak' && lrAt(ctx.lr, x) !== value ? ref('lr.peak', { value: style(value) }) : style(value);
+  return { lr, lrLow: style(value / 10), lrHigh: style(value * 10) };
 }
 
 /** Seed causes for "training loss does not go down" (§T1–T12), in their default order. */
