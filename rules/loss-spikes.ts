@@ -1,6 +1,7 @@
 import { findEarlyEpisodes, indexAtOrAfter, logCurve, medianOf, rollingLevel, trainSeries } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
+import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
@@ -11,6 +12,14 @@ export const SPIKE_RATIO = 2;
 export const SPIKE_Z = 7;
 /** A single one-point spike, with no other spike in the run, must reach this ratio. */
 export const LONE_RATIO = 2.5;
+/** The thresholds above, as the rule's options (config: `"loss-spikes": ["warning", { "spikeZ": 9 }]`). */
+const options = defineOptions({ spikeRatio: SPIKE_RATIO, spikeZ: SPIKE_Z, loneRatio: LONE_RATIO }, (z) => ({
+  spikeRatio: z.number().gt(1),
+  spikeZ: z.number().positive(),
+  loneRatio: z.number().gt(1),
+}));
+export type SpikeThresholds = typeof options.defaults;
+
 /** Decay rate of the residual tail on the log scale (Student-t with ν ≈ 3 gives ~3; 2.5 is cautious). */
 const TAIL_RATE = 2.5;
 
@@ -42,6 +51,7 @@ export function findSpikes(
   v: Float64Array,
   skip: ReadonlyArray<{ from: number; to: number }> = [],
   stride = 1,
+  thresholds: SpikeThresholds = options.defaults,
 ): { spikes: Spike[]; window: number; sigma: number } {
   const n = v.length;
   const window = Math.max(10, Math.round(0.05 * n));
@@ -50,7 +60,7 @@ export function findSpikes(
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) r[i] = v[i] - level[i];
   const sigma = 1.4826 * mad(r) || 1e-12;
-  const threshold = Math.max(Math.log(SPIKE_RATIO), SPIKE_Z * sigma);
+  const threshold = Math.max(Math.log(thresholds.spikeRatio), thresholds.spikeZ * sigma);
   const flagged = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (r[i] >= threshold) flagged[i] = 1;
   let background = 0;
@@ -94,7 +104,7 @@ export function findSpikes(
   }
   // A lone one-point event is the weakest evidence (heavy-tailed noise makes one now and then):
   // on its own it must reach ×2.5.
-  if (spikes.length === 1 && spikes[0].width === 1 && spikes[0].ratio < LONE_RATIO) spikes.length = 0;
+  if (spikes.length === 1 && spikes[0].width === 1 && spikes[0].ratio < thresholds.loneRatio) spikes.length = 0;
   return { spikes, window, sigma };
 }
 
@@ -118,6 +128,7 @@ export default defineRule({
       { id: 'bad-batches', seed: '§T10', text: { en: 'Bad batches: corrupt or mislabelled samples, read errors, extreme inputs', zh: '坏批次：损坏或标错的样本、读取错误、极端输入' } },
       { id: 'exploding-gradients', seed: '§T7', text: { en: 'Exploding gradients on rare batches', zh: '在个别批次上梯度爆炸' } },
     ],
+    options,
     remedies: [
       { id: 'clip', seed: '§T7', text: { en: 'Clip gradients (e.g. max norm 1.0) so one batch cannot move the weights ×{{maxRatio}} off course', zh: '做梯度裁剪（例如最大范数 1.0），避免单个批次把权重带偏（本次最大尖峰 {{maxRatio}} 倍）' } },
       { id: 'lower-lr', seed: '§T5', text: { en: 'Lower the learning rate from {{lr}} (at the largest spike) to about {{lrLow}}, or add / lengthen the warm-up', zh: '把学习率从 {{lr}}（最大尖峰处）降到约 {{lrLow}}，或加入 / 延长预热' } },
@@ -129,7 +140,8 @@ export default defineRule({
     const curve = logCurve(series, 20);
     if (!series || !curve) return undefined;
     const early = findEarlyEpisodes(curve).map((e) => ({ from: e.startX, to: e.endX }));
-    const { spikes, window, sigma } = findSpikes(curve.x, curve.v, early, curve.stride);
+    const thresholds = optionValues(options, ctx.options.ruleOptions, 'loss-spikes');
+    const { spikes, window, sigma } = findSpikes(curve.x, curve.v, early, curve.stride, thresholds);
     if (spikes.length === 0) return undefined;
     const lang = ctx.options.lang ?? 'en';
     const largest = spikes.reduce((a, b) => (b.ratio > a.ratio ? b : a));
@@ -206,7 +218,7 @@ export default defineRule({
         spikes: spikes.map((s) => ({ x: s.x, from: s.from, to: s.to, peak: s.peak, levelBefore: s.before, levelAfter: s.after, ratio: s.ratio, z: s.z, width: s.width })),
         window,
         robustSigmaLog: sigma,
-        thresholds: { ratio: SPIKE_RATIO, z: SPIKE_Z },
+        thresholds: { ratio: thresholds.spikeRatio, z: thresholds.spikeZ },
         gradNormCoSpikes: gradCoSpikes,
         ...(gradCoSpikes > 0 ? { gradNormPeak: gradPeak, gradNormMedian: gradTypical } : {}),
         nearPeakLr,

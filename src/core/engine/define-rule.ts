@@ -1,4 +1,6 @@
+import type { Baseline } from '../baseline.js';
 import type { Verdict } from '../verdict.js';
+import type { OptionValue, RuleOptions } from './rule-options.js';
 import type { Axis, GapProfile, Lang, Run, Series, SeriesProfile, Severity } from '../types.js';
 
 export interface Localized {
@@ -33,6 +35,8 @@ export interface RuleMeta {
   message: Localized;
   causes: CauseDef[];
   remedies: RemedyDef[];
+  /** Tunable parameters with their defaults, validated when the config is read; none when absent. */
+  options?: RuleOptions<Record<string, OptionValue>>;
 }
 
 /** What a rule reports when it fires. */
@@ -60,6 +64,8 @@ export interface AnalyzeOptions {
   /** Which way a metric improves, by series name, over what its name says. */
   metricDirections?: ReadonlyMap<string, 'higher' | 'lower'>;
   lang?: Lang;
+  /** Per-rule options (`rules: { id: [severity, {options}] }`), by rule id; read with optionValues. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
 }
 
 /** Everything a rule may look at: the run, its series and their profiles. Read-only. */
@@ -77,6 +83,8 @@ export interface RuleContext {
   series(name: string): Series | undefined;
   /** The learning-rate series, when the log has one. */
   lr?: Series;
+  /** The reference run this run is compared with (`compare`, `--baseline`): only baseline rules read it. */
+  baseline?: Baseline;
 }
 
 export interface Rule {
