@@ -1,5 +1,5 @@
 import { DEFAULT_TOLERANCES } from '../src/core/baseline.js';
-import { checkMeasure, REGRESSION_CAUSES, REGRESSION_REMEDIES, toleranceOptions, type Measure } from '../src/core/engine/baseline-helpers.js';
+import { BASELINE_TAG, checkMeasure, REGRESSION_CAUSES, REGRESSION_REMEDIES, toleranceOptions, type Measure } from '../src/core/engine/baseline-helpers.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { num } from '../src/core/engine/rule-helpers.js';
 
@@ -18,7 +18,7 @@ export default defineRule({
   meta: {
     id: 'regression-best-loss',
     severity: 'error',
-    tags: ['regression'],
+    tags: [BASELINE_TAG],
     seed: [],
     title: { en: 'Best loss worse than baseline', zh: '最佳损失比基线差' },
     description: {

@@ -1,5 +1,5 @@
 import { DEFAULT_TOLERANCES } from '../src/core/baseline.js';
-import { checkMeasure, REGRESSION_CAUSES, REGRESSION_REMEDIES, toleranceOptions, type Measure } from '../src/core/engine/baseline-helpers.js';
+import { BASELINE_TAG, checkMeasure, REGRESSION_CAUSES, REGRESSION_REMEDIES, toleranceOptions, type Measure } from '../src/core/engine/baseline-helpers.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 
 const options = toleranceOptions(DEFAULT_TOLERANCES.curveArea);
@@ -16,7 +16,7 @@ export default defineRule({
   meta: {
     id: 'regression-curve-area',
     severity: 'warning',
-    tags: ['regression'],
+    tags: [BASELINE_TAG],
     seed: [],
     title: { en: 'Loss curve above baseline', zh: '损失曲线整体高于基线' },
     description: {

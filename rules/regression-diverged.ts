@@ -1,5 +1,5 @@
 import { divergence } from '../src/core/baseline.js';
-import { fragment, REGRESSION_CAUSES, REGRESSION_REMEDIES, sig6 } from '../src/core/engine/baseline-helpers.js';
+import { BASELINE_TAG, fragment, REGRESSION_CAUSES, REGRESSION_REMEDIES, sig6 } from '../src/core/engine/baseline-helpers.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { num } from '../src/core/engine/rule-helpers.js';
 import { NO_OPTIONS } from '../src/core/engine/rule-options.js';
@@ -20,7 +20,7 @@ export default defineRule({
   meta: {
     id: 'regression-diverged',
     severity: 'error',
-    tags: ['regression'],
+    tags: [BASELINE_TAG],
     seed: [],
     title: { en: 'Diverged where the baseline did not', zh: '基线正常而本次发散' },
     description: {

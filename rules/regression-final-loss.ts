@@ -1,5 +1,5 @@
 import { DEFAULT_TOLERANCES } from '../src/core/baseline.js';
-import { checkMeasure, REGRESSION_CAUSES, REGRESSION_REMEDIES, toleranceOptions, type Measure } from '../src/core/engine/baseline-helpers.js';
+import { BASELINE_TAG, checkMeasure, REGRESSION_CAUSES, REGRESSION_REMEDIES, toleranceOptions, type Measure } from '../src/core/engine/baseline-helpers.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { num } from '../src/core/engine/rule-helpers.js';
 
@@ -17,7 +17,7 @@ export default defineRule({
   meta: {
     id: 'regression-final-loss',
     severity: 'error',
-    tags: ['regression'],
+    tags: [BASELINE_TAG],
     seed: [],
     title: { en: 'Final loss worse than baseline', zh: '最终损失比基线差' },
     description: {

@@ -1,5 +1,5 @@
 import { divergence } from '../src/core/baseline.js';
-import { REGRESSION_CAUSES, REGRESSION_REMEDIES } from '../src/core/engine/baseline-helpers.js';
+import { BASELINE_TAG, REGRESSION_CAUSES, REGRESSION_REMEDIES } from '../src/core/engine/baseline-helpers.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { NO_OPTIONS } from '../src/core/engine/rule-options.js';
 
@@ -10,7 +10,7 @@ export default defineRule({
   meta: {
     id: 'regression-new-finding',
     severity: 'error',
-    tags: ['regression'],
+    tags: [BASELINE_TAG],
     seed: [],
     title: { en: 'New problem compared with baseline', zh: '相比基线出现新问题' },
     description: {

@@ -1,5 +1,5 @@
 import type { NotComparableReason } from '../src/core/baseline.js';
-import { fragment } from '../src/core/engine/baseline-helpers.js';
+import { BASELINE_TAG, fragment } from '../src/core/engine/baseline-helpers.js';
 import { defineRule, type RuleContext } from '../src/core/engine/define-rule.js';
 import { NO_OPTIONS } from '../src/core/engine/rule-options.js';
 
@@ -23,7 +23,7 @@ export default defineRule({
   meta: {
     id: 'regression-not-comparable',
     severity: 'warning',
-    tags: ['regression'],
+    tags: [BASELINE_TAG],
     seed: [],
     title: { en: 'Cannot compare with baseline', zh: '无法与基线比较' },
     description: {

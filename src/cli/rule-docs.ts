@@ -1,12 +1,26 @@
+import { BASELINE_TAG } from '../core/engine/baseline-helpers.js';
 import type { Rule } from '../core/engine/define-rule.js';
 import type { Lang } from '../core/types.js';
+
+function baselineNote(rule: Rule, lang: Lang): string {
+  if (!rule.meta.tags.includes(BASELINE_TAG)) return '';
+  return lang === 'zh' ? '  （与基线比较：compare 或 --baseline）' : '  (compares with a baseline: compare or --baseline)';
+}
 
 /** `lossdoc rules`: one line per rule. */
 export function listRules(rules: readonly Rule[], lang: Lang): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));
   return `${rules
-    .map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.title[lang]}  [${r.meta.tags.join(', ')}]`)
+    .map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.title[lang]}  [${r.meta.tags.join(', ')}]${baselineNote(r, lang)}`)
     .join('\n')}\n`;
+}
+
+/** The rule's options with their defaults, for `explain` (none: no line). */
+function optionLines(rule: Rule, lang: Lang): string[] {
+  const defaults = Object.entries(rule.meta.options?.defaults ?? {});
+  if (defaults.length === 0) return [];
+  const list = defaults.map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join(', ');
+  return [lang === 'zh' ? `选项（默认值）: ${list}` : `options (defaults): ${list}`, ''];
 }
 
 /** `lossdoc explain <id>`: the rule's documentation. */
@@ -20,6 +34,7 @@ export function explainRule(rule: Rule, lang: Lang): string {
     '',
     m.description[lang],
     '',
+    ...optionLines(rule, lang),
     `${zh ? '可能原因' : 'Likely causes'}:`,
     ...m.causes.map((c) => `  - ${c.text[lang]}${c.seed ? ` (${c.seed})` : ''}`),
     '',

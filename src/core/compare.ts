@@ -5,7 +5,7 @@
  */
 import { baselineRules } from '../../rules/index.js';
 import { runRules, sortFindings } from './analyze.js';
-import { baselineOf, resolveTolerances, type AnalyzedRun, type CompareTolerances, type Tolerance } from './baseline.js';
+import { baselineOf, type AnalyzedRun, type CompareTolerances, type Tolerance } from './baseline.js';
 import type { AnalyzeOptions, RuleContext } from './engine/define-rule.js';
 import type { Finding, RunReport } from './report-schema.js';
 import type { Lang, Severity } from './types.js';
@@ -64,9 +64,12 @@ function reportedVerdict(v: RunReport['verdict']): Verdict {
  * did not have, error/warning findings the baseline did not have, or why the two cannot be compared.
  */
 export function compareRuns(current: AnalyzedRun, baseline: AnalyzedRun | undefined, options: CompareOptions = {}): Finding[] {
-  const tolerances = resolveTolerances(options);
+  // The rules' defaults, then their options, then the tolerances given here (level by level).
   const ruleOptions: Record<string, Record<string, unknown>> = { ...options.ruleOptions };
-  for (const [key, id] of TOLERANCE_RULES) ruleOptions[id] = { ...ruleOptions[id], ...tolerances[key] };
+  for (const [key, id] of TOLERANCE_RULES) {
+    const given = Object.entries(options[key] ?? {}).filter(([, v]) => v !== undefined);
+    if (given.length) ruleOptions[id] = { ...ruleOptions[id], ...Object.fromEntries(given) };
+  }
   const analyzeOptions: AnalyzeOptions = { lang: options.lang ?? 'en', ruleOptions };
   const byName = new Map(current.run.series.map((s) => [s.name, s]));
   const ctx: RuleContext = {
@@ -78,11 +81,6 @@ export function compareRuns(current: AnalyzedRun, baseline: AnalyzedRun | undefi
     baseline: baselineOf(current, baseline),
   };
   return sortFindings(runRules(baselineRules, ctx, { ...analyzeOptions, ...(options.ruleSeverity ? { ruleSeverity: options.ruleSeverity } : {}) }));
-}
-
-/** A run's report with its regressions against the baseline added (`analyze --baseline`). */
-export function analyzeWithBaseline(current: AnalyzedRun, baseline: AnalyzedRun | undefined, options: CompareOptions = {}): RunReport {
-  return { ...current.report, findings: sortFindings([...current.report.findings, ...compareRuns(current, baseline, options)]) };
 }
 
 /** The part of a run name that identifies it inside a file (W&B: "file :: run"), else the file's base name. */
