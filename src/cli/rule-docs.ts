@@ -35,9 +35,8 @@ export function explainRule(rule: Rule, lang: Lang): string {
     m.description[lang],
     '',
     ...optionLines(rule, lang),
-    `${zh ? '可能原因' : 'Likely causes'}:`,
-    ...m.causes.map((c) => `  - ${c.text[lang]}${c.seed ? ` (${c.seed})` : ''}`),
-    '',
+    // A rule that reports a condition rather than a problem (regression-not-comparable) lists no causes.
+    ...(m.causes.length ? [`${zh ? '可能原因' : 'Likely causes'}:`, ...m.causes.map((c) => `  - ${c.text[lang]}${c.seed ? ` (${c.seed})` : ''}`), ''] : []),
     `${zh ? '建议' : 'Remedies'} ${zh ? '（{{…}} 处由日志中的数值填充）' : '({{…}} is filled from your log)'}:`,
     ...m.remedies.map((r) => `  - ${r.text[lang]}${r.seed ? ` (${r.seed})` : ''}`),
     '',
