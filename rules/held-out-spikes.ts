@@ -1,5 +1,6 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { joined, ref, type MessageValue } from '../src/core/engine/messages.js';
+import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
 import { lrData, num, splitMetric, xval } from '../src/core/engine/rule-helpers.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, rollingMedian } from '../src/core/stats/robust.js';
@@ -26,7 +27,14 @@ export interface HeldOutSpike {
  * (a 7-evaluation rolling median, which three high points cannot move) and ≥ 6 robust noise units
  * above it, that come back down (the next evaluation within ×1.5 of the level). O(n log 7).
  */
-export function heldOutSpikes(x: Float64Array, y: Float64Array): HeldOutSpike[] {
+/** The thresholds above, as the rule's options. */
+const options = defineOptions({ factor: HELD_OUT_SPIKE_FACTOR, maxLength: MAX_SPIKE_LENGTH }, (z) => ({
+  factor: z.number().gt(1),
+  maxLength: z.number().int().positive(),
+}));
+type Thresholds = typeof options.defaults;
+
+export function heldOutSpikes(x: Float64Array, y: Float64Array, thresholds: Thresholds = options.defaults): HeldOutSpike[] {
   const pts = finitePoints(x, y);
   const n = pts.y.length;
   if (n < 8 || !pts.y.every((v) => v > 0)) return [];
@@ -34,7 +42,7 @@ export function heldOutSpikes(x: Float64Array, y: Float64Array): HeldOutSpike[] 
   const level = rollingMedian(v, 7);
   const resid = Float64Array.from(v, (u, i) => u - level[i]);
   const sigma = 1.4826 * mad(resid) || 1e-12;
-  const threshold = Math.max(Math.log(HELD_OUT_SPIKE_FACTOR), 6 * sigma);
+  const threshold = Math.max(Math.log(thresholds.factor), 6 * sigma);
   const earlyEnd = pts.x[0] + EARLY_SHARE * (pts.x[n - 1] - pts.x[0]);
   const out: HeldOutSpike[] = [];
   for (let i = 0; i < n; ) {
@@ -46,7 +54,7 @@ export function heldOutSpikes(x: Float64Array, y: Float64Array): HeldOutSpike[] 
     while (j + 1 < n && resid[j + 1] >= threshold) j++;
     const length = j - i + 1;
     const back = j + 1 < n && v[j + 1] - level[j + 1] <= Math.log(1.5);
-    if (length <= MAX_SPIKE_LENGTH && back && pts.x[i] > earlyEnd && i > 0) {
+    if (length <= thresholds.maxLength && back && pts.x[i] > earlyEnd && i > 0) {
       let peak = i;
       for (let k = i; k <= j; k++) if (v[k] > v[peak]) peak = k;
       const base = Math.exp(level[peak]);
@@ -85,6 +93,7 @@ export default defineRule({
       { id: 'exploding-gradients', seed: '§T7', text: { en: 'Occasional exploding gradients (a hard batch, no clipping)', zh: '偶发的梯度爆炸（难样本批次，且没有梯度裁剪）' } },
       { id: 'batch-too-small', seed: '§T8', text: { en: 'Batch too small: noisy updates, and noisy normalisation statistics at evaluation time', zh: '批太小：更新噪声大，评估时的归一化统计也不稳定' } },
     ],
+    options,
     remedies: [
       { id: 'lower-lr', seed: '§T5', text: { en: 'Lower the learning rate from {{lr}} to about {{lrLow}}, or lengthen the warm-up', zh: '把学习率从 {{lr}} 降到约 {{lrLow}}，或延长预热' } },
       { id: 'clip', seed: '§T7', text: { en: 'Clip gradients (e.g. global norm 1.0)', zh: '裁剪梯度（例如全局范数 1.0）' } },
@@ -96,7 +105,8 @@ export default defineRule({
     if (!h) return undefined;
     const series = ctx.series(h.name);
     if (!series) return undefined;
-    const spikes = heldOutSpikes(series.x, series.y);
+    const thresholds = optionValues(options, ctx.options.ruleOptions, 'held-out-spikes');
+    const spikes = heldOutSpikes(series.x, series.y, thresholds);
     if (spikes.length === 0) return undefined;
     const worst = spikes.reduce((a, b) => (b.factor > a.factor ? b : a));
     const where = (s: HeldOutSpike) => (s.fromX === s.toX ? `${h.axis} ${xval(s.fromX)}` : `${h.axis} ${xval(s.fromX)}–${xval(s.toX)}`);
@@ -127,7 +137,7 @@ export default defineRule({
       }
     }
     return {
-      confidence: Math.min(0.95, 0.6 + 0.1 * Math.min(3, Math.log(worst.factor / HELD_OUT_SPIKE_FACTOR) / Math.log(2) + 1) + (metricPart !== '' ? 0.05 : 0)),
+      confidence: Math.min(0.95, 0.6 + 0.1 * Math.min(3, Math.log(worst.factor / thresholds.factor) / Math.log(2) + 1) + (metricPart !== '' ? 0.05 : 0)),
       data: {
         heldOut: h.name,
         count: spikes.length,
@@ -139,7 +149,7 @@ export default defineRule({
       evidence: {
         spikes: spikes.map((s) => ({ from: s.fromX, to: s.toX, peakX: s.peakX, peak: s.peak, level: s.level, factor: s.factor })),
         ...(metricAt ? { metricAtWorst: metricAt } : {}),
-        thresholds: { factor: HELD_OUT_SPIKE_FACTOR, maxLength: MAX_SPIKE_LENGTH },
+        thresholds: { factor: thresholds.factor, maxLength: thresholds.maxLength },
       },
       series: [h.name, ...(metric ? [metric.p.name] : [])],
       range: { from: spikes[0].fromX, to: spikes[spikes.length - 1].toX, axis: h.axis },

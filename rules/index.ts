@@ -17,6 +17,12 @@ import nonFinite from './non-finite.js';
 import notLearning from './not-learning.js';
 import oscillation from './oscillation.js';
 import overfitting from './overfitting.js';
+import regressionBestLoss from './regression-best-loss.js';
+import regressionCurveArea from './regression-curve-area.js';
+import regressionDiverged from './regression-diverged.js';
+import regressionFinalLoss from './regression-final-loss.js';
+import regressionNewFinding from './regression-new-finding.js';
+import regressionNotComparable from './regression-not-comparable.js';
 import slowConvergence from './slow-convergence.js';
 import stillLearning from './still-learning.js';
 import testShift from './test-shift.js';
@@ -52,6 +58,16 @@ export const rules: readonly Rule[] = [
   vanishingGradients,
 ];
 
+/** Rules that compare a run with a baseline run (`compare`, `--baseline`), sorted by id. */
+export const baselineRules: readonly Rule[] = [
+  regressionBestLoss,
+  regressionCurveArea,
+  regressionDiverged,
+  regressionFinalLoss,
+  regressionNewFinding,
+  regressionNotComparable,
+];
+
 export function findRule(id: string): Rule | undefined {
-  return rules.find((r) => r.meta.id === id);
+  return rules.find((r) => r.meta.id === id) ?? baselineRules.find((r) => r.meta.id === id);
 }

@@ -2,6 +2,7 @@ import { findEarlyEpisodes, indexAtOrAfter, logCurve, medianOf, rollingLevel, tr
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { joined, ref } from '../src/core/engine/messages.js';
 import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
+import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import type { Series } from '../src/core/types.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
@@ -13,6 +14,13 @@ export const SPIKE_RATIO = 2;
 export const SPIKE_Z = 7;
 /** A single one-point spike, with no other spike in the run, must reach this ratio. */
 export const LONE_RATIO = 2.5;
+/** The thresholds above, as the rule's options (config: `"loss-spikes": ["warning", { "spikeZ": 9 }]`). */
+const options = defineOptions({ spikeRatio: SPIKE_RATIO, spikeZ: SPIKE_Z, loneRatio: LONE_RATIO }, (z) => ({
+  spikeRatio: z.number().gt(1),
+  spikeZ: z.number().positive(),
+  loneRatio: z.number().gt(1),
+}));
+export type SpikeThresholds = typeof options.defaults;
 /** Decay rate of the residual tail on the log scale (Student-t with ν ≈ 3 gives ~3; 2.5 is cautious). */
 const TAIL_RATE = 2.5;
 
@@ -126,11 +134,12 @@ export function findSpikes(
   skip: ReadonlyArray<{ from: number; to: number }> = [],
   stride = 1,
   gradSpikeAt?: (from: number, to: number) => boolean,
+  thresholds: SpikeThresholds = options.defaults,
 ): { spikes: Spike[]; window: number; sigma: number; evidence: SpikeEvidence } {
   const n = v.length;
   const res = residuals(v);
   const { r, window, sigma } = res;
-  const threshold = Math.max(Math.log(SPIKE_RATIO), SPIKE_Z * sigma);
+  const threshold = Math.max(Math.log(thresholds.spikeRatio), thresholds.spikeZ * sigma);
   const flagged = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (r[i] >= threshold) flagged[i] = 1;
   let background = 0;
@@ -143,11 +152,11 @@ export function findSpikes(
   );
   // A lone one-point event is the weakest evidence (heavy-tailed noise makes one now and then):
   // on its own it must reach ×2.5.
-  if (spikes.length === 1 && spikes[0].width === 1 && spikes[0].ratio < LONE_RATIO) spikes.length = 0;
+  if (spikes.length === 1 && spikes[0].width === 1 && spikes[0].ratio < thresholds.loneRatio) spikes.length = 0;
   if (spikes.length > 0) return { spikes, window, sigma, evidence: 'outlier' };
 
   if (gradSpikeAt) {
-    const coThreshold = Math.max(Math.log(SPIKE_RATIO), REPEAT_Z * sigma);
+    const coThreshold = Math.max(Math.log(thresholds.spikeRatio), REPEAT_Z * sigma);
     const jumps = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (r[i] >= coThreshold) jumps[i] = 1;
     const withGrad = flaggedEvents(x, v, res, jumps, coThreshold, skip).filter((s) => gradSpikeAt(s.from, s.to));
@@ -213,6 +222,7 @@ export default defineRule({
       { id: 'lower-lr', seed: '§T5', text: { en: 'Lower the learning rate from {{lr}} (at the largest spike) to about {{lrLow}}, or add / lengthen the warm-up', zh: '把学习率从 {{lr}}（最大尖峰处）降到约 {{lrLow}}，或加入 / 延长预热' } },
       { id: 'inspect-batches', seed: '§T10', text: { en: 'Inspect the batches fed at {{axis}} {{xs}}: if the same samples come back, clean or drop them', zh: '检查 {{axis}} {{xs}} 处输入的批次：如果总是同样的样本，清洗或剔除它们' } },
     ],
+    options,
   },
   check(ctx) {
     const series = trainSeries(ctx.run, ctx.series);
@@ -220,7 +230,8 @@ export default defineRule({
     if (!series || !curve) return undefined;
     const early = findEarlyEpisodes(curve).map((e) => ({ from: e.startX, to: e.endX }));
     const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
-    const { spikes, window, sigma, evidence: foundBy } = findSpikes(curve.x, curve.v, early, curve.stride, gradSpikeTest(grad));
+    const thresholds = optionValues(options, ctx.options.ruleOptions, 'loss-spikes');
+    const { spikes, window, sigma, evidence: foundBy } = findSpikes(curve.x, curve.v, early, curve.stride, gradSpikeTest(grad), thresholds);
     if (spikes.length === 0) return undefined;
     const largest = spikes.reduce((a, b) => (b.ratio > a.ratio ? b : a));
     const xs = joined([spikes.slice(0, 8).map((s) => xval(s.x)).join(', '), spikes.length > 8 ? ref('list.etc') : ''], 'sep.none');
@@ -285,7 +296,7 @@ export default defineRule({
         spikes: spikes.map((s) => ({ x: s.x, from: s.from, to: s.to, peak: s.peak, levelBefore: s.before, levelAfter: s.after, ratio: s.ratio, z: s.z, width: s.width })),
         window,
         robustSigmaLog: sigma,
-        thresholds: { ratio: SPIKE_RATIO, z: SPIKE_Z },
+        thresholds: { ratio: thresholds.spikeRatio, z: thresholds.spikeZ },
         foundBy,
         gradNormCoSpikes: gradCoSpikes,
         ...(gradCoSpikes > 0 ? { gradNormPeak: gradPeak, gradNormMedian: gradTypical } : {}),

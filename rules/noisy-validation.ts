@@ -1,5 +1,6 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { joined, ref, type MessageValue } from '../src/core/engine/messages.js';
+import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
 import { lrData, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
@@ -22,7 +23,14 @@ export interface ValNoise {
 }
 
 /** Noise of a held-out curve: 1.4826·MAD(Δ²)/√6 on ln(loss) (or on loss ÷ level), plus its large jumps. */
-export function valNoise(x: Float64Array, y: Float64Array): ValNoise | undefined {
+/** The thresholds above, as the rule's options. */
+const options = defineOptions({ noise: VAL_NOISE, signalInNoise: SIGNAL_IN_NOISE, jumpFactor: JUMP_FACTOR }, (z) => ({
+  noise: z.number().positive(),
+  signalInNoise: z.number().positive(),
+  jumpFactor: z.number().gt(1),
+}));
+
+export function valNoise(x: Float64Array, y: Float64Array, jumpFactor = JUMP_FACTOR): ValNoise | undefined {
   const pts = finitePoints(x, y);
   const n = pts.y.length;
   if (n < 8) return undefined;
@@ -33,7 +41,7 @@ export function valNoise(x: Float64Array, y: Float64Array): ValNoise | undefined
   for (let i = 2; i < n; i++) d2.push(w[i] - 2 * w[i - 1] + w[i - 2]);
   const sigma = (1.4826 * mad(d2)) / Math.sqrt(6);
   const jumps: Array<{ x: number; size: number }> = [];
-  const floor = positive ? Math.log(JUMP_FACTOR) : JUMP_FACTOR - 1;
+  const floor = positive ? Math.log(jumpFactor) : jumpFactor - 1;
   const off = (i: number) => (i >= 1 && i + 1 < n ? Math.abs(w[i] - (w[i - 1] + w[i + 1]) / 2) : 0);
   for (let i = 1; i + 1 < n; i++) {
     // A jump makes each neighbour look half as far off: count only the local maxima.
@@ -74,6 +82,7 @@ export default defineRule({
       { id: 'unstable-training', seed: '§T5', text: { en: 'The weights themselves jump between evaluations (learning rate too high)', zh: '权重本身在两次评估之间剧烈变化（学习率过高）' } },
       { id: 'eval-mode', seed: '§T3', text: { en: 'Dropout or batch-norm left in training mode during evaluation', zh: '评估时 dropout 或 batch-norm 仍处于训练模式' } },
     ],
+    options,
     remedies: [
       { id: 'bigger-val', seed: '§V3', text: { en: 'Evaluate on more examples: the noise (±{{noise}}) shrinks with the square root of the size, so 4× the examples halves it', zh: '在更多样本上评估：噪声（±{{noise}}）随样本数的平方根减小，样本增加到 4 倍噪声减半' } },
       { id: 'fixed-subset', text: { en: 'Evaluate on the same fixed subset every time', zh: '每次都在同一个固定子集上评估' } },
@@ -87,15 +96,16 @@ export default defineRule({
     if (!h || h.kind !== 'loss') return undefined;
     const series = ctx.series(h.name);
     if (!series) return undefined;
-    const noise = valNoise(series.x, series.y);
+    const o = optionValues(options, ctx.options.ruleOptions, 'noisy-validation');
+    const noise = valNoise(series.x, series.y, o.jumpFactor);
     if (!noise) return undefined;
     const signal = Math.max(Math.abs(h.tail.relChange), h.relRiseSinceMin);
-    const noisy = noise.rel >= VAL_NOISE && signal <= SIGNAL_IN_NOISE * noise.rel;
+    const noisy = noise.rel >= o.noise && signal <= o.signalInNoise * noise.rel;
     const spiky = noise.jumps >= Math.max(3, Math.ceil(0.05 * noise.n));
     if (!noisy && !spiky) return undefined;
     // Is training itself jumpy at the same resolution?
     const t = ctx.train ? ctx.series(ctx.train.name) : undefined;
-    const trainNoise = t && t.axis === series.axis && t.x.length <= 2 * series.x.length ? valNoise(t.x, t.y) : undefined;
+    const trainNoise = t && t.axis === series.axis && t.x.length <= 2 * series.x.length ? valNoise(t.x, t.y, o.jumpFactor) : undefined;
     const trainJumpy = trainNoise !== undefined && (trainNoise.rel >= 0.75 * noise.rel || (spiky && trainNoise.jumps >= 0.5 * noise.jumps));
     const causeOrder = trainJumpy
       ? ['unstable-training', 'small-val-set', 'random-subset', 'eval-mode']
@@ -127,7 +137,7 @@ export default defineRule({
         trainNoiseRel: trainNoise?.rel ?? null,
         noisy,
         spiky,
-        thresholds: { noise: VAL_NOISE, signalInNoise: SIGNAL_IN_NOISE, jumpFactor: JUMP_FACTOR },
+        thresholds: { noise: o.noise, signalInNoise: o.signalInNoise, jumpFactor: o.jumpFactor },
       },
       series: [h.name],
       range: { from: h.span[0], to: h.span[1], axis: h.axis },

@@ -2,6 +2,7 @@ import { epochGrid, trainSeries } from '../src/core/curve-signals.js';
 import { defineRule, type Detection, type RuleContext } from '../src/core/engine/define-rule.js';
 import { ref } from '../src/core/engine/messages.js';
 import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
+import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
 import { typicalLevel } from '../src/core/profile.js';
@@ -241,7 +242,7 @@ function epochLevels(run: Run, series: Series): EpochLevels | undefined {
 }
 
 /** Large non-periodic swings of the epoch-level loss over the last half, with no net progress. */
-export function largeSwings(run: Run, series: Series): LargeSwings | undefined {
+export function largeSwings(run: Run, series: Series, largeSwing = LARGE_SWING): LargeSwings | undefined {
   const levels = epochLevels(run, series);
   if (!levels) return undefined;
   const total = levels.v.length;
@@ -262,19 +263,19 @@ export function largeSwings(run: Run, series: Series): LargeSwings | undefined {
   const tooSmall = absoluteSwing < MIN_ABSOLUTE_SWING * Math.exp(levels.v[0]);
   // Two epoch means of a few logged steps differ by sampling noise alone: median |Δ| = 0.674·√2·σ(mean).
   const sampling = levels.meanNoise !== undefined && swing < 2 * 0.674 * Math.SQRT2 * levels.meanNoise;
-  if (!(swing >= LARGE_SWING) || turnShare < TURNING_SHARE || drifting || tooSmall || sampling) return undefined;
+  if (!(swing >= largeSwing) || turnShare < TURNING_SHARE || drifting || tooSmall || sampling) return undefined;
   const first = total - m;
   return { swing, turns: turnShare, net, from: levels.epoch[first], to: levels.epoch[total - 1], fromX: levels.x[first], toX: levels.x[total - 1], n: m };
 }
 
 /** The finding for large non-periodic swings of the epoch-level loss, if there are any. */
-function largeSwingFinding(ctx: RuleContext, series: Series): Detection | undefined {
-  const big = largeSwings(ctx.run, series);
+function largeSwingFinding(ctx: RuleContext, series: Series, largeSwing: number): Detection | undefined {
+  const big = largeSwings(ctx.run, series, largeSwing);
   if (!big) return undefined;
   const rel = (u: number) => Math.exp(u) - 1;
   const axis = ctx.run.axis === 'step' ? 'epoch' : series.axis;
   return {
-    confidence: Math.min(0.9, 0.5 + 0.4 * Math.min(1, (big.swing - LARGE_SWING) / LARGE_SWING) + (big.turns >= 0.7 ? 0.05 : 0)),
+    confidence: Math.min(0.9, 0.5 + 0.4 * Math.min(1, (big.swing - largeSwing) / largeSwing) + (big.turns >= 0.7 ? 0.05 : 0)),
     data: {
       series: series.name,
       pattern: ref('pattern.swings'),
@@ -298,6 +299,12 @@ function largeSwingFinding(ctx: RuleContext, series: Series): Detection | undefi
     remedyOrder: ['lower-lr', 'larger-batch', 'normalise'],
   };
 }
+
+/** The thresholds above, as the rule's options. */
+const options = defineOptions({ zigzagAcf: ZIGZAG_ACF, largeSwing: LARGE_SWING }, (z) => ({
+  zigzagAcf: z.number().min(-1).max(0),
+  largeSwing: z.number().positive(),
+}));
 
 export default defineRule({
   meta: {
@@ -331,6 +338,7 @@ export default defineRule({
       { id: 'batch-too-small', seed: '§T8', text: { en: 'Batch too small: late training wobbles and does not settle', zh: '批大小太小：训练后期摇摆不定，无法稳定' } },
       { id: 'normalisation', seed: '§T11', text: { en: 'Features on very different scales make the optimiser zig-zag across a narrow valley', zh: '特征尺度差异很大，使优化器在狭窄的谷底来回折返' } },
     ],
+    options,
     remedies: [
       { id: 'lower-lr', seed: '§T5', text: { en: 'Lower the learning rate from {{lr}} to about {{lrLow}}, or decay it when the loss stops falling', zh: '把学习率从 {{lr}} 降到约 {{lrLow}}，或在损失不再下降时衰减学习率' } },
       { id: 'larger-batch', seed: '§T8', text: { en: 'Use a larger batch (e.g. 4×) or gradient accumulation', zh: '使用更大的批（例如 4 倍）或梯度累积' } },
@@ -340,6 +348,7 @@ export default defineRule({
   check(ctx) {
     const series = trainSeries(ctx.run, ctx.series);
     if (!series) return undefined;
+    const o = optionValues(options, ctx.options.ruleOptions, 'oscillation');
     const pts = finitePoints(series.x, series.y);
     const positive = pts.y.every((y) => y > 0);
     const scale = positive ? 1 : typicalLevel(pts.y);
@@ -348,12 +357,12 @@ export default defineRule({
     const z = pts.y.length >= 12 ? zigZag(pts.x, w) : undefined;
     const fires =
       z !== undefined &&
-      z.r1Corrected < ZIGZAG_ACF &&
+      z.r1Corrected < o.zigzagAcf &&
       z.r1 - z.bias < -z.band &&
       z.amplitude >= 0.01 &&
       2 * z.amplitude >= Math.abs(z.progress);
     // The period-2 zig-zag is the sharper description; otherwise look for large non-periodic swings.
-    if (!fires || !z) return positive ? largeSwingFinding(ctx, series) : undefined;
+    if (!fires || !z) return positive ? largeSwingFinding(ctx, series, o.largeSwing) : undefined;
     let causeOrder: string[];
     if (z.growth >= 1.5) causeOrder = ['lr-too-high', 'batch-too-small', 'normalisation'];
     else if (series.axis === 'step' && z.amplitude < 0.03) causeOrder = ['batch-too-small', 'lr-too-high', 'normalisation'];

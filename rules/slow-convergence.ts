@@ -1,6 +1,7 @@
 import { epochGrid, rollingLevel } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { ref } from '../src/core/engine/messages.js';
+import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import { MAX_STAT_POINTS } from '../src/core/profile.js';
@@ -11,6 +12,8 @@ import { staircaseOf } from './epoch-staircase.js';
 
 /** Share of the current level the remaining fall (projected from the tail) must reach. */
 export const PROJECTED_SHARE = 0.4;
+
+const options = defineOptions({ projectedShare: PROJECTED_SHARE }, (z) => ({ projectedShare: z.number().positive() }));
 
 export default defineRule({
   meta: {
@@ -35,6 +38,7 @@ export default defineRule({
       { id: 'lr-too-low', seed: '§T5', text: { en: 'Learning rate too low: every step is small, so progress is steady but slow', zh: '学习率太低：每一步都很小，所以进展稳定但缓慢' } },
       { id: 'batch-too-large', seed: '§T8', text: { en: 'Batch too large: gradients average out and there are few updates per epoch', zh: '批太大：梯度被平均掉，每轮的更新次数也少' } },
     ],
+    options,
     remedies: [
       { id: 'train-longer', seed: '§T6', text: { en: 'Train longer (at least {{more}} more {{axis}}s), extending the LR schedule with it', zh: '训练更久（至少再训练 {{more}} 个 {{axis}}），学习率调度也相应延长' } },
       { id: 'raise-lr', seed: '§T5', text: { en: 'Try a larger (peak) learning rate: {{lr}} → {{lrHigh}} (watch for spikes)', zh: '尝试更大的（峰值）学习率：{{lr}} → {{lrHigh}}（注意是否出现尖峰）' } },
@@ -80,7 +84,7 @@ export default defineRule({
     const linear = -endSlope * span;
     const remaining = rate > 0 ? Math.min(linear, -endSlope / rate) : linear;
     const projected = remaining / p.endLevel;
-    if (projected < PROJECTED_SHARE) return undefined;
+    if (projected < optionValues(options, ctx.options.ruleOptions, 'slow-convergence').projectedShare) return undefined;
     const midSlope = (ws[0] + ws[1]) / 2;
     const sc = staircaseOf(ctx);
     if (sc?.fires) return undefined;

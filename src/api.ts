@@ -2,8 +2,9 @@
  * The library API: bytes in, report out. No file system, no process: the CLI (or any caller)
  * reads the inputs and hands them over.
  */
-import { analyzeRun, buildReport, type AnalyzeRunOptions } from './core/analyze.js';
+import { analyzeRun, buildReport, sortFindings, type AnalyzeRunOptions } from './core/analyze.js';
 import { buildRun, type BuildOptions } from './core/build-run.js';
+import { compareRuns, pairRuns, type AnalyzedRun, type CompareOptions } from './core/compare.js';
 import type { Report } from './core/report-schema.js';
 import type { FormatId, Run } from './core/types.js';
 import { InputError, LossdocError } from './errors.js';
@@ -128,6 +129,23 @@ export function analyzeRuns(runs: readonly Run[], options: AnalyzeOptions = {}):
   const rules = options.rules ?? builtinRules;
   return buildReport(
     runs.map((run) => analyzeRun(run, rules, options)),
+    VERSION,
+    options.lang ?? 'en',
+  );
+}
+
+/**
+ * Analyze runs and compare each with its baseline run, paired as `lossdoc compare` pairs them (one
+ * baseline run is the reference of all; else by run or file name, then by position): each run's
+ * findings include the baseline rules' (regression-*). Tolerances and lang as for compareRuns.
+ */
+export function analyzeWithBaseline(runs: readonly Run[], baselineRuns: readonly Run[], options: AnalyzeOptions & CompareOptions = {}): Report {
+  const rules = options.rules ?? builtinRules;
+  const analyzed = (list: readonly Run[], opts: AnalyzeOptions) => list.map((run): AnalyzedRun & { name: string } => ({ name: run.name, run, report: analyzeRun(run, rules, opts) }));
+  const current = analyzed(runs, options);
+  const pairs = pairRuns(current, analyzed(baselineRuns, { ...options, includeData: false }));
+  return buildReport(
+    current.map((c, i) => ({ ...c.report, findings: sortFindings([...c.report.findings, ...compareRuns(c, pairs[i], options)]) })),
     VERSION,
     options.lang ?? 'en',
   );

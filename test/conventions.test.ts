@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rules } from '../rules/index.js';
+import { baselineRules, rules } from '../rules/index.js';
 import { textIn } from '../src/messages/index.js';
 import { formatIds } from '../src/parsers/index.js';
 import { VERSION } from '../src/version.js';
@@ -17,9 +17,25 @@ const SEED = /^§(C[1-5]|T([1-9]|1[0-2])|V[1-4]?|S[12])$/;
 describe('conventions', () => {
   it('every file in rules/ is registered under its own kebab-case id, sorted', () => {
     const ids = rules.map((r) => r.meta.id);
+    const baselineIds = baselineRules.map((r) => r.meta.id);
     expect([...ids].sort()).toEqual(ids);
-    expect([...ruleFiles].sort()).toEqual([...ids].sort());
+    expect([...baselineIds].sort()).toEqual(baselineIds);
+    expect([...ruleFiles].sort()).toEqual([...ids, ...baselineIds].sort());
+    for (const id of baselineIds) expect(id).toMatch(/^regression(-[a-z]+)+$/);
     for (const id of ids) expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+  });
+
+  it('every baseline rule has a README row and English and Chinese texts', () => {
+    for (const { meta } of baselineRules) {
+      expect(readme, `README row for ${meta.id}`).toMatch(new RegExp(`\\| \`${meta.id}\` \\|`));
+      for (const item of [meta.description, meta.message, ...meta.causes.map((c) => c.text), ...meta.remedies.map((r) => r.text)]) {
+        expect(item.en.length, meta.id).toBeGreaterThan(0);
+        expect(item.zh.length, meta.id).toBeGreaterThan(0);
+      }
+      expect(textIn(meta.title, 'en').length, meta.id).toBeGreaterThan(0);
+      expect(textIn(meta.title, 'zh'), meta.id).toMatch(/[\u4e00-\u9fff]/);
+      expect(meta.description.zh, meta.id).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 
   it('every rule has a test file, a README row, English and Chinese texts and valid seed ids', () => {

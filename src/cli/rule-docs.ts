@@ -1,13 +1,27 @@
+import { BASELINE_TAG } from '../core/engine/baseline-helpers.js';
 import type { Rule } from '../core/engine/define-rule.js';
 import type { Lang } from '../core/types.js';
-import { textIn } from '../messages/index.js';
+import { say, textIn } from '../messages/index.js';
+
+function baselineNote(rule: Rule, lang: Lang): string {
+  if (!rule.meta.tags.includes(BASELINE_TAG)) return '';
+  return say('rules.baselineNote', lang);
+}
 
 /** `lossdoc rules`: one line per rule. */
 export function listRules(rules: readonly Rule[], lang: Lang): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));
   return `${rules
-    .map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${textIn(r.meta.title, lang)}  [${r.meta.tags.join(', ')}]`)
+    .map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${textIn(r.meta.title, lang)}  [${r.meta.tags.join(', ')}]${baselineNote(r, lang)}`)
     .join('\n')}\n`;
+}
+
+/** The rule's options with their defaults, for `explain` (none: no line). */
+function optionLines(rule: Rule, lang: Lang): string[] {
+  const defaults = Object.entries(rule.meta.options?.defaults ?? {});
+  if (defaults.length === 0) return [];
+  const list = defaults.map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join(', ');
+  return [lang === 'zh' ? `选项（默认值）: ${list}` : `options (defaults): ${list}`, ''];
 }
 
 /** `lossdoc explain <id>`: the rule's documentation. */
@@ -21,9 +35,9 @@ export function explainRule(rule: Rule, lang: Lang): string {
     '',
     m.description[lang],
     '',
-    `${zh ? '可能原因' : 'Likely causes'}:`,
-    ...m.causes.map((c) => `  - ${c.text[lang]}${c.seed ? ` (${c.seed})` : ''}`),
-    '',
+    ...optionLines(rule, lang),
+    // A rule that reports a condition rather than a problem (regression-not-comparable) lists no causes.
+    ...(m.causes.length ? [`${zh ? '可能原因' : 'Likely causes'}:`, ...m.causes.map((c) => `  - ${c.text[lang]}${c.seed ? ` (${c.seed})` : ''}`), ''] : []),
     `${zh ? '建议' : 'Remedies'} ${zh ? '（{{…}} 处由日志中的数值填充）' : '({{…}} is filled from your log)'}:`,
     ...m.remedies.map((r) => `  - ${r.text[lang]}${r.seed ? ` (${r.seed})` : ''}`),
     '',

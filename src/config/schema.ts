@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { CompareTolerances, Tolerance } from '../core/compare.js';
 import { ConfigError } from '../errors.js';
+import { findRule } from '../../rules/index.js';
 import {
   closeMatches,
   FAIL_ON,
@@ -119,7 +120,28 @@ function parseSeverity(value: unknown, where: string, fail: (msg: string) => nev
   return fail(`${where}: expected one of ${RULE_SEVERITIES.map((s) => `"${s}"`).join(', ')}, got ${describe(value)}`);
 }
 
-function parseRuleSetting(value: unknown, where: string, fail: (msg: string) => never): RuleSetting {
+/** Check a rule's options against its schema: an unknown key or a wrong value names the rule and the option. */
+function parseRuleOptions(id: string, options: Record<string, unknown>, where: string, fail: (msg: string) => never): Record<string, unknown> {
+  const spec = findRule(id)?.meta.options;
+  const names = spec ? Object.keys(spec.defaults) : [];
+  // Keys are checked on the parsed JSON itself (a `"__proto__"` key is an own property there).
+  for (const key of Object.keys(options)) {
+    if (names.includes(key)) continue;
+    const known = names.length ? `; its options: ${names.join(', ')}` : '; it takes no options';
+    fail(`${where}: unknown option "${shownName(key)}" for rule ${id}${didYouMean(key, names)}${known}`);
+  }
+  if (!spec || names.length === 0) return {};
+  const parsed = z.strictObject(spec.shape(z)).partial().safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue.path[0]);
+    const expected = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
+    fail(`${where}.${key}: ${expected} for option "${key}" of rule ${id}, got ${describe(options[key])}`);
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+function parseRuleSetting(id: string, value: unknown, where: string, fail: (msg: string) => never): RuleSetting {
   if (typeof value === 'string') return { severity: parseSeverity(value, where, fail) };
   if (Array.isArray(value)) {
     if (value.length < 1 || value.length > 2) fail(`${where}: expected [severity] or [severity, {options}], got ${value.length} items`);
@@ -127,7 +149,7 @@ function parseRuleSetting(value: unknown, where: string, fail: (msg: string) => 
     if (value.length === 1) return { severity };
     const options = value[1];
     if (!options || typeof options !== 'object' || Array.isArray(options)) fail(`${where}[1]: rule options must be an object, got ${describe(options)}`);
-    return { severity, options: options as Record<string, unknown> };
+    return { severity, options: parseRuleOptions(id, options as Record<string, unknown>, `${where}[1]`, fail) };
   }
   return fail(`${where}: expected a severity ("off", "info", "warning", "error") or [severity, {options}], got ${describe(value)}`);
 }
@@ -162,7 +184,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): LossdocC
     config.rules = {};
     for (const [id, value] of Object.entries(data.rules)) {
       if (!known.includes(id)) fail(`rules.${shownName(id)}: ${unknownRuleMessage(id, known)}`);
-      config.rules[id] = parseRuleSetting(value, `rules.${id}`, fail);
+      config.rules[id] = parseRuleSetting(id, value, `rules.${id}`, fail);
     }
   }
   if (data.format !== undefined && options.formats && !options.formats.includes(data.format)) {

@@ -3,25 +3,25 @@
  * free of zod: the CLI needs this on every run, while validating a config file (schema.ts, zod) is
  * only needed when there is one.
  */
-import { REGRESSION_IDS, resolveTolerances, type CompareTolerances, type Tolerance } from '../core/compare.js';
+import { resolveTolerances, TOLERANCE_RULES, type CompareTolerances, type Tolerance } from '../core/compare.js';
 import type { FailOn } from '../core/exit-code.js';
 import type { Axis, Lang, Severity } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import { rules } from '../../rules/index.js';
+import { baselineRules, rules } from '../../rules/index.js';
 
 export const RULE_SEVERITIES = ['off', 'info', 'warning', 'error'] as const;
 export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
 export const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
 
-/** Every id the `rules` setting and `--rule` accept: the built-in rules and the baseline-comparison findings. */
-export const KNOWN_RULE_IDS: readonly string[] = [...rules.map((r) => r.meta.id), ...REGRESSION_IDS].sort();
+/** Every id the `rules` setting and `--rule` accept: the built-in rules, those comparing with a baseline included. */
+export const KNOWN_RULE_IDS: readonly string[] = [...rules, ...baselineRules].map((r) => r.meta.id).sort();
 
 /** Keys starting with `//` are comments, at any level (JSON has no comments). */
 export const COMMENT_PREFIX = '//';
 
 export interface RuleSetting {
   severity: RuleSeverity;
-  /** Rule options, passed through to the analysis as `ruleOptions`. */
+  /** Rule options, validated against the rule's options schema; passed to the analysis as `ruleOptions`. */
   options?: Record<string, unknown>;
 }
 
@@ -141,8 +141,9 @@ export function resolveSettings(config: LossdocConfig | undefined, overrides: Ov
   for (const [id, severity] of overrides.rules ?? []) ruleSeverity[id] = severity;
   const pick = <K extends keyof Overrides & keyof LossdocConfig>(key: K) => overrides[key] ?? c[key];
   const compare: NonNullable<LossdocConfig['compare']> = {};
-  for (const key of ['finalLoss', 'bestLoss', 'curveArea'] as const) {
-    compare[key] = { ...c.compare?.[key], ...overrides.compare?.[key] };
+  // A measure rule's options are its tolerance: "compare" and --tolerance set the same levels and win.
+  for (const [key, id] of TOLERANCE_RULES) {
+    compare[key] = { ...(ruleOptions[id] as Partial<Tolerance> | undefined), ...c.compare?.[key], ...overrides.compare?.[key] };
   }
   const settings: Settings = {
     ruleSeverity,

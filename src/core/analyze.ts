@@ -26,7 +26,7 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
   maxPoints?: number;
 }
 
-const SEVERITY_WEIGHT: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+export const SEVERITY_WEIGHT: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
 /** Below this confidence a finding is shown as uncertain and does not fail a CI job. */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
@@ -67,28 +67,15 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
     ...(lr ? { lr } : {}),
   };
 
-  const runRules = (context: RuleContext): Finding[] => {
-    const out: Finding[] = [];
-    for (const rule of rules) {
-      const configured = options.ruleSeverity?.[rule.meta.id];
-      if (configured === 'off') continue;
-      const detection = rule.check(context);
-      if (detection) out.push(toFinding(rule, detection, lang, configured, options.minConfidence ?? DEFAULT_MIN_CONFIDENCE));
-    }
-    return out;
-  };
-  let findings = runRules(ctx);
+  let findings = runRules(rules, ctx, options);
   // Verdict and findings tell one story: a symptom that contradicts a healthy verdict overrides it,
   // and the rules run again on the corrected verdict.
   const corrected = reconcileVerdict(verdict, findings, train);
   if (corrected) {
     verdict = corrected;
-    findings = runRules({ ...ctx, verdict });
+    findings = runRules(rules, { ...ctx, verdict }, options);
   }
-  findings.sort(
-    (a, b) =>
-      SEVERITY_WEIGHT[b.severity] * b.confidence - SEVERITY_WEIGHT[a.severity] * a.confidence || a.id.localeCompare(b.id),
-  );
+  findings = sortFindings(findings);
 
   const primaryNames = new Set([run.primary.train, run.primary.val, run.primary.test].filter((n): n is string => n !== undefined));
   const primaryRole = new Map<string, 'train' | 'val' | 'test'>();
@@ -163,6 +150,26 @@ export function buildReport(runs: RunReport[], version: string, lang: Lang = 'en
     runs,
     summary: { runs: summarizeRuns(runs), errors: count('error'), warnings: count('warning'), infos: count('info'), uncertain, verdicts },
   };
+}
+
+/** Run the rules on a context (skipping those configured 'off') and shape their findings. */
+export function runRules(rules: readonly Rule[], context: RuleContext, options: AnalyzeRunOptions): Finding[] {
+  const lang: Lang = options.lang ?? 'en';
+  const out: Finding[] = [];
+  for (const rule of rules) {
+    const configured = options.ruleSeverity?.[rule.meta.id];
+    if (configured === 'off') continue;
+    const detection = rule.check(context);
+    if (detection) out.push(toFinding(rule, detection, lang, configured, options.minConfidence ?? DEFAULT_MIN_CONFIDENCE));
+  }
+  return out;
+}
+
+/** Findings in report order: severity × confidence, then id. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => SEVERITY_WEIGHT[b.severity] * b.confidence - SEVERITY_WEIGHT[a.severity] * a.confidence || a.id.localeCompare(b.id),
+  );
 }
 
 function toFinding(rule: Rule, d: Detection, lang: Lang, configured: Severity | undefined, minConfidence: number): Finding {

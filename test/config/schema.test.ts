@@ -28,7 +28,7 @@ const error = (raw: unknown): string => {
 describe('parseConfig', () => {
   it('accepts every documented key', () => {
     const config = parse({
-      rules: { overfitting: 'error', 'non-finite': ['warning', { minCount: 3 }], 'val-below-train': 'off', 'regression-final-loss': 'warn' },
+      rules: { overfitting: 'error', 'loss-spikes': ['warning', { spikeZ: 9 }], 'val-below-train': 'off', 'regression-final-loss': 'warn' },
       failOn: 'warning',
       maxWarnings: 0,
       train: ['loss'],
@@ -44,7 +44,7 @@ describe('parseConfig', () => {
     expect(config).toEqual({
       rules: {
         overfitting: { severity: 'error' },
-        'non-finite': { severity: 'warning', options: { minCount: 3 } },
+        'loss-spikes': { severity: 'warning', options: { spikeZ: 9 } },
         'val-below-train': { severity: 'off' },
         'regression-final-loss': { severity: 'warning' },
       },
@@ -127,8 +127,8 @@ describe('resolveSettings: defaults < config file < flags', () => {
     expect(s.compare.finalLoss).toEqual({ warning: 0.2, error: 0.3 });
   });
 
-  it('passes rule options through', () => {
-    expect(resolveSettings(parse({ rules: { overfitting: ['warning', { patience: 3 }] } })).ruleOptions).toEqual({ overfitting: { patience: 3 } });
+  it('passes validated rule options through', () => {
+    expect(resolveSettings(parse({ rules: { 'loss-spikes': ['warning', { spikeZ: 9 }] } })).ruleOptions).toEqual({ 'loss-spikes': { spikeZ: 9 } });
   });
 });
 

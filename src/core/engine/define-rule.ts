@@ -1,6 +1,8 @@
+import type { Baseline } from '../baseline.js';
 import type { Verdict } from '../verdict.js';
 import type { Axis, GapProfile, Run, Series, SeriesProfile, Severity } from '../types.js';
 import type { Localized, MessageData, Text } from './messages.js';
+import type { OptionValue, RuleOptions } from './rule-options.js';
 
 export type { Localized } from './messages.js';
 
@@ -33,6 +35,8 @@ export interface RuleMeta {
   remedies: RemedyDef[];
   /** Named wording that varies with the case, referenced from Detection.data (see messages.ts). */
   fragments?: Record<string, Localized>;
+  /** Tunable parameters with their defaults, validated when the config is read; none when absent. */
+  options?: RuleOptions<Record<string, OptionValue>>;
 }
 
 /** What a rule reports when it fires. */
@@ -59,6 +63,8 @@ export interface AnalyzeOptions {
   numClasses?: number;
   /** Which way a metric improves, by series name, over what its name says. */
   metricDirections?: ReadonlyMap<string, 'higher' | 'lower'>;
+  /** Per-rule options (`rules: { id: [severity, {options}] }`), by rule id; read with optionValues. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
 }
 
 /** Everything a rule may look at: the run, its series and their profiles. Read-only. */
@@ -76,6 +82,8 @@ export interface RuleContext {
   series(name: string): Series | undefined;
   /** The learning-rate series, when the log has one. */
   lr?: Series;
+  /** The reference run this run is compared with (`compare`, `--baseline`): only baseline rules read it. */
+  baseline?: Baseline;
 }
 
 export interface Rule {

@@ -34,6 +34,7 @@ export const en = {
   'report.verdict-count': '{{count}} {{id}}',
   'report.github-summary': '{{runs}} runs ({{verdicts}}): {{errors}} error(s), {{warnings}} warning(s), {{infos}} info',
   'report.github-left': '; the {{left}} least severe finding(s) are not annotated (GitHub shows {{perKind}} of each kind): see the markdown or HTML report',
+  'rules.baselineNote': '  (compares with a baseline: compare or --baseline)',
   'report.junit.head': '{{severity}}: {{title}} [{{id}}] (confidence {{confidence}})',
   'report.junit.series': 'series: {{names}}',
   'report.junit.range': 'range: {{axis}} {{from}}–{{to}}',

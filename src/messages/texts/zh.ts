@@ -30,6 +30,7 @@ export const zh: CoreTexts = {
   'report.verdict-count': '{{count}} 个{{title}}',
   'report.github-summary': '{{runs}} 个运行（{{verdicts}}）：{{errors}} 个错误，{{warnings}} 个警告，{{infos}} 条提示',
   'report.github-left': '；另有 {{left}} 条最不严重的发现未加注释（GitHub 每类只显示 {{perKind}} 条）：见 markdown 或 HTML 报告',
+  'rules.baselineNote': '  （与基线比较：compare 或 --baseline）',
   'report.junit.head': '{{severity}}: {{title}} [{{id}}]（置信度 {{confidence}}）',
   'report.junit.series': '序列：{{names}}',
   'report.junit.range': '范围：{{axis}} {{from}}–{{to}}',
