@@ -1,31 +1,20 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { dvcliveTsvParser, parseDvcliveRun } from '../../src/parsers/dvclive.js';
 import { headText } from '../../src/parsers/text.js';
+import { readRunFolder } from '../helpers/run-folder.js';
 
 const root = fileURLToPath(new URL('../../fixtures/logs/dvclive/', import.meta.url));
 const enc = (s: string) => new TextEncoder().encode(s);
 const arr = (a: ArrayLike<number> | undefined) => (a ? Array.from(a) : undefined);
 
-function readFolder(dir: string): { relPath: string; bytes: Uint8Array }[] {
-  const out: { relPath: string; bytes: Uint8Array }[] = [];
-  const walk = (sub: string) => {
-    for (const e of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(rel);
-      else out.push({ relPath: rel, bytes: new Uint8Array(readFileSync(path.join(dir, rel))) });
-    }
-  };
-  walk('');
-  return out;
-}
 
 describe('parseDvcliveRun', () => {
   it('names series by their path under plots/metrics and keeps duplicated steps in order', () => {
-    const run = parseDvcliveRun(readFolder(path.join(root, 'hf-callback/dvclive')), 'hf-callback');
+    const run = parseDvcliveRun(readRunFolder(path.join(root, 'hf-callback/dvclive')), 'hf-callback');
     expect(run.name).toBe('hf-callback');
     expect(run.metrics.map((m) => m.name)).toEqual(['eval/loss', 'train/loss']);
     const evalLoss = run.metrics[0];
@@ -38,9 +27,9 @@ describe('parseDvcliveRun', () => {
   });
 
   it('accepts the whole run folder (paths starting with dvclive/) and flat step/value TSVs', () => {
-    const run = parseDvcliveRun(readFolder(path.join(root, 'hf-callback')), 'x');
+    const run = parseDvcliveRun(readRunFolder(path.join(root, 'hf-callback')), 'x');
     expect(run.metrics.map((m) => m.name)).toEqual(['eval/loss', 'train/loss']);
-    const flat = parseDvcliveRun(readFolder(path.join(root, 'old-format')), 'old');
+    const flat = parseDvcliveRun(readRunFolder(path.join(root, 'old-format')), 'old');
     expect(flat.metrics.map((m) => m.name)).toEqual(['val_accuracy']);
     expect(arr(flat.metrics[0].step)).toEqual([0, 1, 2]);
   });

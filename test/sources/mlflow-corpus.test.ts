@@ -2,30 +2,19 @@
  * Real MLflow run folders (../shared/corpus/mlflow, see SOURCES.md). Skipped with a note when
  * the folder is absent.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isMlflowRunListing, parseMlflowRun, type RunFile } from '../../src/sources/mlflow.js';
+import { isMlflowRunListing, parseMlflowRun } from '../../src/sources/mlflow.js';
 import { corpusPresent } from '../helpers/corpus.js';
+import { readRunFolder } from '../helpers/run-folder.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const folder = path.resolve(repoRoot, '../shared/corpus/mlflow');
 const have = corpusPresent(folder);
 const describeCorpus = have ? describe : describe.skip;
 
-function readRunFolder(dir: string): RunFile[] {
-  const out: RunFile[] = [];
-  const walk = (sub: string) => {
-    for (const e of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(rel);
-      else out.push({ relPath: rel, bytes: new Uint8Array(readFileSync(path.join(dir, rel))) });
-    }
-  };
-  walk('');
-  return out;
-}
 
 const EXPECTED: Record<string, { name: string; metrics: Record<string, number>; failed: boolean }> = {
   '10-Academy-Batch-4-Week-4__Swahili-Speech-To-Text__run_ed05f9cd': {

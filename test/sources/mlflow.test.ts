@@ -1,24 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseMlflowRun, type RunFile } from '../../src/sources/mlflow.js';
+import { parseMlflowRun } from '../../src/sources/mlflow.js';
+import { readRunFolder } from '../helpers/run-folder.js';
 
 const experiment = fileURLToPath(new URL('../../fixtures/logs/mlflow/1/', import.meta.url));
 
-/** Every file below `dir`, with `/`-separated paths relative to it. */
-function readRunFolder(dir: string): RunFile[] {
-  const out: RunFile[] = [];
-  const walk = (sub: string) => {
-    for (const e of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(rel);
-      else out.push({ relPath: rel, bytes: new Uint8Array(readFileSync(path.join(dir, rel))) });
-    }
-  };
-  walk('');
-  return out;
-}
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const arr = (a: ArrayLike<number> | undefined) => (a ? Array.from(a) : undefined);
