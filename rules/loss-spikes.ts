@@ -42,8 +42,10 @@ export interface Spike {
 /** Repeated large spikes: at least this many recovering jumps of ≥ ×5 the running level ... */
 export const REPEAT_COUNT = 3;
 export const REPEAT_RATIO = 5;
-/** ... each at least this many robust standard deviations above it. */
+/** ... each at least this many robust standard deviations above it ... */
 export const REPEAT_Z = 3;
+/** ... and at least this share of the points (one jump in 200). */
+export const REPEAT_SHARE = 0.005;
 /** A loss jump counts with a gradient-norm spike when the norm is at least ×10 its running level. */
 export const GRAD_SPIKE_RATIO = 10;
 /** ... and at least this many such coinciding jumps (each ≥ ×2 and ≥ 3 σ) are spikes. */
@@ -126,7 +128,8 @@ export type SpikeEvidence = 'outlier' | 'repeated' | 'grad-norm';
  * multiplicative power-law noise has one), must predict < 0.25 exceedances of the spike's size.
  * Failing that, the spikes may show by the gradient norm (≥ 2 jumps of ≥ ×2 and ≥ 3 σ at steps
  * where the gradient norm is ≥ ×10 its running level) or by repetition (≥ 3 recovering jumps of
- * ≥ ×5 and ≥ 3 σ: minibatch noise of that width makes one now and then, not several).
+ * ≥ ×5 and ≥ 3 σ, and at least one in 200 points: minibatch noise of that width makes one now and
+ * then, not several).
  */
 export function findSpikes(
   x: Float64Array,
@@ -167,7 +170,8 @@ export function findSpikes(
   const large = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (r[i] >= repeatThreshold) large[i] = 1;
   const repeated = flaggedEvents(x, v, res, large, repeatThreshold, skip);
-  if (repeated.length >= REPEAT_COUNT) return { spikes: repeated, window, sigma, evidence: 'repeated' };
+  // Heavy-tailed noise makes such jumps too, at a rate: over a long enough run they add up.
+  if (repeated.length >= Math.max(REPEAT_COUNT, REPEAT_SHARE * n)) return { spikes: repeated, window, sigma, evidence: 'repeated' };
   return { spikes: [], window, sigma, evidence: 'outlier' };
 }
 
@@ -197,8 +201,8 @@ export default defineRule({
     seed: ['§T5', '§T7', '§T10'],
     title: { en: 'Loss spikes', zh: '损失尖峰' },
     description: {
-      en: 'Transient jumps of the training loss well above its running level that come back down. On the log of the loss, each point is compared with a centred rolling median (window max(10, 5% of the points)): a spike is at least 2× the running level (LLM-Foundry uses 2×, Lightning rtol 2) and at least 7 robust standard deviations (modified z-score) above it, lasts at most half a window, and the level after it returns near the level before. In heavy-tailed noise a spike must also be larger than the tail of ordinary minibatch noise predicts, and a single one-point spike with no other spike in the run must reach 2.5×. When the noise is too wide for that test, spikes still count when the gradient norm shows them (at least two jumps of ≥ 2× and ≥ 3 robust SD at steps where the gradient norm is ≥ 10× its running level) or when they repeat (at least three recovering jumps of ≥ 5× and ≥ 3 robust SD: noise of that width makes one now and then, not several); the evidence says which (`foundBy`). Rises that early-instability reports (at the start of training) are left to that rule.',
-      zh: '训练损失短暂跳到远高于当前水平、随后又回落的情况。在损失的对数上，把每个点与居中的滚动中位数（窗口为 max(10, 点数的 5%)）比较：尖峰至少是当前水平的 2 倍（LLM-Foundry 取 2 倍，Lightning 的 rtol 为 2），并高出至少 7 个稳健标准差（修正 z 分数），持续不超过半个窗口，且之后的水平回到尖峰之前附近。在重尾噪声中，尖峰还必须大于普通小批量噪声尾部所能解释的幅度；如果全程只有一个单点尖峰，它必须达到 2.5 倍。若噪声太宽、上述检验无法区分，尖峰在两种情况下仍然成立：梯度范数同时出现尖峰（至少两次跳升 ≥ 2 倍且 ≥ 3 个稳健标准差，且该步的梯度范数 ≥ 其当前水平的 10 倍），或尖峰反复出现（至少三次 ≥ 5 倍且 ≥ 3 个稳健标准差并回落的跳升：这种宽度的噪声偶尔会出现一次，但不会出现多次）；证据中的 foundBy 说明依据。early-instability 规则报告的训练初期上升交给该规则。',
+      en: 'Transient jumps of the training loss well above its running level that come back down. On the log of the loss, each point is compared with a centred rolling median (window max(10, 5% of the points)): a spike is at least 2× the running level (LLM-Foundry uses 2×, Lightning rtol 2) and at least 7 robust standard deviations (modified z-score) above it, lasts at most half a window, and the level after it returns near the level before. In heavy-tailed noise a spike must also be larger than the tail of ordinary minibatch noise predicts, and a single one-point spike with no other spike in the run must reach 2.5×. When the noise is too wide for that test, spikes still count when the gradient norm shows them (at least two jumps of ≥ 2× and ≥ 3 robust SD at steps where the gradient norm is ≥ 10× its running level) or when they repeat (at least three recovering jumps of ≥ 5× and ≥ 3 robust SD, and at least one in 200 points: noise of that width makes one now and then, not several); the evidence says which (`foundBy`). Rises that early-instability reports (at the start of training) are left to that rule.',
+      zh: '训练损失短暂跳到远高于当前水平、随后又回落的情况。在损失的对数上，把每个点与居中的滚动中位数（窗口为 max(10, 点数的 5%)）比较：尖峰至少是当前水平的 2 倍（LLM-Foundry 取 2 倍，Lightning 的 rtol 为 2），并高出至少 7 个稳健标准差（修正 z 分数），持续不超过半个窗口，且之后的水平回到尖峰之前附近。在重尾噪声中，尖峰还必须大于普通小批量噪声尾部所能解释的幅度；如果全程只有一个单点尖峰，它必须达到 2.5 倍。若噪声太宽、上述检验无法区分，尖峰在两种情况下仍然成立：梯度范数同时出现尖峰（至少两次跳升 ≥ 2 倍且 ≥ 3 个稳健标准差，且该步的梯度范数 ≥ 其当前水平的 10 倍），或尖峰反复出现（至少三次 ≥ 5 倍且 ≥ 3 个稳健标准差并回落的跳升，且至少每 200 个点一次：这种宽度的噪声偶尔会出现一次，但不会出现多次）；证据中的 foundBy 说明依据。early-instability 规则报告的训练初期上升交给该规则。',
     },
     message: {
       en: '{{series}} {{spiked}}: largest ×{{maxRatio}} the running level ({{maxPeak}} vs {{maxBefore}}) at {{axis}} {{maxX}}; spikes at {{axis}} {{xs}}{{gradPart}}.',

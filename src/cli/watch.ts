@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { analyzeRuns, loadRuns, type AnalyzeOptions, type LogInput } from '../api.js';
 import type { Settings } from '../config/settings.js';
 import type { Finding, Report, RunReport } from '../core/report-schema.js';
+import { atLeast } from '../core/severity.js';
 import type { Severity } from '../core/types.js';
 import { InputError, LossdocError } from '../errors.js';
 import { formatters, formatsNeedingData, type FormatName } from '../formatters/index.js';
@@ -32,7 +33,6 @@ export interface WatchFlags extends CommonFlags {
 
 export const WATCH_DEFAULTS = { interval: 2000, minPoints: 50 } as const;
 
-const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
 /** Findings that mean training is broken no matter how early: they may stop the watch before --min-points. */
 const EARLY_TAG = 'stability';
@@ -131,7 +131,7 @@ export function fatalFinding(report: Report, settings: Settings, minPoints: numb
   const failOn = settings.failOn;
   for (const run of report.runs) {
     const grown = primaryPoints(run) >= minPoints;
-    const finding = run.findings.find((f) => RANK[f.severity] >= RANK[failOn] && (grown || f.tags.includes(EARLY_TAG)));
+    const finding = run.findings.find((f) => atLeast(f.severity, failOn) && (grown || f.tags.includes(EARLY_TAG)));
     if (finding) return { run, finding };
   }
   return undefined;

@@ -3,6 +3,7 @@ import { profileGap, profileSeries } from './profile.js';
 import type { Finding, Report, RunReport, SeriesReport, TrendReport } from './report-schema.js';
 import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
 import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
+import { SEVERITY_RANK } from './severity.js';
 import { sparkline } from './sparkline.js';
 import { seriesDirection } from './metric-direction.js';
 import { heldOutMetricVerdict } from './metric-evidence.js';
@@ -26,7 +27,6 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
   maxPoints?: number;
 }
 
-export const SEVERITY_WEIGHT: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
 /** Below this confidence a finding is shown as uncertain and does not fail a CI job. */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
@@ -168,7 +168,7 @@ export function runRules(rules: readonly Rule[], context: RuleContext, options: 
 /** Findings in report order: severity × confidence, then id. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
-    (a, b) => SEVERITY_WEIGHT[b.severity] * b.confidence - SEVERITY_WEIGHT[a.severity] * a.confidence || a.id.localeCompare(b.id),
+    (a, b) => SEVERITY_RANK[b.severity] * b.confidence - SEVERITY_RANK[a.severity] * a.confidence || a.id.localeCompare(b.id),
   );
 }
 

@@ -184,25 +184,38 @@ export function inferPeriodGrid(x: Float64Array, v: Float64Array): EpochGrid | u
 
 /** Longest period (in logs) the staircase search tries: at least this many cycles must fit. */
 const MIN_STAIR_CYCLES = 5;
+/** The staircase search looks at most at this many points (bucket means of a longer curve). */
+const STAIR_SEARCH_POINTS = 2048;
 
 /**
  * Epoch boundaries of a per-step log that has no epoch column, found from the staircase itself: the
  * period P (in logs) and phase whose boundaries show the largest mean drop between the half
  * periods on either side beyond the drop half a period later (a second difference of half-period
  * means of ln(loss), zero for any smooth decline), in units of its standard error. Means come from
- * prefix sums: O(n) per period, O(n²/5) in all on an analysis sample. Undefined when no period
- * gives at least 3 standard errors. The grid is marked inferred: the
- * staircase found on it must then be sustained (detectStaircase).
+ * prefix sums: O(m) per period and O(m²/5) in all, on m ≤ STAIR_SEARCH_POINTS bucket means of
+ * the curve. Undefined when no period gives at least 3 standard errors. The grid is marked
+ * inferred: the staircase found on it must then be sustained (detectStaircase).
  */
 export function inferStairGrid(curve: LogCurve): EpochGrid | undefined {
-  const { x, v } = curve;
-  const n = v.length;
-  const sigma = curve.noise || 1e-12;
+  // Long curves are searched on bucket means: the search is quadratic in the points it sees.
+  const per = Math.ceil(curve.v.length / STAIR_SEARCH_POINTS);
+  const n = Math.ceil(curve.v.length / per);
+  const v = new Float64Array(n);
+  const x = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const lo = k * per;
+    const hi = Math.min(curve.v.length, lo + per);
+    let sum = 0;
+    for (let i = lo; i < hi; i++) sum += curve.v[i];
+    v[k] = sum / (hi - lo);
+    x[k] = curve.x[lo];
+  }
+  const sigma = (curve.noise || 1e-12) / Math.sqrt(per);
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + v[i];
   const mean = (a: number, b: number) => (prefix[b] - prefix[a]) / (b - a);
   let best: { period: number; phase: number; z: number } | undefined;
-  for (let period = MIN_POINTS_PER_EPOCH; period * MIN_STAIR_CYCLES <= n; period++) {
+  for (let period = Math.max(4, Math.ceil(MIN_POINTS_PER_EPOCH / per)); period * MIN_STAIR_CYCLES <= n; period++) {
     const h = period >> 1;
     const se = sigma * Math.sqrt(6 / h);
     for (let phase = h; phase < h + period; phase++) {
@@ -222,7 +235,8 @@ export function inferStairGrid(curve: LogCurve): EpochGrid | undefined {
   if (!best || best.z < 3) return undefined;
   const boundaries: number[] = [];
   for (let b = best.phase; b < n; b += best.period) boundaries.push(x[b]);
-  return { boundaries, stepsPerEpoch: (x[n - 1] - x[0]) * (best.period / (n - 1)), inferred: true };
+  const last = curve.x[curve.x.length - 1];
+  return { boundaries, stepsPerEpoch: (last - curve.x[0]) * ((best.period * per) / (curve.v.length - 1)), inferred: true };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** What the baseline rules (rules/regression-*.ts) share: causes, remedies, wording helpers. Pure. */
-import { SEVERITY_WEIGHT } from '../analyze.js';
 import { severityFor, type CurveComparison, type Tolerance } from '../baseline.js';
+import { bySeverityDesc } from '../severity.js';
 import type { Severity } from '../types.js';
 import type { CauseDef, Detection, Localized, RemedyDef, RuleContext } from './define-rule.js';
 import { ref } from './messages.js';
@@ -78,7 +78,7 @@ export function checkMeasure(ctx: RuleContext, m: Measure): Detection | undefine
   const worse = b.curves
     .map((c) => ({ c, rel: m.rel(c), sev: severityFor(m.rel(c), tol) }))
     .filter((w): w is { c: CurveComparison; rel: number; sev: Severity } => w.sev !== undefined)
-    .sort((x, y) => SEVERITY_WEIGHT[y.sev] - SEVERITY_WEIGHT[x.sev] || y.rel - x.rel);
+    .sort((x, y) => bySeverityDesc(x.sev, y.sev) || y.rel - x.rel);
   if (worse.length === 0) return undefined;
   const top = worse[0];
   const c = top.c;

@@ -1,19 +1,14 @@
 /** Small helpers shared by the rule modules in rules/. Pure. */
-import { xLabel } from '../number-format.js';
+import { readableNumber, xLabel } from '../number-format.js';
 import { seriesDirection, type Better } from '../metric-direction.js';
 import type { Series, SeriesProfile } from '../types.js';
 import type { CauseDef, RuleContext } from './define-rule.js';
 import { ref, type MessageData } from './messages.js';
 
-/** A number as people read it in a log: 4 significant digits, no trailing noise. */
-export function num(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const abs = Math.abs(v);
-  if (abs >= 1e5 || abs < 1e-3) return v.toExponential(2).replace('e+', 'e');
-  return String(Number(v.toPrecision(4)));
-}
+/** A number in a sentence: 4 significant digits, exponent form outside [1e-3, 1e5). */
+export const num = readableNumber;
 
+/** A share as an unsigned percentage to 3 significant digits. */
 export function pct(v: number): string {
   return `${Number((v * 100).toPrecision(3))}%`;
 }
