@@ -5,7 +5,7 @@
  * severity ids, axis and command-line names) and the technical terms Chinese texts keep as they are.
  */
 import { describe, expect, it } from 'vitest';
-import { rules } from '../../rules/index.js';
+import { baselineRules, rules } from '../../rules/index.js';
 import type { Report } from '../../src/core/report-schema.js';
 import { ensureBuilt, lossdoc, ROOT } from './cli-helper.js';
 
@@ -19,6 +19,9 @@ const TERMS = [
   'NaN', 'Inf', 'softmax', 'sigmoid', 'softplus', 'logits', 'dropout', 'one-hot', 'ReLU', 'LeakyReLU', 'tanh', 'He', 'Glorot',
   'BCE', 'MSE', 'LR', 'ln', 'exp', 'log', 'ACF', 'MAD', 'Theil', 'Sen', 'fp16', 'bf16', 'warm-up', 'ReduceLROnPlateau',
   'TerminateOnNaN', 'check_finite', 'Infinity', 'LoRA', 'Adam', 'buffer', 'DataLoader', 'dataset.shuffle', 'max',
+  'Xavier', 'Kaiming', 'GELU',
+  // Commands and flags are typed as they are, and so are the JSON fields a description names.
+  'compare', 'baseline', 'foundBy',
   // Output formats are ids.
   'json', 'html', 'text', 'markdown', 'github', 'junit', 'batch-norm', 'drop_last', 'True', 'model.eval', 'LLM-Foundry', 'Lightning', 'rtol', 'GitHub', 'HTML', 'markdown',
   // The README section a report points to is named in English.
@@ -28,7 +31,7 @@ const TERMS = [
 /** Identifiers of a report: everything in it that comes from the log or is an id. */
 function identifiers(report: Report): Set<string> {
   const ids = new Set<string>(['lossdoc', 'error', 'warning', 'info', 'step', 'epoch', 'train', 'val', 'test', 'lr', 'numClasses']);
-  for (const { meta } of rules) [meta.id, ...meta.tags].forEach((s) => ids.add(s));
+  for (const { meta } of [...rules, ...baselineRules]) [meta.id, ...meta.tags, ...Object.keys(meta.options?.defaults ?? {})].forEach((s) => ids.add(s));
   const addAll = (value: unknown): void => {
     if (typeof value === 'string') ids.add(value);
     else if (Array.isArray(value)) value.forEach(addAll);
