@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, parseRuleFlag, resolveSettings } from '../../src/config/schema.js';
-import { ConfigError, UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/errors.js';
+import { configErrorOf } from '../helpers/config-error.js';
 
 const source = 'lossdoc.config.json';
 const parse = (raw: unknown) => parseConfig(raw, { source });
-const error = (raw: unknown): string => {
-  try {
-    parse(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
+const error = (raw: unknown): string => configErrorOf(parse, raw);
 
 describe('rule options in the config', () => {
   it('an unknown option names the config file, the rule and the option, and lists the known ones', () => {

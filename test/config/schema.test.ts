@@ -11,19 +11,12 @@ import {
 } from '../../src/config/schema.js';
 import { starterConfig } from '../../src/config/starter.js';
 import { DEFAULT_TOLERANCES } from '../../src/core/compare.js';
-import { ConfigError, UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { formatNames } from '../../src/formatters/index.js';
+import { configErrorOf } from '../helpers/config-error.js';
 
 const parse = (raw: unknown) => parseConfig(raw, { source: 'lossdoc.config.json', formats: formatNames });
-const error = (raw: unknown): string => {
-  try {
-    parse(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
+const error = (raw: unknown): string => configErrorOf(parse, raw);
 
 describe('parseConfig', () => {
   it('accepts every documented key', () => {
