@@ -3,6 +3,7 @@ import { defineRule } from '../src/core/engine/define-rule.js';
 import { joined, ref, type MessageValue } from '../src/core/engine/messages.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
+import { gradNormSeries } from '../src/core/grad-norm.js';
 
 export default defineRule({
   meta: {
@@ -93,7 +94,7 @@ export default defineRule({
     let causeOrder: string[];
     if (phase === 'after-warmup') causeOrder = ['lr-too-high', 'warmup', 'exploding-gradients', 'init'];
     else causeOrder = ['warmup', 'lr-too-high', 'exploding-gradients', 'init'];
-    const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
+    const grad = gradNormSeries(ctx.run);
     if (grad) {
       let atPeak = Number.NaN;
       const g: number[] = [];

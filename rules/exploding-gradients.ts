@@ -7,11 +7,11 @@ import { isUnbounded } from '../src/core/verdict.js';
 import { mannKendall, theilSen } from '../src/core/stats/trend-tests.js';
 
 /** The norm must grow at least this many times over the window (fitted trend and measured levels alike). */
-export const MIN_GROWTH = 10;
+const MIN_GROWTH = 10;
 /** ... and still be growing at the end: at least this factor over the window's second half. */
-export const MIN_LATE_GROWTH = 2;
+const MIN_LATE_GROWTH = 2;
 /** Significance of the rising Mann–Kendall trend on log(norm). */
-export const ALPHA = 0.01;
+const ALPHA = 0.01;
 /**
  * Where a growth window may begin, as shares of the finite stretch: the whole run, its last half,
  * third, fifth or tenth (a blow-up that ends in NaN often takes its last few dozen steps).
@@ -21,7 +21,7 @@ const WINDOW_STARTS = [0, 0.5, 2 / 3, 0.8, 0.9];
 const MAX_POINTS = 300;
 const MIN_WINDOW_POINTS = 8;
 
-export interface NormGrowth {
+interface NormGrowth {
   /** The window tested. */
   from: number;
   to: number;
@@ -49,7 +49,7 @@ function fittedGrowth(x: Float64Array, v: Float64Array): number {
  * (autocorrelation-corrected) finds the rise significant, and the second half of the window still
  * grows ≥ ×2 — a rise that levelled off (warm-up) is no explosion.
  */
-export function findNormGrowth(points: XY): NormGrowth | undefined {
+function findNormGrowth(points: XY): NormGrowth | undefined {
   const positive = { x: new Float64Array(points.x.length), y: new Float64Array(points.y.length) };
   let n = 0;
   for (let i = 0; i < points.y.length; i++) {
@@ -132,6 +132,7 @@ export default defineRule({
     while (before < pts.x.length && pts.x[before] < growth.onset) before++;
     const healthy = before >= 3 ? median(pts.y.subarray(0, before)) : growth.onsetLevel;
     const shown = growth.endLevel / growth.onsetLevel;
+    const typical = median(pts.y);
     const lossRising = ctx.verdict.train === 'rising' || ctx.verdict.train === 'broken';
     const confidence = Math.min(0.95, 0.6 + (shown >= 100 ? 0.1 : 0) + (growth.p < 1e-4 ? 0.1 : 0) + (lossRising ? 0.1 : 0));
     return {
@@ -144,11 +145,11 @@ export default defineRule({
         toX: xval(end),
         startLevel: num(growth.onsetLevel),
         endLevel: num(growth.endLevel),
-        median: num(median(pts.y)),
+        median: num(typical),
         max: num(pts.y[maxIndex]),
         maxX: xval(pts.x[maxIndex]),
         clipAt: num(healthy),
-        ...lrData(ctx, growth.onset, 'at'),
+        ...lrData(ctx, growth.onset),
       },
       evidence: {
         window: { from: growth.from, to: end },
@@ -159,7 +160,7 @@ export default defineRule({
         lateGrowth: growth.lateGrowth,
         p: growth.p,
         first: pts.y[0],
-        median: median(pts.y),
+        median: typical,
         last: pts.y[pts.y.length - 1],
         max: { x: pts.x[maxIndex], value: pts.y[maxIndex] },
         healthyLevel: healthy,

@@ -1,18 +1,18 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { joined, ref, type MessageValue } from '../src/core/engine/messages.js';
-import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
+import { defineOptions } from '../src/core/engine/rule-options.js';
 import { lrData, num, splitMetric, xval } from '../src/core/engine/rule-helpers.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, rollingMedian } from '../src/core/stats/robust.js';
 
 /** A held-out value this many times its running level is a blow-up, not evaluation noise. */
-export const HELD_OUT_SPIKE_FACTOR = 3;
+const HELD_OUT_SPIKE_FACTOR = 3;
 /** At most this many consecutive evaluations make a spike (longer is a level change, for the verdict). */
-export const MAX_SPIKE_LENGTH = 3;
+const MAX_SPIKE_LENGTH = 3;
 /** Spikes in the first share of the run are the early-instability finding's (warm-up). */
 const EARLY_SHARE = 0.05;
 
-export interface HeldOutSpike {
+interface HeldOutSpike {
   fromX: number;
   toX: number;
   peakX: number;
@@ -22,11 +22,6 @@ export interface HeldOutSpike {
   factor: number;
 }
 
-/**
- * Short blow-ups of a held-out loss: one to three consecutive evaluations at ≥ ×3 the running level
- * (a 7-evaluation rolling median, which three high points cannot move) and ≥ 6 robust noise units
- * above it, that come back down (the next evaluation within ×1.5 of the level). O(n log 7).
- */
 /** The thresholds above, as the rule's options. */
 const options = defineOptions({ factor: HELD_OUT_SPIKE_FACTOR, maxLength: MAX_SPIKE_LENGTH }, (z) => ({
   factor: z.number().gt(1),
@@ -34,7 +29,12 @@ const options = defineOptions({ factor: HELD_OUT_SPIKE_FACTOR, maxLength: MAX_SP
 }));
 type Thresholds = typeof options.defaults;
 
-export function heldOutSpikes(x: Float64Array, y: Float64Array, thresholds: Thresholds = options.defaults): HeldOutSpike[] {
+/**
+ * Short blow-ups of a held-out loss: one to three consecutive evaluations at ≥ ×3 the running level
+ * (a 7-evaluation rolling median, which three high points cannot move) and ≥ 6 robust noise units
+ * above it, that come back down (the next evaluation within ×1.5 of the level). O(n log 7).
+ */
+function heldOutSpikes(x: Float64Array, y: Float64Array, thresholds: Thresholds = options.defaults): HeldOutSpike[] {
   const pts = finitePoints(x, y);
   const n = pts.y.length;
   if (n < 8 || !pts.y.every((v) => v > 0)) return [];
@@ -100,12 +100,11 @@ export default defineRule({
       { id: 'checkpoints', text: { en: 'Do not keep checkpoints from {{worst}}; pick the checkpoint by the held-out metric', zh: '不要使用 {{worst}} 保存的检查点；按验证指标选择检查点' } },
     ],
   },
-  check(ctx) {
+  check(ctx, thresholds) {
     const h = ctx.heldOut;
     if (!h) return undefined;
     const series = ctx.series(h.name);
     if (!series) return undefined;
-    const thresholds = optionValues(options, ctx.options.ruleOptions, 'held-out-spikes');
     const spikes = heldOutSpikes(series.x, series.y, thresholds);
     if (spikes.length === 0) return undefined;
     const worst = spikes.reduce((a, b) => (b.factor > a.factor ? b : a));

@@ -68,6 +68,9 @@ export const baselineRules: readonly Rule[] = [
   regressionNotComparable,
 ];
 
+/** Every rule: the single-run rules, then the baseline rules. */
+export const allRules: readonly Rule[] = [...rules, ...baselineRules];
+
 export function findRule(id: string): Rule | undefined {
-  return rules.find((r) => r.meta.id === id) ?? baselineRules.find((r) => r.meta.id === id);
+  return allRules.find((r) => r.meta.id === id);
 }

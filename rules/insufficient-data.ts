@@ -1,6 +1,6 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { ref } from '../src/core/engine/messages.js';
-import { MIN_POINTS } from '../src/core/verdict.js';
+import { MIN_POINTS } from '../src/core/verdict-thresholds.js';
 
 export default defineRule({
   meta: {

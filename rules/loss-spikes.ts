@@ -2,11 +2,12 @@ import { findEarlyEpisodes, indexAtOrAfter, logCurve, medianOf, rollingLevel, tr
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { joined, ref } from '../src/core/engine/messages.js';
 import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
-import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
+import { defineOptions } from '../src/core/engine/rule-options.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import type { Series } from '../src/core/types.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
+import { gradNormSeries } from '../src/core/grad-norm.js';
 
 /** A spike must be at least this many times the running level (LLM-Foundry: 2×). */
 export const SPIKE_RATIO = 2;
@@ -20,7 +21,7 @@ const options = defineOptions({ spikeRatio: SPIKE_RATIO, spikeZ: SPIKE_Z, loneRa
   spikeZ: z.number().positive(),
   loneRatio: z.number().gt(1),
 }));
-export type SpikeThresholds = typeof options.defaults;
+type SpikeThresholds = typeof options.defaults;
 /** Decay rate of the residual tail on the log scale (Student-t with ν ≈ 3 gives ~3; 2.5 is cautious). */
 const TAIL_RATE = 2.5;
 
@@ -40,16 +41,16 @@ export interface Spike {
 }
 
 /** Repeated large spikes: at least this many recovering jumps of ≥ ×5 the running level ... */
-export const REPEAT_COUNT = 3;
-export const REPEAT_RATIO = 5;
+const REPEAT_COUNT = 3;
+const REPEAT_RATIO = 5;
 /** ... each at least this many robust standard deviations above it ... */
-export const REPEAT_Z = 3;
+const REPEAT_Z = 3;
 /** ... and at least this share of the points (one jump in 200). */
-export const REPEAT_SHARE = 0.005;
+const REPEAT_SHARE = 0.005;
 /** A loss jump counts with a gradient-norm spike when the norm is at least ×10 its running level. */
-export const GRAD_SPIKE_RATIO = 10;
+const GRAD_SPIKE_RATIO = 10;
 /** ... and at least this many such coinciding jumps (each ≥ ×2 and ≥ 3 σ) are spikes. */
-export const GRAD_CO_SPIKES = 2;
+const GRAD_CO_SPIKES = 2;
 
 interface Residuals {
   /** ln(loss) minus its centred rolling median. */
@@ -117,7 +118,7 @@ function flaggedEvents(
 }
 
 /** How the spikes were told from noise: alone, by the gradient norm beside them, or by their count. */
-export type SpikeEvidence = 'outlier' | 'repeated' | 'grad-norm';
+type SpikeEvidence = 'outlier' | 'repeated' | 'grad-norm';
 
 /**
  * Transient spikes of a positive loss: on ln(loss), residuals against a centred rolling median
@@ -126,7 +127,7 @@ export type SpikeEvidence = 'outlier' | 'repeated' | 'grad-norm';
  * In heavy-tailed noise a spike must also stand out from the tail: the count of background
  * residuals above half the threshold, extrapolated with an exponential tail (on the log scale a
  * multiplicative power-law noise has one), must predict < 0.25 exceedances of the spike's size.
- * Failing that, the spikes may show by the gradient norm (≥ 2 jumps of ≥ ×2 and ≥ 3 σ at steps
+ * Failing that, the spikes may show by the gradient norm `grad` (≥ 2 jumps of ≥ ×2 and ≥ 3 σ at steps
  * where the gradient norm is ≥ ×10 its running level) or by repetition (≥ 3 recovering jumps of
  * ≥ ×5 and ≥ 3 σ, and at least one in 200 points: minibatch noise of that width makes one now and
  * then, not several).
@@ -136,21 +137,25 @@ export function findSpikes(
   v: Float64Array,
   skip: ReadonlyArray<{ from: number; to: number }> = [],
   stride = 1,
-  gradSpikeAt?: (from: number, to: number) => boolean,
+  grad?: Series,
   thresholds: SpikeThresholds = options.defaults,
 ): { spikes: Spike[]; window: number; sigma: number; evidence: SpikeEvidence } {
   const n = v.length;
   const res = residuals(v);
   const { r, window, sigma } = res;
   const threshold = Math.max(Math.log(thresholds.spikeRatio), thresholds.spikeZ * sigma);
-  const flagged = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (r[i] >= threshold) flagged[i] = 1;
+  /** The spike-like events of the points at least `t` above the level. */
+  const eventsAbove = (t: number): Spike[] => {
+    const flagged = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (r[i] >= t) flagged[i] = 1;
+    return flaggedEvents(x, v, res, flagged, t, skip);
+  };
   let background = 0;
-  for (let i = 0; i < n; i++) if (!flagged[i] && r[i] >= threshold / 2) background++;
+  for (let i = 0; i < n; i++) if (r[i] < threshold && r[i] >= threshold / 2) background++;
   // On an analysis sample each point stands for `stride` logged ones (src/core/resolution.ts).
   background *= stride;
   // Multiplicative heavy-tailed noise has an exponential upper tail on the log scale.
-  const spikes = flaggedEvents(x, v, res, flagged, threshold, skip).filter(
+  const spikes = eventsAbove(threshold).filter(
     (s) => background * Math.exp(-TAIL_RATE * (Math.log(s.ratio) - threshold / 2)) < 0.25,
   );
   // A lone one-point event is the weakest evidence (heavy-tailed noise makes one now and then):
@@ -158,18 +163,15 @@ export function findSpikes(
   if (spikes.length === 1 && spikes[0].width === 1 && spikes[0].ratio < thresholds.loneRatio) spikes.length = 0;
   if (spikes.length > 0) return { spikes, window, sigma, evidence: 'outlier' };
 
+  const gradSpikeAt = gradSpikeTest(grad);
   if (gradSpikeAt) {
     const coThreshold = Math.max(Math.log(thresholds.spikeRatio), REPEAT_Z * sigma);
-    const jumps = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (r[i] >= coThreshold) jumps[i] = 1;
-    const withGrad = flaggedEvents(x, v, res, jumps, coThreshold, skip).filter((s) => gradSpikeAt(s.from, s.to));
+    const withGrad = eventsAbove(coThreshold).filter((s) => gradSpikeAt(s.from, s.to));
     if (withGrad.length >= GRAD_CO_SPIKES) return { spikes: withGrad, window, sigma, evidence: 'grad-norm' };
   }
 
   const repeatThreshold = Math.max(Math.log(REPEAT_RATIO), REPEAT_Z * sigma);
-  const large = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (r[i] >= repeatThreshold) large[i] = 1;
-  const repeated = flaggedEvents(x, v, res, large, repeatThreshold, skip);
+  const repeated = eventsAbove(repeatThreshold);
   // Heavy-tailed noise makes such jumps too, at a rate: over a long enough run they add up.
   if (repeated.length >= Math.max(REPEAT_COUNT, REPEAT_SHARE * n)) return { spikes: repeated, window, sigma, evidence: 'repeated' };
   return { spikes: [], window, sigma, evidence: 'outlier' };
@@ -228,14 +230,13 @@ export default defineRule({
     ],
     options,
   },
-  check(ctx) {
+  check(ctx, thresholds) {
     const series = trainSeries(ctx.run, ctx.series);
     const curve = logCurve(series, 20);
     if (!series || !curve) return undefined;
     const early = findEarlyEpisodes(curve).map((e) => ({ from: e.startX, to: e.endX }));
-    const grad = ctx.run.series.find((s) => s.kind === 'grad-norm');
-    const thresholds = optionValues(options, ctx.options.ruleOptions, 'loss-spikes');
-    const { spikes, window, sigma, evidence: foundBy } = findSpikes(curve.x, curve.v, early, curve.stride, gradSpikeTest(grad), thresholds);
+    const grad = gradNormSeries(ctx.run);
+    const { spikes, window, sigma, evidence: foundBy } = findSpikes(curve.x, curve.v, early, curve.stride, grad, thresholds);
     if (spikes.length === 0) return undefined;
     const largest = spikes.reduce((a, b) => (b.ratio > a.ratio ? b : a));
     const xs = joined([spikes.slice(0, 8).map((s) => xval(s.x)).join(', '), spikes.length > 8 ? ref('list.etc') : ''], 'sep.none');

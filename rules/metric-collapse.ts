@@ -1,15 +1,15 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { lrData, num, xval } from '../src/core/engine/rule-helpers.js';
-import { seriesDirection, type Better } from '../src/core/metric-direction.js';
+import { primaryLossNames, seriesDirection, type Better } from '../src/core/metric-direction.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { median, rollingMedian } from '../src/core/stats/robust.js';
 import type { Series } from '../src/core/types.js';
 
 /** A collapse must hold for at least this many consecutive evaluations up to the last one (shorter dips are held-out-spikes'). */
-export const MIN_DOWN_POINTS = 3;
+const MIN_DOWN_POINTS = 3;
 const MIN_POINTS = 8;
 
-export interface Collapse {
+interface Collapse {
   better: Better;
   /** Sustained best (rolling median of 3) and where. */
   best: number;
@@ -30,7 +30,7 @@ export interface Collapse {
  * known; lower-is-better: above its best by at least its best and at least half its gain from the
  * start) and stayed there to the last evaluation, for at least three consecutive evaluations.
  */
-export function findCollapse(series: Series, better: Better, floor: number): Collapse | undefined {
+function findCollapse(series: Series, better: Better, floor: number): Collapse | undefined {
   const pts = finitePoints(series.x, series.y);
   const n = pts.y.length;
   if (n < MIN_POINTS) return undefined;
@@ -87,7 +87,7 @@ export default defineRule({
   },
   check(ctx) {
     if (ctx.verdict.train === 'broken') return undefined;
-    const primaries = new Set([ctx.run.primary.train, ctx.run.primary.val, ctx.run.primary.test].filter((n): n is string => n !== undefined));
+    const primaries = primaryLossNames(ctx.run);
     const numClasses = ctx.options.numClasses !== undefined && ctx.options.numClasses >= 2 ? ctx.options.numClasses : undefined;
     // Held-out metrics first (what the checkpoint is chosen by), then the deepest collapse.
     let chosen: { series: Series; collapse: Collapse } | undefined;

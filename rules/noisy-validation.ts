@@ -1,6 +1,6 @@
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { joined, ref, type MessageValue } from '../src/core/engine/messages.js';
-import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
+import { defineOptions } from '../src/core/engine/rule-options.js';
 import { lrData, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
@@ -22,7 +22,6 @@ export interface ValNoise {
   n: number;
 }
 
-/** Noise of a held-out curve: 1.4826·MAD(Δ²)/√6 on ln(loss) (or on loss ÷ level), plus its large jumps. */
 /** The thresholds above, as the rule's options. */
 const options = defineOptions({ noise: VAL_NOISE, signalInNoise: SIGNAL_IN_NOISE, jumpFactor: JUMP_FACTOR }, (z) => ({
   noise: z.number().positive(),
@@ -30,6 +29,7 @@ const options = defineOptions({ noise: VAL_NOISE, signalInNoise: SIGNAL_IN_NOISE
   jumpFactor: z.number().gt(1),
 }));
 
+/** Noise of a held-out curve: 1.4826·MAD(Δ²)/√6 on ln(loss) (or on loss ÷ level), plus its large jumps. */
 export function valNoise(x: Float64Array, y: Float64Array, jumpFactor = JUMP_FACTOR): ValNoise | undefined {
   const pts = finitePoints(x, y);
   const n = pts.y.length;
@@ -91,12 +91,11 @@ export default defineRule({
       { id: 'eval-mode', seed: '§T3', text: { en: 'Make sure the model is in evaluation mode (model.eval()) while validating', zh: '确认验证时模型处于评估模式（model.eval()）' } },
     ],
   },
-  check(ctx) {
+  check(ctx, o) {
     const h = ctx.heldOut;
     if (!h || h.kind !== 'loss') return undefined;
     const series = ctx.series(h.name);
     if (!series) return undefined;
-    const o = optionValues(options, ctx.options.ruleOptions, 'noisy-validation');
     const noise = valNoise(series.x, series.y, o.jumpFactor);
     if (!noise) return undefined;
     const signal = Math.max(Math.abs(h.tail.relChange), h.relRiseSinceMin);

@@ -2,7 +2,7 @@ import { epochGrid, trainSeries } from '../src/core/curve-signals.js';
 import { defineRule, type Detection, type RuleContext } from '../src/core/engine/define-rule.js';
 import { ref } from '../src/core/engine/messages.js';
 import { lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
-import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
+import { defineOptions } from '../src/core/engine/rule-options.js';
 import { finitePoints } from '../src/core/stats/decimate.js';
 import { mad, median } from '../src/core/stats/robust.js';
 import { typicalLevel } from '../src/core/profile.js';
@@ -345,10 +345,9 @@ export default defineRule({
       { id: 'normalise', seed: '§T11', text: { en: 'Normalise input features to similar scales', zh: '把输入特征归一化到相近的尺度' } },
     ],
   },
-  check(ctx) {
+  check(ctx, o) {
     const series = trainSeries(ctx.run, ctx.series);
     if (!series) return undefined;
-    const o = optionValues(options, ctx.options.ruleOptions, 'oscillation');
     const pts = finitePoints(series.x, series.y);
     const positive = pts.y.every((y) => y > 0);
     const scale = positive ? 1 : typicalLevel(pts.y);

@@ -6,11 +6,8 @@ import { num } from '../src/core/engine/rule-helpers.js';
 const options = toleranceOptions(DEFAULT_TOLERANCES.bestLoss);
 
 const measure: Measure = {
-  id: 'regression-best-loss',
-  options,
   rel: (c) => c.best.rel,
   data: (c) => ({ currentBest: num(c.best.current), baselineBest: num(c.best.baseline) }),
-  also: { en: '; also {{list}}', zh: '；另有 {{list}}' },
   best: true,
 };
 
@@ -31,8 +28,7 @@ export default defineRule({
     },
     causes: REGRESSION_CAUSES,
     remedies: REGRESSION_REMEDIES,
-    fragments: { also: measure.also },
     options,
   },
-  check: (ctx) => checkMeasure(ctx, measure),
+  check: (ctx, tol) => checkMeasure(ctx, measure, tol),
 });

@@ -5,11 +5,8 @@ import { defineRule } from '../src/core/engine/define-rule.js';
 const options = toleranceOptions(DEFAULT_TOLERANCES.curveArea);
 
 const measure: Measure = {
-  id: 'regression-curve-area',
-  options,
   rel: (c) => c.area.rel,
   data: () => ({}),
-  also: { en: '; also {{list}}', zh: '；另有 {{list}}' },
 };
 
 export default defineRule({
@@ -29,8 +26,7 @@ export default defineRule({
     },
     causes: REGRESSION_CAUSES,
     remedies: REGRESSION_REMEDIES,
-    fragments: { also: measure.also },
     options,
   },
-  check: (ctx) => checkMeasure(ctx, measure),
+  check: (ctx, tol) => checkMeasure(ctx, measure, tol),
 });

@@ -6,11 +6,8 @@ import { num } from '../src/core/engine/rule-helpers.js';
 const options = toleranceOptions(DEFAULT_TOLERANCES.finalLoss);
 
 const measure: Measure = {
-  id: 'regression-final-loss',
-  options,
   rel: (c) => c.final.rel,
   data: (c) => ({ currentFinal: num(c.final.current), baselineFinal: num(c.final.baseline) }),
-  also: { en: '; also {{list}}', zh: '；另有 {{list}}' },
 };
 
 export default defineRule({
@@ -30,8 +27,7 @@ export default defineRule({
     },
     causes: REGRESSION_CAUSES,
     remedies: REGRESSION_REMEDIES,
-    fragments: { also: measure.also },
     options,
   },
-  check: (ctx) => checkMeasure(ctx, measure),
+  check: (ctx, tol) => checkMeasure(ctx, measure, tol),
 });

@@ -1,4 +1,5 @@
 import { divergence } from '../src/core/baseline.js';
+import { atLeast } from '../src/core/severity.js';
 import { BASELINE_TAG, REGRESSION_CAUSES, REGRESSION_REMEDIES } from '../src/core/engine/baseline-helpers.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { NO_OPTIONS } from '../src/core/engine/rule-options.js';
@@ -28,7 +29,7 @@ export default defineRule({
     const known = new Set(b.reference.report.findings.map((f) => f.id));
     const said = divergence(b) ? DIVERGED_IDS : new Set<string>();
     const fresh = b.current.report.findings.filter(
-      (f) => (f.severity === 'error' || f.severity === 'warning') && !known.has(f.id) && !said.has(f.id) && !f.tags.includes('regression'),
+      (f) => atLeast(f.severity, 'warning') && !known.has(f.id) && !said.has(f.id) && !f.tags.includes(BASELINE_TAG),
     );
     if (fresh.length === 0) return undefined;
     return {

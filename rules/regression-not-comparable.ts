@@ -8,7 +8,6 @@ import { NO_OPTIONS } from '../src/core/engine/rule-options.js';
 const TEXT = {
   noBaseline: { en: 'no baseline run matches {{run}}.', zh: '没有与 {{run}} 对应的基线运行。' },
   cannotCompare: { en: 'cannot compare {{run}} with baseline {{baseline}}: {{reasons}}.', zh: '无法将 {{run}} 与基线 {{baseline}} 比较：{{reasons}}。' },
-  reasonSeparator: { en: '; ', zh: '；' },
   'different-axes': { en: 'different x axes ({{current}} vs {{baseline}})', zh: 'x 轴不同（{{current}} 与 {{baseline}}）' },
   'short-overlap': { en: '{{current}} and {{baseline}} share too little {{axis}} range', zh: '{{current}} 与 {{baseline}} 没有足够的共同 {{axis}} 范围' },
   'no-common-loss': { en: 'the runs have no primary train or val loss in common', zh: '两次运行没有共同的主训练/验证损失' },
@@ -56,7 +55,7 @@ export default defineRule({
     const baseline = b.reference.run.name;
     return {
       confidence: 1,
-      data: { text: ref('cannotCompare', { run: b.current.run.name, baseline, reasons: joined(reasons, 'reasonSeparator') }) },
+      data: { text: ref('cannotCompare', { run: b.current.run.name, baseline, reasons: joined(reasons, 'sep.semicolon') }) },
       evidence: { baseline, reasons: b.notComparable },
     };
   },

@@ -1,7 +1,7 @@
 import { epochGrid, rollingLevel } from '../src/core/curve-signals.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { ref } from '../src/core/engine/messages.js';
-import { defineOptions, optionValues } from '../src/core/engine/rule-options.js';
+import { defineOptions } from '../src/core/engine/rule-options.js';
 import { lrAt, lrData, num, pct, xval } from '../src/core/engine/rule-helpers.js';
 import { detectLrSchedule } from '../src/core/lr-schedule.js';
 import { MAX_STAT_POINTS } from '../src/core/profile.js';
@@ -45,7 +45,7 @@ export default defineRule({
       { id: 'smaller-batch', seed: '§T8', text: { en: 'Try a smaller batch (more updates per epoch), e.g. half the current size', zh: '尝试更小的批（每轮更新次数更多），例如当前的一半' } },
     ],
   },
-  check(ctx) {
+  check(ctx, o) {
     if (ctx.verdict.id !== 'still-learning' || !ctx.train) return undefined;
     const p = ctx.train;
     if (p.nFinite < 24) return undefined;
@@ -84,7 +84,7 @@ export default defineRule({
     const linear = -endSlope * span;
     const remaining = rate > 0 ? Math.min(linear, -endSlope / rate) : linear;
     const projected = remaining / p.endLevel;
-    if (projected < optionValues(options, ctx.options.ruleOptions, 'slow-convergence').projectedShare) return undefined;
+    if (projected < o.projectedShare) return undefined;
     const midSlope = (ws[0] + ws[1]) / 2;
     const sc = staircaseOf(ctx);
     if (sc?.fires) return undefined;

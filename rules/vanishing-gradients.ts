@@ -5,12 +5,12 @@ import type { XY } from '../src/core/stats/decimate.js';
 import { median, quantile } from '../src/core/stats/robust.js';
 
 /** The norm must fall at least this many times below its early level ... */
-export const MIN_DROP = 1000;
+const MIN_DROP = 1000;
 /** ... and stay down: 90% of the last quarter at least this many times below it. */
-export const STAYS_DROP = 100;
+const STAYS_DROP = 100;
 const MIN_POINTS = 10;
 
-export interface NormCollapse {
+interface NormCollapse {
   earlyLevel: number;
   endLevel: number;
   /** Where the norm first fell ×MIN_DROP below its early level. */
@@ -23,7 +23,7 @@ export interface NormCollapse {
  * the first 5%, ≥ 3 points) and stayed there: the median of the last quarter is ×1000 below it and
  * 90% of the last quarter's points are ×100 below it.
  */
-export function findNormCollapse(pts: XY): NormCollapse | undefined {
+function findNormCollapse(pts: XY): NormCollapse | undefined {
   const n = pts.y.length;
   if (n < MIN_POINTS) return undefined;
   const head = Math.max(3, Math.round(0.05 * n));
@@ -85,7 +85,7 @@ export default defineRule({
         train: train.name,
         trainStart: num(train.startLevel),
         trainEnd: num(train.endLevel),
-        ...lrData(ctx, collapse.fellAt, 'at'),
+        ...lrData(ctx, collapse.fellAt),
       },
       evidence: {
         earlyLevel: collapse.earlyLevel,

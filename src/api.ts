@@ -2,9 +2,9 @@
  * The library API: bytes in, report out. No file system, no process: the CLI (or any caller)
  * reads the inputs and hands them over.
  */
-import { analyzeRun, buildReport, sortFindings, type AnalyzeRunOptions } from './core/analyze.js';
+import { analyzeRun, buildReport, type AnalyzeRunOptions } from './core/analyze.js';
 import { buildRun, type BuildOptions } from './core/build-run.js';
-import { compareRuns, pairRuns, type AnalyzedRun, type CompareOptions } from './core/compare.js';
+import { pairRuns, withRegressions, type AnalyzedRun, type CompareOptions } from './core/compare.js';
 import type { Report } from './core/report-schema.js';
 import type { FormatId, Run } from './core/types.js';
 import { InputError, LossdocError } from './errors.js';
@@ -144,11 +144,7 @@ export function analyzeWithBaseline(runs: readonly Run[], baselineRuns: readonly
   const analyzed = (list: readonly Run[], opts: AnalyzeOptions) => list.map((run): AnalyzedRun & { name: string } => ({ name: run.name, run, report: analyzeRun(run, rules, opts) }));
   const current = analyzed(runs, options);
   const pairs = pairRuns(current, analyzed(baselineRuns, { ...options, includeData: false }));
-  return buildReport(
-    current.map((c, i) => ({ ...c.report, findings: sortFindings([...c.report.findings, ...compareRuns(c, pairs[i], options)]) })),
-    VERSION,
-    options.lang ?? 'en',
-  );
+  return buildReport(withRegressions(current, pairs, options), VERSION, options.lang ?? 'en');
 }
 
 /** Parse and analyze; throws the first input error (use loadRuns to collect them instead). */

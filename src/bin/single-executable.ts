@@ -7,7 +7,10 @@ import './young-generation.js';
 import { getAsset } from 'node:sea';
 import { main } from './main.js';
 
-/** Asset name of the analysis worker's bundled code (see src/build/single-executable.mjs). */
-export const WORKER_ASSET = 'analyze-worker.cjs';
+/**
+ * Asset name of the analysis worker's bundled code. src/build/single-executable.mjs declares the
+ * same name when it embeds the asset: both must match.
+ */
+const WORKER_ASSET = 'analyze-worker.cjs';
 
 void main({ analysisWorkerCode: getAsset(WORKER_ASSET, 'utf8') });

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { analyzeRuns, loadRuns, type AnalyzeOptions } from '../api.js';
 import type { Settings } from '../config/settings.js';
 import { buildReport } from '../core/analyze.js';
-import { compareRuns, pairRunsExplained, REGRESSION_IDS, sortFindings, type AnalyzedRun } from '../core/compare.js';
+import { pairRunsExplained, REGRESSION_IDS, withRegressions, type AnalyzedRun } from '../core/compare.js';
 import { getExitCode } from '../core/exit-code.js';
 import type { Report } from '../core/report-schema.js';
 import type { Run } from '../core/types.js';
@@ -120,11 +120,8 @@ function withBaseline(current: Loaded, baseline: Loaded, settings: Settings, mod
       io.stderr(`lossdoc: warning: ${plainText(`${currentRuns[i].name} has no baseline run of its name; compared with ${pairs[i]!.name}, the run at the same position`)}\n`);
     }
   }
-  const runs = currentRuns.map((c, i) => {
-    const regressions = compareRuns(c, pairs[i], { ...settings.compare, lang: settings.lang, ruleSeverity: settings.ruleSeverity });
-    return { ...c.report, findings: mode === 'compare' ? regressions : sortFindings([...c.report.findings, ...regressions]) };
-  });
-  return buildReport(runs, VERSION, settings.lang);
+  const options = { ...settings.compare, lang: settings.lang, ruleSeverity: settings.ruleSeverity };
+  return buildReport(withRegressions(currentRuns, pairs, options, mode === 'compare'), VERSION, settings.lang);
 }
 
 export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: CliIo, mode: AnalyzeMode): Promise<number> {

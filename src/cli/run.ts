@@ -5,7 +5,7 @@ import { LossdocError, UsageError } from '../errors.js';
 import { plainText } from '../formatters/plain-text.js';
 import { parsers } from '../parsers/index.js';
 import { folderSources } from '../sources/registry.js';
-import { baselineRules, findRule, rules } from '../../rules/index.js';
+import { allRules, findRule } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import { messages } from './messages.js';
 import { analyzeCommand, type AnalyzeFlags } from './analyze.js';
@@ -90,7 +90,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('list the rules')
     .addOption(new Option('--lang <lang>', 'language').choices(['en', 'zh']).default('en'))
     .action((flags: { lang: Lang }) => {
-      io.stdout(listRules([...rules, ...baselineRules], flags.lang));
+      io.stdout(listRules(allRules, flags.lang));
       setExit(0);
     });
 
@@ -101,7 +101,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--lang <lang>', 'language').choices(['en', 'zh']).default('en'))
     .action((id: string, flags: { lang: Lang }) => {
       const rule = findRule(id);
-      if (!rule) throw new UsageError(messages.unknownRule(id, [...rules, ...baselineRules].map((r) => r.meta.id)));
+      if (!rule) throw new UsageError(messages.unknownRule(id, allRules.map((r) => r.meta.id)));
       io.stdout(explainRule(rule, flags.lang));
       setExit(0);
     });

@@ -16,6 +16,7 @@ import { formatters, formatsNeedingData, type FormatName } from '../formatters/i
 import { plainText } from '../formatters/plain-text.js';
 import { discoverLogFiles, readInputs } from '../io/read-inputs.js';
 import { checkOutputFile } from '../io/output-guard.js';
+import { isSpecialFile } from '../io/read-chunks.js';
 import { probeOf } from '../parsers/csv/fast-entry.js';
 import { isWandbLog } from '../parsers/wandb/index.js';
 import { rules } from '../../rules/index.js';
@@ -145,7 +146,7 @@ function refuseNonRegular(target: string): void {
   } catch {
     return; // not there yet: watched until it appears
   }
-  if (!stat.isFile() && !stat.isDirectory()) {
+  if (isSpecialFile(stat)) {
     throw new InputError(target, 'is not a regular file (a device, FIFO or socket); lossdoc watches files and folders', { code: 'not-a-file' });
   }
 }

@@ -7,14 +7,14 @@ import { resolveTolerances, TOLERANCE_RULES, type CompareTolerances, type Tolera
 import type { FailOn } from '../core/exit-code.js';
 import type { Axis, Lang, Severity } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import { baselineRules, rules } from '../../rules/index.js';
+import { allRules } from '../../rules/index.js';
 
 export const RULE_SEVERITIES = ['off', 'info', 'warning', 'error'] as const;
 export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
 export const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
 
 /** Every id the `rules` setting and `--rule` accept: the built-in rules, those comparing with a baseline included. */
-export const KNOWN_RULE_IDS: readonly string[] = [...rules, ...baselineRules].map((r) => r.meta.id).sort();
+export const KNOWN_RULE_IDS: readonly string[] = allRules.map((r) => r.meta.id).sort();
 
 /** Keys starting with `//` are comments, at any level (JSON has no comments). */
 export const COMMENT_PREFIX = '//';

@@ -5,10 +5,11 @@ import type { Lang, Run, SeriesProfile, Severity, Trend } from './types.js';
 import { analysisRun, MAX_ANALYSIS_POINTS } from './resolution.js';
 import { SEVERITY_RANK } from './severity.js';
 import { sparkline } from './sparkline.js';
-import { seriesDirection } from './metric-direction.js';
+import { primaryLossNames, seriesDirection } from './metric-direction.js';
 import { heldOutMetricVerdict } from './metric-evidence.js';
 import { summarizeRuns } from './summary.js';
-import { decideVerdict, reconcileVerdict, VERDICT_IDS } from './verdict.js';
+import { decideVerdict, reconcileVerdict } from './verdict.js';
+import { VERDICT_IDS } from './verdict-ids.js';
 import { fillTemplate, textIn, verdictTitle } from '../messages/index.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
@@ -26,7 +27,6 @@ export interface AnalyzeRunOptions extends AnalyzeOptions {
    */
   maxPoints?: number;
 }
-
 
 /** Below this confidence a finding is shown as uncertain and does not fail a CI job. */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
@@ -77,7 +77,7 @@ export function analyzeRun(fullRun: Run, rules: readonly Rule[], options: Analyz
   }
   findings = sortFindings(findings);
 
-  const primaryNames = new Set([run.primary.train, run.primary.val, run.primary.test].filter((n): n is string => n !== undefined));
+  const primaryNames = primaryLossNames(run);
   const primaryRole = new Map<string, 'train' | 'val' | 'test'>();
   for (const role of ['train', 'val', 'test'] as const) {
     const name = run.primary[role];

@@ -41,8 +41,8 @@ export interface AnalyzedRun {
   report: RunReport;
 }
 
-export const CURVE_ROLES = ['train', 'val'] as const;
-export type CurveRole = (typeof CURVE_ROLES)[number];
+const CURVE_ROLES = ['train', 'val'] as const;
+type CurveRole = (typeof CURVE_ROLES)[number];
 
 /** Why two runs' curves cannot be compared (the not-comparable rule words it). */
 export type NotComparableReason =
@@ -62,8 +62,11 @@ export interface Baseline {
   notComparable: NotComparableReason[];
 }
 
+/** Tolerances given in part: missing keys and levels take the defaults. */
+export type PartialTolerances = { [K in keyof CompareTolerances]?: Partial<Tolerance> };
+
 /** Resolve partial tolerances over the defaults. */
-export function resolveTolerances(options: { [K in keyof CompareTolerances]?: Partial<Tolerance> } = {}): CompareTolerances {
+export function resolveTolerances(options: PartialTolerances = {}): CompareTolerances {
   return {
     finalLoss: { ...DEFAULT_TOLERANCES.finalLoss, ...options.finalLoss },
     bestLoss: { ...DEFAULT_TOLERANCES.bestLoss, ...options.bestLoss },
@@ -214,7 +217,7 @@ export function baselineOf(current: AnalyzedRun, reference: AnalyzedRun | undefi
 }
 
 /** x of the first non-finite value of the run's primary train/val losses, or undefined. */
-export function firstNonFinite(report: RunReport): number | undefined {
+function firstNonFinite(report: RunReport): number | undefined {
   let first: number | undefined;
   for (const s of report.series) {
     if (s.primary !== 'train' && s.primary !== 'val') continue;

@@ -5,7 +5,7 @@
  */
 import { baselineRules } from '../../rules/index.js';
 import { runRules, sortFindings } from './analyze.js';
-import { baselineOf, type AnalyzedRun, type CompareTolerances, type Tolerance } from './baseline.js';
+import { baselineOf, type AnalyzedRun, type CompareTolerances, type PartialTolerances } from './baseline.js';
 import type { AnalyzeOptions, RuleContext } from './engine/define-rule.js';
 import type { Finding, RunReport } from './report-schema.js';
 import type { Lang, Severity } from './types.js';
@@ -20,12 +20,9 @@ export {
   type AnalyzedRun,
   type CompareTolerances,
   type CurveComparison,
+  type PartialTolerances,
   type Tolerance,
 } from './baseline.js';
-export { sortFindings } from './analyze.js';
-
-/** Tolerances given in part: missing keys and levels take the defaults. */
-export type PartialTolerances = { [K in keyof CompareTolerances]?: Partial<Tolerance> };
 
 export interface CompareOptions extends PartialTolerances {
   lang?: Lang;
@@ -83,6 +80,18 @@ export function compareRuns(current: AnalyzedRun, baseline: AnalyzedRun | undefi
   return sortFindings(
     runRules(baselineRules, ctx, { ...analyzeOptions, lang: options.lang ?? 'en', ...(options.ruleSeverity ? { ruleSeverity: options.ruleSeverity } : {}) }),
   );
+}
+
+/**
+ * Each current run's report with its baseline rules' findings added (sorted with its own), or in
+ * their place when `only` (`lossdoc compare` reports the regressions alone); `pairs[i]` is the
+ * baseline run of `current[i]`.
+ */
+export function withRegressions(current: readonly AnalyzedRun[], pairs: ReadonlyArray<AnalyzedRun | undefined>, options: CompareOptions, only = false): RunReport[] {
+  return current.map((c, i) => {
+    const regressions = compareRuns(c, pairs[i], options);
+    return { ...c.report, findings: only ? regressions : sortFindings([...c.report.findings, ...regressions]) };
+  });
 }
 
 /** The part of a run name that identifies it inside a file (W&B: "file :: run"), else the file's base name. */

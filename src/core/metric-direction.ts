@@ -4,7 +4,7 @@
  * name is split into words first, so the test is linear in its length.
  */
 import { nameTokens } from './roles.js';
-import type { Series } from './types.js';
+import type { Run, Series } from './types.js';
 
 export type Better = 'higher' | 'lower';
 
@@ -20,6 +20,11 @@ export function metricDirection(name: string): Better | undefined {
     if (HIGHER.test(t)) return 'higher';
   }
   return undefined;
+}
+
+/** The names of the run's judged losses (train, val, test): never metrics, whatever they are called. */
+export function primaryLossNames(run: Pick<Run, 'primary'>): Set<string> {
+  return new Set([run.primary.train, run.primary.val, run.primary.test].filter((n): n is string => n !== undefined));
 }
 
 /** Direction of a series: the user's override, else the name; undefined for losses, learning rates and unknown names. */

@@ -3,8 +3,6 @@ import type { Direction, GapProfile, SeriesProfile } from './types.js';
 import type { VerdictId } from './verdict-ids.js';
 import * as T from './verdict-thresholds.js';
 
-export { VERDICT_IDS, type VerdictId } from './verdict-ids.js';
-
 /** The curve's behaviour as the verdict table reads it. `broken` = ends in NaN/Inf or runs away. */
 export type CurveState = Direction | 'broken' | 'never-fell';
 
@@ -23,8 +21,6 @@ export interface Verdict {
   /** The held-out metric whose improvement made a loss plateau read still-learning. */
   metric?: string;
 }
-
-export { MIN_IMPROVEMENT, MIN_POINTS } from './verdict-thresholds.js';
 
 export interface VerdictInput {
   train?: SeriesProfile;
@@ -108,7 +104,7 @@ function heldOutState(p: SeriesProfile): CurveState {
  * before, and it has not climbed back above its sustained best by a noise unit. Such a curve is
  * still improving, however flat its trend test reads: never overfitting.
  */
-export function atBestAtEnd(p: SeriesProfile): boolean {
+function atBestAtEnd(p: SeriesProfile): boolean {
   return p.pointsAfterMin <= T.AT_BEST_POINTS_AFTER && p.riseSinceMin < T.AT_BEST_NOISE;
 }
 
@@ -273,8 +269,6 @@ interface FindingSummary {
   confidence: number;
   evidence: Record<string, unknown>;
 }
-
-export { UNHEALTHY_SWING } from './verdict-thresholds.js';
 
 const HEALTHY: readonly VerdictId[] = ['converged', 'still-learning'];
 

@@ -1,6 +1,5 @@
-import type { FailOn } from '../core/exit-code.js';
+import { failsOn } from '../core/exit-code.js';
 import type { Finding, RunReport } from '../core/report-schema.js';
-import { atLeast } from '../core/severity.js';
 import type { Lang } from '../core/types.js';
 import { say } from '../messages/index.js';
 import { defuseCommandLines } from './plain-text.js';
@@ -37,10 +36,6 @@ function attr(text: string): string {
   return xml(text).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
-function fails(f: Finding, failOn: FailOn): boolean {
-  return !f.uncertain && failOn !== 'none' && atLeast(f.severity, failOn);
-}
-
 function details(run: RunReport, f: Finding, lang: Lang): string {
   const lines = [say('report.junit.head', lang, { severity: f.severity, title: f.title, id: f.id, confidence: f.confidence }), f.message];
   if (f.series.length) lines.push(say('report.junit.series', lang, { names: f.series.join(', ') }));
@@ -71,7 +66,7 @@ export const formatJunit: Formatter = (report, options) => {
         cases.push(`${open}/>`);
         continue;
       }
-      const failing = found.filter((f) => fails(f, failOn));
+      const failing = found.filter((f) => failsOn(f, failOn));
       const body: string[] = [];
       if (failing.length > 0) {
         runFailures++;

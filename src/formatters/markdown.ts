@@ -1,6 +1,6 @@
 import { getExitCode } from '../core/exit-code.js';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
-import { verdictTitle } from '../messages/index.js';
+import { say, verdictTitle } from '../messages/index.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainText } from './plain-text.js';
 import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, utf8Length, varyingKeys, VERDICT_TONE, type Tone } from './shared.js';
@@ -27,7 +27,6 @@ const LABELS = {
     best: 'best',
     trend: 'last third',
     confidence: 'confidence',
-    uncertain: 'uncertain',
     axis: 'axis',
     falling: 'falling',
     flat: 'flat',
@@ -64,7 +63,6 @@ const LABELS = {
     best: '最佳',
     trend: '最后三分之一',
     confidence: '置信度',
-    uncertain: '不确定',
     axis: '轴',
     falling: '下降',
     flat: '持平',
@@ -136,7 +134,7 @@ export const formatMarkdown: Formatter = (report, options) => {
   ];
   const verbose = options.verbose ?? false;
   if (report.runs.length === 1) {
-    return defuseCommandLines(`${[...head, '', ...runSection(report.runs[0], t, verbose)].join('\n')}\n`);
+    return defuseCommandLines(`${[...head, '', ...runSection(report.runs[0], t, options.lang, verbose)].join('\n')}\n`);
   }
   return defuseCommandLines(manyRuns(report, head, t, options.lang, verbose, options.top));
 };
@@ -178,7 +176,7 @@ function manyRuns(report: Report, head: string[], t: Labels, lang: Lang, verbose
       '',
       `<details><summary>${MARK[VERDICT_TONE[run.verdict.id]]} ${md(run.verdict.title)} — ${md(run.name)}</summary>`,
       '',
-      ...runSection(run, t, verbose).slice(2),
+      ...runSection(run, t, lang, verbose).slice(2),
       '',
       '</details>',
     ].join('\n');
@@ -192,7 +190,7 @@ function manyRuns(report: Report, head: string[], t: Labels, lang: Lang, verbose
   return `${out.join('\n')}\n`;
 }
 
-function runSection(run: RunReport, t: Labels, verbose: boolean): string[] {
+function runSection(run: RunReport, t: Labels, lang: Lang, verbose: boolean): string[] {
   const v = run.verdict;
   const lines = [
     `### ${MARK[VERDICT_TONE[v.id]]} ${md(v.title)} — ${md(run.name)}`,
@@ -207,7 +205,7 @@ function runSection(run: RunReport, t: Labels, verbose: boolean): string[] {
   const findings = run.findings.filter((f) => verbose || f.severity !== 'info' || f.tags.includes('verdict'));
   lines.push('');
   if (findings.length === 0) lines.push(t.noFindings);
-  for (const f of findings) lines.push(...findingBlock(f, t));
+  for (const f of findings) lines.push(...findingBlock(f, t, lang));
   return lines;
 }
 
@@ -236,8 +234,8 @@ function evidenceValue(value: unknown): string {
   return md(clip(compact(value), 200));
 }
 
-function findingBlock(f: Finding, t: Labels): string[] {
-  const lines = [`- ${MARK[f.severity]} **${f.severity}: ${md(f.title)}** (${code(f.id)}, ${t.confidence} ${num(f.confidence)}${f.uncertain ? `, ${t.uncertain}` : ''}) — ${md(f.message)}`];
+function findingBlock(f: Finding, t: Labels, lang: Lang): string[] {
+  const lines = [`- ${MARK[f.severity]} **${f.severity}: ${md(f.title)}** (${code(f.id)}, ${t.confidence} ${num(f.confidence)}${f.uncertain ? `, ${say('report.uncertain', lang)}` : ''}) — ${md(f.message)}`];
   const remedies = f.remedies.slice(0, 4);
   if (remedies.length > 0) {
     lines.push(`  - ${t.whatToDo}:`);

@@ -28,6 +28,11 @@ import { readableNumber, signedPercent, thousands, xLabel } from '../core/number
 
 export { thousands, xLabel };
 
+/** An x as people read it (xLabel), `–` when absent (as num() writes a missing value). */
+export function xOrDash(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : xLabel(v);
+}
+
 /** The cells of one summary-table row, as raw text (each formatter escapes them its own way). */
 export interface SummaryCells {
   run: string;
@@ -67,7 +72,7 @@ export function varyingKeys(rows: readonly RunSummary[]): Set<string> {
 }
 
 export function summaryCells(row: RunSummary, verdictTitle: (id: RunSummary['verdict']) => string, shownKeys?: ReadonlySet<string>): SummaryCells {
-  const at = (p: RunSummary['final']) => (p ? `${num(p.value)} @ ${xLabel(p.x)}` : '–');
+  const at = (p: RunSummary['final']) => (p ? `${num(p.value)} @ ${xOrDash(p.x)}` : '–');
   return {
     run: row.name,
     verdict: verdictTitle(row.verdict),

@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, RunReport, SeriesReport } from '../core/report-schema.js';
 import type { Lang } from '../core/types.js';
 import { defuseCommandLines, plainStrings } from './plain-text.js';
-import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, thousands, varyingKeys, VERDICT_TONE, xLabel, type SummaryCells } from './shared.js';
+import { clipMiddle, num, runsInSummaryOrder, signedPct, summaryCells, thousands, varyingKeys, VERDICT_TONE, xOrDash, type SummaryCells } from './shared.js';
 import { say, verdictTitle } from '../messages/index.js';
 import type { Formatter } from './types.js';
 
@@ -147,7 +147,7 @@ function seriesLine(s: SeriesReport, nameWidth: number, c: ChalkInstance, t: (ty
   const nonFinite = s.nonFinite.count ? c.red(`  ${s.nonFinite.count}× ${s.nonFinite.first?.value}`) : '';
   return (
     `${name}  ${role}  ${c.cyan(pad(s.sparkline, 24))}  ${pad(`${num(s.startLevel)} → ${num(s.endLevel)}`, 19)}  ` +
-    `${pad(trend, 30)}  ${c.dim(`${t.best} ${num(s.min.value)} @ ${xLabel(s.min.x)}`)}${nonFinite}`
+    `${pad(trend, 30)}  ${c.dim(`${t.best} ${num(s.min.value)} @ ${xOrDash(s.min.x)}`)}${nonFinite}`
   );
 }
 

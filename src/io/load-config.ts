@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { findConfigFile, PACKAGE_KEY } from './find-config.js';
+import { isSpecialFile } from './read-chunks.js';
 import { parseConfig, type LossdocConfig } from '../config/schema.js';
 
 export { CONFIG_FILE, findConfigFile, PACKAGE_KEY } from './find-config.js';
@@ -47,7 +48,7 @@ const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 function readText(path: string, shown: string): string {
   try {
     const stat = statSync(path);
-    if (!stat.isFile() && !stat.isDirectory()) throw new ConfigError(`${shown}: is not a regular file (a device, FIFO or socket); the config must be a JSON file`);
+    if (isSpecialFile(stat)) throw new ConfigError(`${shown}: is not a regular file (a device, FIFO or socket); the config must be a JSON file`);
     if (stat.size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; not a config file`);
     return readFileSync(path, 'utf8');
   } catch (error) {

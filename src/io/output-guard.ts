@@ -8,7 +8,8 @@ import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { detectFormat } from '../parsers/index.js';
 import { isLossdocReport } from '../parsers/own-report.js';
-import { nodeFs, HEAD_BYTES } from './scan.js';
+import { HEAD_BYTES } from './read-chunks.js';
+import { nodeFs } from './scan.js';
 
 /** The real path of `path`, or of its folder joined with its name when it does not exist yet. */
 function realTarget(path: string): string | undefined {
@@ -52,15 +53,16 @@ export function checkOutputFile(output: string, readPaths: readonly string[]): v
     if (path === '-') continue;
     const read = identity(path);
     if (!read) continue;
+    const real = realTarget(path);
     const same = out !== undefined && out.dev === read.dev && out.ino === read.ino;
-    if (same || realTarget(path) === target) {
+    if (same || real === target) {
       throw new InputError(output, `is also read by this command (${path}); lossdoc never writes over its inputs`, {
         code: 'output-is-input',
         hint: 'choose another --output-file',
       });
     }
     if (!read.isDirectory || out === undefined) continue;
-    const below = relative(realTarget(path) ?? path, target);
+    const below = relative(real ?? path, target);
     const inside = below !== '' && below !== '..' && !below.startsWith(`..${sep}`) && !isAbsolute(below);
     if (inside && isLogFile(output)) {
       throw new InputError(output, `is a training log inside the analysed folder ${path}; lossdoc never writes over its inputs`, {

@@ -35,6 +35,14 @@ export function whyUnreadable(error: unknown): string {
 }
 
 /**
+ * True for a path that is neither a regular file nor a folder (a device, FIFO or socket): reading
+ * it could block or never end, so callers refuse it, each with its own message.
+ */
+export function isSpecialFile(stat: { isFile(): boolean; isDirectory(): boolean }): boolean {
+  return !stat.isFile() && !stat.isDirectory();
+}
+
+/**
  * The bytes of `path` in order, `chunkBytes` at a time, read into one reused buffer: a chunk is
  * valid only until the next one is pulled. The file is opened when iteration starts and closed
  * when it ends or is abandoned.

@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import { InputError, LossdocError } from '../errors.js';
 import type { LogInput } from '../sources/types.js';
 import { gunzipCapped, isGzip } from './gzip.js';
-import { openStreamingInput, STREAM_MIN_BYTES, unreadable } from './read-chunks.js';
+import { isSpecialFile, openStreamingInput, STREAM_MIN_BYTES, unreadable } from './read-chunks.js';
 import { nodeFs, selectLogFiles, type FoundFile, type ScanFs, type ScanOptions } from './scan.js';
 
 export type { ScanOptions, ScanFs } from './scan.js';
@@ -157,7 +157,7 @@ export function readInputs(paths: readonly string[], stdin?: () => Uint8Array, o
       } catch {
         // readLogFile reports the missing file.
       }
-      if (stat && !isDir && !stat.isFile()) {
+      if (stat && isSpecialFile(stat)) {
         // /dev/zero never ends, a FIFO may never be written: only files, folders and `-` are read.
         throw new InputError(path, 'is not a regular file (a device, FIFO or socket); lossdoc reads files, folders and - (standard input)', { code: 'not-a-file' });
       }

@@ -15,7 +15,7 @@ import { isRoleDir } from '../sources/tensorboard.js';
 import { isWandbDebugLog, isWandbRootListing, isWandbRunFile, isWandbRunListing } from '../sources/wandb.js';
 import { PathFilter } from './glob.js';
 import { CONFIG_FILE_NAMES } from '../parsers/config-files.js';
-import { whyUnreadable } from './read-chunks.js';
+import { HEAD_BYTES, whyUnreadable } from './read-chunks.js';
 import { gunzipCapped, isGzip } from './gzip.js';
 import { classifyFileName, isSkippedDir, type NameClass } from './names.js';
 
@@ -67,8 +67,6 @@ export const nodeFs: ScanFs = {
   },
 };
 
-/** Bytes read to decide whether a file is a log. */
-export const HEAD_BYTES = 64 * 1024;
 /** Folder depth used when no --max-depth is given (a guard against absurd trees; deeper folders are reported). */
 export const DEFAULT_MAX_DEPTH = 64;
 

@@ -24,12 +24,12 @@ export function say(id: string, lang: Lang, data: MessageData = {}): string {
 }
 
 export function verdictTitle(id: VerdictId, lang: Lang): string {
-  return TEXTS[lang][`verdict.${id}`];
+  return coreText(`verdict.${id}`, lang);
 }
 
 /** A fixed text (a rule title, a cause) in `lang`. */
 export function textIn(text: Text, lang: Lang): string {
-  return 'ref' in text ? fillTemplate(coreText(text.ref, lang), text.data ?? {}, lang) : text[lang];
+  return 'ref' in text ? say(text.ref, lang, text.data) : text[lang];
 }
 
 /**

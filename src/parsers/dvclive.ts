@@ -9,7 +9,7 @@ import type { ParseWarning, RawMetric, RawRun } from '../core/types.js';
 import { baseName, decodeText, parseNumber } from './text.js';
 import { defineParser } from './types.js';
 
-const PLOTS = 'plots/metrics/';
+export const PLOTS = 'plots/metrics/';
 
 /** The header's columns when it is a DVCLive header, else undefined. */
 function dvcliveHeader(line: string): { stepCol: number; valueCol: number; name: string } | undefined {

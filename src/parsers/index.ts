@@ -55,7 +55,7 @@ const TEXT_EXT = /\.(csv|tsv|json|jsonl|ndjson|log|txt|out|yaml|yml)$/i;
  * the bytes first and never decodes them as text, so a renamed event file is still found and a
  * big one costs one record's CRC.
  */
-export function isEventFile(input: ParserInput): boolean {
+function isEventFile(input: ParserInput): boolean {
   if (looksLikeEventFile(input.bytes)) return true;
   const name = baseName(input.name);
   return /tfevents/i.test(name) && !TEXT_EXT.test(name);

@@ -3,12 +3,17 @@
  * `plots/`); other DVCLive TSVs of one folder are one run. Its summary files are not logs.
  */
 import { InputError } from '../errors.js';
-import { parseDvcliveRun } from '../parsers/dvclive.js';
+import { PLOTS, parseDvcliveRun } from '../parsers/dvclive.js';
 import { dirname, relTo } from './paths.js';
 import { defineSource, type Member } from './types.js';
 
-/** Where DVCLive writes its metric TSVs below its folder: `plots/metrics/`. */
-export const DVCLIVE_LAYOUT = { plots: 'plots', metrics: 'metrics' } as const;
+const [plotsDir, metricsDir] = PLOTS.split('/');
+
+/** Where DVCLive writes its metric TSVs below its folder: `plots/metrics/` (the parser's PLOTS), folder by folder. */
+export const DVCLIVE_LAYOUT = { plots: plotsDir, metrics: metricsDir } as const;
+
+/** A DVCLive metric file's path: `…/plots/metrics/<name>.tsv` (PLOTS escaped: a literal). */
+const METRIC_PATH = new RegExp(`(^|/)${PLOTS.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.+\\.tsv$`, 'i');
 
 /** A metric file in a DVCLive folder's plots/metrics/. */
 export function isDvcliveMetricFile(name: string): boolean {
@@ -22,8 +27,8 @@ export function isDvcliveSummaryFile(name: string): boolean {
 
 /** The DVCLive folder of a file by its path (`…/plots/metrics/<name>.tsv`), else undefined. */
 function folderByPath(path: string): string | undefined {
-  if (!/(^|\/)plots\/metrics\/.+\.tsv$/i.test(path)) return undefined;
-  const i = path.lastIndexOf(`${DVCLIVE_LAYOUT.plots}/${DVCLIVE_LAYOUT.metrics}/`);
+  if (!METRIC_PATH.test(path)) return undefined;
+  const i = path.lastIndexOf(PLOTS);
   return path.slice(0, Math.max(0, i - 1));
 }
 
@@ -40,7 +45,11 @@ export const dvcliveSource = defineSource({
         if (kind.kind === 'format' && kind.format === 'dvclive') key = dirname(m.path);
       }
       if (key === undefined) rest.push(m);
-      else groups.set(key, [...(groups.get(key) ?? []), m]);
+      else {
+        const list = groups.get(key);
+        if (list) list.push(m);
+        else groups.set(key, [m]);
+      }
     }
     return { groups: [...groups].map(([key, list]) => ({ source: dvcliveSource, key, members: list })), rest };
   },

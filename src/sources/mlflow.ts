@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 import { scalarOf } from '../parsers/config-files.js';
 import { probeOf } from '../parsers/csv/fast-entry.js';
 import { baseName, decodeText, parseNumber } from '../parsers/text.js';
-import { basename, dirname, isUnder, normalisePath, relTo } from './paths.js';
+import { basename, dirname, normalisePath, relTo } from './paths.js';
 import { defineSource, type Member } from './types.js';
 
 export interface RunFile {
@@ -84,6 +84,19 @@ function runFolderOf(m: Member, metaDirs: ReadonlySet<string>): string | undefin
   return head.length > 0 && looksLikeMlflowMetric(head) ? last : undefined;
 }
 
+/**
+ * The innermost of `runDirs` that `path` is under and whose run reads it (it lies in metrics/,
+ * meta.yaml, tags/ or params/ of that folder), else undefined: the file's own folders are looked
+ * up from the deepest, then the top ('').
+ */
+function readRunDirOf(path: string, runDirs: ReadonlySet<string>): string | undefined {
+  for (let j = path.lastIndexOf('/'); j > 0; j = path.lastIndexOf('/', j - 1)) {
+    const dir = path.slice(0, j);
+    if (runDirs.has(dir) && READ_ENTRIES.has(relTo(path, dir).split('/')[0])) return dir;
+  }
+  return runDirs.has('') && READ_ENTRIES.has(relTo(path, '').split('/')[0]) ? '' : undefined;
+}
+
 export const mlflowSource = defineSource({
   id: 'mlflow',
   description: 'MLflow run folder (mlruns/<experiment>/<run>/: metrics/<key> files, meta.yaml, tags/mlflow.runName, params/)',
@@ -95,13 +108,16 @@ export const mlflowSource = defineSource({
       const dir = runFolderOf(m, metaDirs);
       if (dir !== undefined) runDirs.add(dir);
     }
-    const byDepth = [...runDirs].sort((a, b) => b.length - a.length);
     const groups = new Map<string, Member[]>();
     const rest: Member[] = [];
     for (const m of members) {
-      const dir = byDepth.find((d) => isUnder(m.path, d) && READ_ENTRIES.has(relTo(m.path, d).split('/')[0]));
+      const dir = readRunDirOf(m.path, runDirs);
       if (dir === undefined) rest.push(m);
-      else groups.set(dir, [...(groups.get(dir) ?? []), m]);
+      else {
+        const list = groups.get(dir);
+        if (list) list.push(m);
+        else groups.set(dir, [m]);
+      }
     }
     return { groups: [...groups].map(([key, list]) => ({ source: mlflowSource, key, members: list })), rest };
   },

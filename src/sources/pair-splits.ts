@@ -45,18 +45,23 @@ export interface SplitPair {
 
 /** Which of `files` (indexes) are train/validation halves of one run. */
 export function pairSplitFiles(files: readonly SplitFile[]): SplitPair[] {
+  // Each file's split, read from its name once.
+  const splits = files.map((f) => splitOfName(f.base));
   const byDir = new Map<string, number[]>();
   files.forEach((f, i) => {
-    if (splitOfName(f.base)) byDir.set(f.dir, [...(byDir.get(f.dir) ?? []), i]);
+    if (!splits[i]) return;
+    const list = byDir.get(f.dir);
+    if (list) list.push(i);
+    else byDir.set(f.dir, [i]);
   });
   const pairs: SplitPair[] = [];
   for (const members of byDir.values()) {
-    const trains = members.filter((i) => splitOfName(files[i].base)!.split === 'train');
-    const vals = members.filter((i) => splitOfName(files[i].base)!.split === 'val');
+    const trains = members.filter((i) => splits[i]!.split === 'train');
+    const vals = members.filter((i) => splits[i]!.split === 'val');
     const used = new Set<number>();
     for (const t of trains) {
-      const rest = splitOfName(files[t].base)!.rest;
-      const v = vals.find((i) => !used.has(i) && splitOfName(files[i].base)!.rest === rest);
+      const rest = splits[t]!.rest;
+      const v = vals.find((i) => !used.has(i) && splits[i]!.rest === rest);
       if (v === undefined) continue;
       used.add(t).add(v);
       pairs.push({ train: t, val: v, guess: false });

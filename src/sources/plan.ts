@@ -104,9 +104,9 @@ function planRoot(root: Root, options: PlanOptions, plan: RunPlan): void {
 
   /** Full path of a folder or file of this root. */
   const fullPath = (key: string) => (scanned ? join(root.dir!, key) : key === '' ? '.' : key);
-  const nameOf = (g: Group, key = g.key): string => {
-    if (scanned) return key === '' ? root.selfName : key;
-    return g.members.length === 1 ? g.members[0].input.name : key === '' ? '.' : key;
+  const nameOf = (g: Group): string => {
+    if (scanned) return g.key === '' ? root.selfName : g.key;
+    return g.members.length === 1 ? g.members[0].input.name : g.key === '' ? '.' : g.key;
   };
   const readCtx: ReadContext = {
     scanned,

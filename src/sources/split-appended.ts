@@ -65,7 +65,8 @@ function restartsOf(x: Float64Array, line: Int32Array): Restart[] {
   return out;
 }
 
-function pick(m: RawMetric, keep: number[]): RawMetric {
+/** The points of `m` at the indexes `keep` (ascending), as a new metric of the same arrays. */
+export function pickPoints(m: RawMetric, keep: readonly number[]): RawMetric {
   const take = <T extends Float64Array | Int32Array>(a: T | undefined): T | undefined => {
     if (!a) return undefined;
     const out = new (a.constructor as new (n: number) => T)(keep.length);
@@ -113,7 +114,7 @@ export function splitAppendedRuns(raw: RawRun): RawRun[] {
     const keep: number[][] = parts.map(() => []);
     for (let i = 0; i < m.value.length; i++) keep[segmentOf(m.line![i], starts)].push(i);
     keep.forEach((idx, k) => {
-      if (idx.length > 0) parts[k].metrics.push(pick(m, idx));
+      if (idx.length > 0) parts[k].metrics.push(pickPoints(m, idx));
     });
   }
   const boundary = new Set(starts);

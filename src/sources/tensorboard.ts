@@ -10,6 +10,7 @@ import type { ParseWarning, RawMetric } from '../core/types.js';
 import { InputError } from '../errors.js';
 import { readEventScalars } from '../parsers/tfevents.js';
 import { basename, dirname, normalisePath } from './paths.js';
+import { pickPoints } from './split-appended.js';
 import { defineSource, type Group, type Member } from './types.js';
 
 /** Folder names Keras / TF Estimator / TensorBoard use for the split of one run. */
@@ -49,6 +50,12 @@ export interface EventFileInput {
   maxSeries?: number;
 }
 
+/** One event file's points of a series, with its largest step (-Infinity when it has none). */
+interface Chunk {
+  metric: RawMetric;
+  maxStep: number;
+}
+
 export interface MergedEvents {
   metrics: RawMetric[];
   warnings: ParseWarning[];
@@ -70,7 +77,7 @@ export function mergeEventFiles(files: readonly EventFileInput[]): MergedEvents 
   const warnings: ParseWarning[] = [];
   interface Acc {
     name: string;
-    chunks: RawMetric[];
+    chunks: Chunk[];
   }
   const accs = new Map<string, Acc>();
   let withScalars = 0;
@@ -91,18 +98,16 @@ export function mergeEventFiles(files: readonly EventFileInput[]): MergedEvents 
         const s0 = m.step[0];
         let dropped = false;
         for (let c = 0; c < acc.chunks.length; c++) {
-          const chunk = acc.chunks[c];
-          if (!chunk.step) continue;
-          let max = -Infinity;
-          for (const s of chunk.step) if (s > max) max = s;
-          if (max < s0) continue;
-          acc.chunks[c] = keepBelow(chunk, s0);
+          const { metric, maxStep } = acc.chunks[c];
+          if (!metric.step || maxStep < s0) continue;
+          acc.chunks[c] = keepBelow(metric, s0);
           dropped = true;
-          if (max > reached) reached = max;
+          if (maxStep > reached) reached = maxStep;
         }
         if (dropped && s0 < restartAt) restartAt = s0;
       }
-      acc.chunks.push({ ...m, name });
+      const metric = { ...m, name };
+      acc.chunks.push({ metric, maxStep: largestStep(metric) });
     }
     if (restartAt !== Infinity) {
       warnings.push({
@@ -116,33 +121,31 @@ export function mergeEventFiles(files: readonly EventFileInput[]): MergedEvents 
   // run do not depend on the order a trainer happened to first log them in.
   const sorted = [...accs.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const acc of sorted) {
-    const chunks = acc.chunks.filter((c) => c.value.length > 0);
+    const chunks = acc.chunks.map((c) => c.metric).filter((c) => c.value.length > 0);
     if (chunks.length === 0) continue;
     metrics.push(chunks.length === 1 ? chunks[0] : concatMetrics(acc.name, chunks));
   }
   return { metrics, warnings, withScalars };
 }
 
-function keepBelow(m: RawMetric, limit: number): RawMetric {
+/** The points of `m` below step `limit` (and those without a step), with the largest step kept. */
+function keepBelow(m: RawMetric, limit: number): Chunk {
   const keep: number[] = [];
-  for (let i = 0; i < m.value.length; i++) if (!(m.step![i] >= limit)) keep.push(i);
-  const pick = <T extends Float64Array | Int32Array>(a: T | undefined, make: (n: number) => T): T | undefined => {
-    if (!a) return undefined;
-    const out = make(keep.length);
-    keep.forEach((k, j) => {
-      out[j] = a[k];
-    });
-    return out;
-  };
-  const out: RawMetric = { name: m.name, value: pick(m.value, (n) => new Float64Array(n))! };
-  const step = pick(m.step, (n) => new Float64Array(n));
-  const epoch = pick(m.epoch, (n) => new Float64Array(n));
-  const line = pick(m.line, (n) => new Int32Array(n));
-  if (step) out.step = step;
-  if (epoch) out.epoch = epoch;
-  if (line) out.line = line;
-  if (m.roleHint) out.roleHint = m.roleHint;
-  return out;
+  let maxStep = -Infinity;
+  for (let i = 0; i < m.value.length; i++) {
+    const s = m.step![i];
+    if (s >= limit) continue;
+    keep.push(i);
+    if (s > maxStep) maxStep = s;
+  }
+  return { metric: pickPoints(m, keep), maxStep };
+}
+
+/** The largest step of a metric (-Infinity when it has none). */
+function largestStep(m: RawMetric): number {
+  let max = -Infinity;
+  if (m.step) for (const s of m.step) if (s > max) max = s;
+  return max;
 }
 
 function concatMetrics(name: string, chunks: RawMetric[]): RawMetric {

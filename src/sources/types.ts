@@ -86,7 +86,7 @@ export interface ReadContext {
   /** Full path of a folder or file of the root. */
   fullPath(key: string): string;
   /** Default run name of a group: its path below the scanned folder, or for inputs given directly their path. */
-  nameOf(group: Group, key?: string): string;
+  nameOf(group: Group): string;
   /** A run read from the group. */
   push(group: Group, raw: RawRun, format: FormatId, name?: string, path?: string): void;
 }

@@ -10,14 +10,19 @@ import { isWandbLog, parseWandbFolder } from '../parsers/wandb/index.js';
 import { basename, dirname, relTo } from './paths.js';
 import { defineSource, describeError, type Member } from './types.js';
 
+/** A W&B run log by its name: a `.wandb` log or the legacy `wandb-history.jsonl`. */
+function isWandbLogName(name: string): boolean {
+  return /\.wandb$/i.test(name) || name === 'wandb-history.jsonl';
+}
+
 /** Files a W&B run folder is read from: the `.wandb` log or legacy `wandb-history.jsonl`, config.yaml, wandb-summary.json. */
 export function isWandbRunFile(name: string): boolean {
-  return /\.wandb$/i.test(name) || name === 'wandb-history.jsonl' || name === 'config.yaml' || name === 'wandb-summary.json';
+  return isWandbLogName(name) || name === 'config.yaml' || name === 'wandb-summary.json';
 }
 
 /** True when a folder's listing is a W&B run folder: it holds a `.wandb` log or a legacy `wandb-history.jsonl`. */
 export function isWandbRunListing(entries: ReadonlyArray<{ name: string; isDir: boolean }>): boolean {
-  return entries.some((e) => !e.isDir && (/\.wandb$/i.test(e.name) || e.name === 'wandb-history.jsonl'));
+  return entries.some((e) => !e.isDir && isWandbLogName(e.name));
 }
 
 /** W&B run folder names: `run-20240604_002738-vo9feo4c`, `offline-run-…`, legacy `dryrun-…`. */
@@ -36,37 +41,38 @@ export function isWandbDebugLog(name: string): boolean {
 /** A member that holds a run's metrics: a W&B log by its bytes or its `.wandb` name (a damaged one is reported as such), or `wandb-history.jsonl`. */
 function isRunLog(path: string, head: Uint8Array, forced: FormatId | undefined): boolean {
   if (forced !== undefined && forced !== 'wandb') return false;
-  const name = basename(path);
-  return name === 'wandb-history.jsonl' || /\.wandb$/i.test(name) || isWandbLog(head);
+  return isWandbLogName(basename(path)) || isWandbLog(head);
 }
 
 /**
  * The run key of every W&B member (its run folder, or the log's own path when its folder holds
  * several logs); other members are absent from the map.
  */
-function wandbRunKeys<M extends { path: string }>(members: readonly M[], headOf: (m: M) => Uint8Array, forced?: FormatId): Map<M, string> {
-  const keys = new Map<M, string>();
-  const logsIn = new Map<string, M[]>();
+function wandbRunKeys(members: readonly Member[], forced: FormatId | undefined): Map<Member, string> {
+  const keys = new Map<Member, string>();
+  const logsIn = new Map<string, Member[]>();
   for (const m of members) {
-    if (!isRunLog(m.path, headOf(m), forced)) continue;
+    if (!isRunLog(m.path, probeOf(m.input).bytes, forced)) continue;
     const dir = dirname(m.path);
-    logsIn.set(dir, [...(logsIn.get(dir) ?? []), m]);
+    const logs = logsIn.get(dir);
+    if (logs) logs.push(m);
+    else logsIn.set(dir, [m]);
   }
+  /** Folders whose logs are one run (at most one binary log): their config and summary belong to it. */
+  const single = new Set<string>();
   for (const [dir, logs] of logsIn) {
     // A binary log and the legacy history of one folder are one run; several binary logs are several runs.
-    const binary = logs.filter((m) => basename(m.path) !== 'wandb-history.jsonl');
-    for (const m of logs) keys.set(m, binary.length > 1 && binary.includes(m) ? m.path : dir);
+    const isBinary = (m: Member) => basename(m.path) !== 'wandb-history.jsonl';
+    const several = logs.filter(isBinary).length > 1;
+    if (!several) single.add(dir);
+    for (const m of logs) keys.set(m, several && isBinary(m) ? m.path : dir);
   }
-  const single = (dir: string) => {
-    const logs = logsIn.get(dir);
-    return logs !== undefined && logs.filter((m) => basename(m.path) !== 'wandb-history.jsonl').length <= 1;
-  };
   for (const m of members) {
     const name = basename(m.path);
     if (keys.has(m) || (name !== 'config.yaml' && name !== 'wandb-summary.json')) continue;
     const dir = dirname(m.path);
     const runDir = logsIn.has(dir) ? dir : basename(dir) === 'files' && logsIn.has(dirname(dir)) ? dirname(dir) : undefined;
-    if (runDir !== undefined && single(runDir)) keys.set(m, runDir);
+    if (runDir !== undefined && single.has(runDir)) keys.set(m, runDir);
   }
   return keys;
 }
@@ -75,13 +81,17 @@ export const wandbSource = defineSource({
   id: 'wandb-run',
   description: 'W&B run folder (run-<date>_<time>-<id>/: the .wandb log or wandb-history.jsonl, with config.yaml and wandb-summary.json)',
   claim(members, ctx) {
-    const keys = wandbRunKeys(members, (m) => probeOf(m.input).bytes, ctx.forced);
+    const keys = wandbRunKeys(members, ctx.forced);
     const groups = new Map<string, Member[]>();
     const rest: Member[] = [];
     for (const m of members) {
       const key = keys.get(m);
       if (key === undefined) rest.push(m);
-      else groups.set(key, [...(groups.get(key) ?? []), m]);
+      else {
+        const list = groups.get(key);
+        if (list) list.push(m);
+        else groups.set(key, [m]);
+      }
     }
     return { groups: [...groups].map(([key, list]) => ({ source: wandbSource, key, members: list })), rest };
   },

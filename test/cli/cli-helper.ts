@@ -1,6 +1,6 @@
 /** Spawn the built CLI (`node dist/lossdoc.js`, the esbuild bundle that package.json's bin points at) and collect what it printed. */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -72,6 +72,39 @@ export function lossdocAsync(args: string[], options: CliOptions = {}): RunningC
     });
   });
   return { done, kill: () => child.kill('SIGTERM'), stdout: () => stdout, stderr: () => stderr, exited: () => exited };
+}
+
+/** Writes into `dir` a hook to preload into the CLI process (`node -r`): it prints the process's peak resident set size when it exits. Returns its path. */
+export function writePeakHook(dir: string): string {
+  const hook = join(dir, 'peak.cjs');
+  writeFileSync(hook, "process.on('exit', () => process.stderr.write(`lossdoc-peak-rss-kb=${process.resourceUsage().maxRSS}\\n`));\n");
+  return hook;
+}
+
+export interface MeasuredResult extends CliResult {
+  /** Wall time of the run. */
+  seconds: number;
+  /** Peak resident set size of the CLI process in MB (NaN when the hook printed nothing). */
+  peakMb: number;
+}
+
+/** Run lossdoc with the hook of writePeakHook preloaded: what it printed (the hook's line left out of stderr), its wall time and peak RSS. */
+export function lossdocMeasured(peakHook: string, args: string[], timeoutMs = 120_000): MeasuredResult {
+  const start = Date.now();
+  const r = spawnSync(process.execPath, ['-r', peakHook, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const peak = /lossdoc-peak-rss-kb=(\d+)/.exec(r.stderr);
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr.replace(/lossdoc-peak-rss-kb=\d+\n/, ''),
+    seconds: (Date.now() - start) / 1000,
+    peakMb: peak ? Number(peak[1]) / 1024 : Number.NaN,
+  };
 }
 
 /** A fresh temporary directory (removed by the returned cleanup). */

@@ -4,12 +4,12 @@
  * something (run, file, series and hyperparameter names, format, rule, cause, remedy, verdict and
  * severity ids, axis and command-line names) and the technical terms Chinese texts keep as they are.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { baselineRules, rules } from '../../rules/index.js';
 import type { Report } from '../../src/core/report-schema.js';
 import { ensureBuilt, lossdoc, ROOT } from './cli-helper.js';
 
-ensureBuilt();
+beforeAll(ensureBuilt);
 
 /** Real-shaped logs of several formats and failure classes (each below the CLI helper's output buffer). */
 const INPUTS = ['fixtures/demo', 'fixtures/real-runs/hf-trainer-state', 'fixtures/real-runs/keras-stdout', 'fixtures/real-runs/mmengine-jsonl', 'fixtures/real-runs/tb-export-csv', 'fixtures/real-runs/tfevents'];
@@ -23,7 +23,7 @@ const TERMS = [
   // Commands and flags are typed as they are, and so are the JSON fields a description names.
   'compare', 'baseline', 'foundBy',
   // Output formats are ids.
-  'json', 'html', 'text', 'markdown', 'github', 'junit', 'batch-norm', 'drop_last', 'True', 'model.eval', 'LLM-Foundry', 'Lightning', 'rtol', 'GitHub', 'HTML', 'markdown',
+  'json', 'html', 'text', 'markdown', 'github', 'junit', 'batch-norm', 'drop_last', 'True', 'model.eval', 'LLM-Foundry', 'Lightning', 'rtol', 'GitHub', 'HTML',
   // The README section a report points to is named in English.
   'README', 'Knowledge', 'source',
 ];
@@ -84,8 +84,12 @@ function englishLeft(output: string, ids: ReadonlySet<string>): string[] {
 }
 
 describe('zh reports', () => {
-  const reports = INPUTS.map((input) => JSON.parse(lossdoc(['analyze', input, '-f', 'json', '--lang', 'zh'], { cwd: ROOT }).stdout) as Report);
-  const ids = new Set(reports.flatMap((report) => [...identifiers(report)]));
+  let reports: Report[];
+  let ids: Set<string>;
+  beforeAll(() => {
+    reports = INPUTS.map((input) => JSON.parse(lossdoc(['analyze', input, '-f', 'json', '--lang', 'zh'], { cwd: ROOT }).stdout) as Report);
+    ids = new Set(reports.flatMap((report) => [...identifiers(report)]));
+  });
 
   it.each(['text', 'markdown', 'github', 'junit'])('%s: no English words of lossdoc', (format) => {
     const outputs = INPUTS.map((input) => lossdoc(['analyze', input, '-f', format, '--lang', 'zh', '--verbose'], { cwd: ROOT }));

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rules } from '../../rules/index.js';
+import { baselineRules, rules } from '../../rules/index.js';
 import { joined, ref } from '../../src/core/engine/messages.js';
 import { coreText, fillTemplate } from '../../src/messages/index.js';
 
@@ -30,7 +30,7 @@ describe('fillTemplate', () => {
 
 describe('rule fragments', () => {
   it('every fragment a rule references exists in its meta or the shared texts, in every language', () => {
-    for (const { meta } of rules) {
+    for (const { meta } of [...rules, ...baselineRules]) {
       const source = readFileSync(resolve(root, `rules/${meta.id}.ts`), 'utf8');
       // ref('id'), or ref(cond ? 'id' : 'other').
       const ids = [...source.matchAll(/\bref\(([^,)]*)/g)].flatMap((m) => [...m[1].matchAll(/(?:^|[?:]\s*)'([^']+)'/g)].map((l) => l[1]));

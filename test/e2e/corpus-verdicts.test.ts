@@ -4,12 +4,11 @@
  * Healthy runs must not get a pathological (error or warning) finding.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/api.js';
-import { corpusPresent } from '../helpers/corpus.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
-const corpus = resolve(import.meta.dirname, '../../../shared/corpus');
 const present = corpusPresent(corpus);
 
 const FAMILIES = [

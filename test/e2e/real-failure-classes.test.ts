@@ -2,24 +2,29 @@
  * Failure classes seen on real logs, each pinned on a real log of ../shared/corpus whose numbers
  * show it (the reading is in test/eval/corpus-labels.json). Skipped when the corpus is absent.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRuns } from '../../src/api.js';
 import { analyzeRun } from '../../src/core/analyze.js';
 import type { RunReport } from '../../src/core/report-schema.js';
 import { readInputs } from '../../src/io/read-inputs.js';
 import { rules } from '../../rules/index.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
-const corpus = resolve(import.meta.dirname, '../../../shared/corpus');
-const present = existsSync(join(corpus, 'SOURCES.md'));
-if (!present) console.warn(`corpus not found at ${corpus}: skipping the real failure-class tests`);
+const present = corpusPresent(join(corpus, 'SOURCES.md'));
 const describeCorpus = present ? describe : describe.skip;
 
-/** Reports of every run read from a corpus path (file or folder). */
+const reportsByPath = new Map<string, RunReport[]>();
+
+/** Reports of every run read from a corpus path (file or folder), read and analysed once per path. */
 function reports(rel: string): RunReport[] {
-  const read = readInputs([join(corpus, rel)]);
-  return loadRuns(read.inputs).runs.map((run) => analyzeRun(run, rules));
+  let all = reportsByPath.get(rel);
+  if (!all) {
+    const read = readInputs([join(corpus, rel)]);
+    all = loadRuns(read.inputs).runs.map((run) => analyzeRun(run, rules));
+    reportsByPath.set(rel, all);
+  }
+  return all;
 }
 
 function only(rel: string): RunReport {

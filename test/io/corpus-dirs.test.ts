@@ -3,17 +3,15 @@
  * of the tfevents, mlflow, dvclive_tsv and plain_text kinds is read through the directory path,
  * with the expected run count and names (W&B run folders one by one: test/parsers/wandb-corpus.test.ts). Skipped with a note when the corpus is absent.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuns } from '../../src/api.js';
 import { readInputs } from '../../src/io/read-inputs.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
+import { readRunFolder } from '../helpers/run-folder.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const corpus = path.resolve(repoRoot, '../shared/corpus');
-const have = existsSync(path.join(corpus, 'SOURCES.md'));
-if (!have) console.warn(`corpus not found, skipping corpus directory tests (${corpus})`);
+const have = corpusPresent(path.join(corpus, 'SOURCES.md'));
 const describeCorpus = have ? describe : describe.skip;
 
 function load(...paths: string[]) {
@@ -30,16 +28,9 @@ function load(...paths: string[]) {
 
 /** Every file below a folder, as paths relative to the corpus. */
 function filesBelow(rel: string): string[] {
-  const out: string[] = [];
-  const walk = (r: string) => {
-    for (const name of readdirSync(path.join(corpus, r))) {
-      const child = `${r}/${name}`;
-      if (statSync(path.join(corpus, child)).isDirectory()) walk(child);
-      else out.push(child);
-    }
-  };
-  walk(rel);
-  return out.sort();
+  return readRunFolder(path.join(corpus, rel))
+    .map((f) => `${rel}/${f.relPath}`)
+    .sort();
 }
 
 const EMPTY = 'y786359174__radar_detection_yolov5__exp_empty';

@@ -1,16 +1,15 @@
 /** Hyperparameters from the files beside a run's logs: MLflow params, hparams.yaml, W&B config.yaml, HF files. */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuns } from '../../src/api.js';
 import { readInputs } from '../../src/io/read-inputs.js';
 import { configFromFile, configFromYaml } from '../../src/parsers/config-files.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const dirs = path.join(repoRoot, 'fixtures/logs/dirs');
-const corpus = path.resolve(repoRoot, '../shared/corpus');
-const describeCorpus = existsSync(path.join(corpus, 'SOURCES.md')) ? describe : describe.skip;
+const describeCorpus = corpusPresent(path.join(corpus, 'SOURCES.md')) ? describe : describe.skip;
 const enc = new TextEncoder();
 
 const hyper = (dir: string) => new Map(loadRuns(readInputs([dir]).inputs).runs.map((r) => [r.name, r.hyperparameters]));

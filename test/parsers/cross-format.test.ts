@@ -6,16 +6,13 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns, loadRuns } from '../../src/api.js';
 import type { Run, Series } from '../../src/core/types.js';
 import { readInputs } from '../../src/io/read-inputs.js';
 import { readEventScalars } from '../../src/parsers/tfevents.js';
-import { corpusPresent } from '../helpers/corpus.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const corpus = path.resolve(repoRoot, '../shared/corpus');
 const have = corpusPresent(path.join(corpus, 'SOURCES.md'));
 const describeCorpus = have ? describe : describe.skip;
 

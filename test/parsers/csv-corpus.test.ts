@@ -4,15 +4,12 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FormatId, ParsedLog, RawMetric, RawRun } from '../../src/core/types.js';
 import { csvParsers } from '../../src/parsers/csv.js';
 import { headText } from '../../src/parsers/text.js';
-import { corpusPresent } from '../helpers/corpus.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const corpus = path.resolve(repoRoot, '../shared/corpus');
 const haveCorpus = corpusPresent(corpus);
 const describeCorpus = haveCorpus ? describe : describe.skip;
 

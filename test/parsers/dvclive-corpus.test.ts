@@ -2,24 +2,21 @@
  * The DVCLive folder of the corpus (../shared/corpus/dvclive_tsv, see SOURCES.md): its TSVs were
  * saved flat, without the plots/metrics/ folders. Skipped with a note when absent.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dvcliveTsvParser, parseDvcliveRun } from '../../src/parsers/dvclive.js';
 import { headText } from '../../src/parsers/text.js';
-import { corpusPresent } from '../helpers/corpus.js';
+import { CORPUS, corpusPresent } from '../helpers/corpus.js';
+import { readRunFolder } from '../helpers/run-folder.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const folder = path.resolve(repoRoot, '../shared/corpus/dvclive_tsv');
+const folder = path.join(CORPUS, 'dvclive_tsv');
 const have = corpusPresent(folder);
 const describeCorpus = have ? describe : describe.skip;
 
 describeCorpus('DVCLive corpus', () => {
   const dir = have ? path.join(folder, readdirSync(folder)[0]) : '';
-  const files = have
-    ? readdirSync(dir).map((f) => ({ relPath: f, bytes: new Uint8Array(readFileSync(path.join(dir, f))) }))
-    : [];
+  const files = have ? readRunFolder(dir) : [];
 
   it('reads the run: eval_loss with every step twice, loss once per step', () => {
     const run = parseDvcliveRun(files, 'ogt_protein_regressor');

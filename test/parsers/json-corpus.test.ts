@@ -5,17 +5,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FormatId, ParsedLog, RawMetric } from '../../src/core/types.js';
 import { InputError } from '../../src/errors.js';
 import { jsonParsers } from '../../src/parsers/json.js';
 import { headText } from '../../src/parsers/text.js';
 import type { LogParser } from '../../src/parsers/types.js';
-import { corpusPresent } from '../helpers/corpus.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = path.resolve(repoRoot, '../shared/corpus');
 const hasCorpus = corpusPresent(corpus);
 
 const EXPECTED: Record<string, FormatId> = {

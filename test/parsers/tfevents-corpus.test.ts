@@ -4,15 +4,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RawMetric } from '../../src/core/types.js';
 import { InputError } from '../../src/errors.js';
 import { looksLikeEventFile, readEventScalars, tfeventsParser } from '../../src/parsers/tfevents.js';
-import { corpusPresent } from '../helpers/corpus.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const corpus = path.resolve(repoRoot, '../shared/corpus');
 const folder = path.join(corpus, 'tfevents');
 const have = corpusPresent(folder);
 const describeCorpus = have ? describe : describe.skip;

@@ -4,20 +4,18 @@
  * directory path and through its `.wandb` file. Not shipped with the project: skipped with a note
  * when the folder is absent.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuns } from '../../src/api.js';
 import { readInputs } from '../../src/io/read-inputs.js';
 import { walkLooseJson } from '../../src/parsers/wandb/loose-json.js';
 import { parseWandbFolder } from '../../src/parsers/wandb/index.js';
+import { CORPUS, corpusPresent } from '../helpers/corpus.js';
+import { readRunFolder } from '../helpers/run-folder.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const corpus = path.resolve(repoRoot, '../shared/corpus');
-const folder = path.join(corpus, 'wandb_offline');
-const have = existsSync(folder);
-if (!have) console.warn(`corpus not found, skipping W&B corpus tests (${folder})`);
+const folder = path.join(CORPUS, 'wandb_offline');
+const have = corpusPresent(folder);
 const describeCorpus = have ? describe : describe.skip;
 
 interface Expected {
@@ -67,17 +65,10 @@ const FOLDERS: Record<string, Expected> = {
 
 /** The files of a run folder, as parseWandbFolder takes them. */
 function folderFiles(dir: string) {
-  const out: Array<{ rel: string; input: { name: string; bytes: Uint8Array } }> = [];
-  const walk = (rel: string) => {
-    for (const name of readdirSync(path.join(folder, dir, rel))) {
-      const r = rel ? `${rel}/${name}` : name;
-      const full = path.join(folder, dir, r);
-      if (statSync(full).isDirectory()) walk(r);
-      else out.push({ rel: r, input: { name: full, bytes: new Uint8Array(readFileSync(full)) } });
-    }
-  };
-  walk('');
-  return out;
+  return readRunFolder(path.join(folder, dir)).map(({ relPath, bytes }) => ({
+    rel: relPath,
+    input: { name: path.join(folder, dir, relPath), bytes },
+  }));
 }
 
 function load(p: string) {

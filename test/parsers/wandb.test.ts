@@ -3,7 +3,11 @@
  * framing edge cases, streaming in pieces, damaged and cut files, value spellings, step keys,
  * config and legacy history.
  */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadRuns } from '../../src/api.js';
+import { readInputs } from '../../src/io/read-inputs.js';
 import { crc32 } from '../../src/parsers/crc32.js';
 import { parseLog } from '../../src/parsers/index.js';
 import { configFromYaml } from '../../src/parsers/wandb/config.js';
@@ -12,6 +16,7 @@ import { parseWandbFolder, readWandbRun } from '../../src/parsers/wandb/index.js
 import { walkLooseJson } from '../../src/parsers/wandb/loose-json.js';
 import { numberAt } from '../../src/parsers/wandb/records.js';
 import { frameRecords, records, syntheticRun } from '../bench/gen-wandb.mjs';
+import { tempDir } from '../cli/cli-helper.js';
 
 const BLOCK = 32768;
 const enc = new TextEncoder();
@@ -353,13 +358,8 @@ describe('legacy folders and the parser registry', () => {
 });
 
 describe('a big log streams', () => {
-  it('a .wandb past the 16 MiB streaming threshold is read chunk by chunk, never whole', async () => {
-    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { readInputs } = await import('../../src/io/read-inputs.js');
-    const { loadRuns } = await import('../../src/api.js');
-    const dir = mkdtempSync(join(tmpdir(), 'lossdoc-wandb-big-'));
+  it('a .wandb past the 16 MiB streaming threshold is read chunk by chunk, never whole', () => {
+    const { dir, cleanup } = tempDir('lossdoc-wandb-big-');
     try {
       const runDir = join(dir, 'run-20240101_000000-big01');
       mkdirSync(runDir);
@@ -384,19 +384,14 @@ describe('a big log streams', () => {
       expect(runs.map((r) => r.name)).toEqual(['big-run (big01)']);
       expect(runs[0].series.find((s) => s.name === 'loss')!.x.length).toBe(20_000);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
     }
   });
 });
 
 describe('a wandb/ project folder', () => {
-  it('one run per run folder; latest-run, debug logs, console output and media are not read', async () => {
-    const { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { readInputs } = await import('../../src/io/read-inputs.js');
-    const { loadRuns } = await import('../../src/api.js');
-    const dir = mkdtempSync(join(tmpdir(), 'lossdoc-wandb-dir-'));
+  it('one run per run folder; latest-run, debug logs, console output and media are not read', () => {
+    const { dir, cleanup } = tempDir('lossdoc-wandb-dir-');
     try {
       const wandb = join(dir, 'wandb');
       const online = join(wandb, 'run-20240101_000000-aaa111');
@@ -432,7 +427,7 @@ describe('a wandb/ project folder', () => {
         ['optimizer', 'adam'],
       ]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
     }
   });
 });

@@ -6,12 +6,11 @@
  * sampling while parsing. The 1 GB test is a todo here and runs on demand
  * (LOSSDOC_BIG_FILE_MB=1024 npx vitest run test/robustness/big-file).
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ensureBuilt, tempDir } from '../cli/cli-helper.js';
+import { ensureBuilt, lossdocMeasured, tempDir, writePeakHook } from '../cli/cli-helper.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -21,8 +20,7 @@ beforeAll(() => {
   ensureBuilt();
   ({ dir, cleanup } = tempDir('lossdoc-big-'));
   // Preloaded into the CLI process: its peak resident set size, printed when it exits.
-  peakHook = join(dir, 'peak.cjs');
-  writeFileSync(peakHook, "process.on('exit', () => process.stderr.write(`lossdoc-peak-rss-kb=${process.resourceUsage().maxRSS}\\n`));\n");
+  peakHook = writePeakHook(dir);
 });
 afterAll(() => cleanup());
 
@@ -51,21 +49,7 @@ function writeBigCsv(path: string, mb: number): number {
 }
 
 function analyzeMeasured(path: string, timeoutMs: number) {
-  const start = Date.now();
-  const r = spawnSync(process.execPath, ['-r', peakHook, BIN, 'analyze', path, '-f', 'json'], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: timeoutMs,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const peak = /lossdoc-peak-rss-kb=(\d+)/.exec(r.stderr);
-  return {
-    code: r.status,
-    stdout: r.stdout,
-    stderr: r.stderr.replace(/lossdoc-peak-rss-kb=\d+\n/, ''),
-    seconds: (Date.now() - start) / 1000,
-    peakMb: peak ? Number(peak[1]) / 1024 : Number.NaN,
-  };
+  return lossdocMeasured(peakHook, ['analyze', path, '-f', 'json'], timeoutMs);
 }
 
 describe('big files', () => {

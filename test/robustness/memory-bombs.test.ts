@@ -6,15 +6,17 @@
  * exit 2.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ensureBuilt, lossdoc, tempDir } from '../cli/cli-helper.js';
+import { ensureBuilt, lossdoc, lossdocMeasured, tempDir, writePeakHook } from '../cli/cli-helper.js';
 
 let dir: string;
 let cleanup: () => void;
 let peakHook: string;
+/** A small JSON-lines log with a new key on every line (50 series), written in beforeAll. */
+let keysSmall: string;
 
 /** Peak RSS allowed for a few-MB input (the runtime alone takes ~50 MB). */
 const MAX_PEAK_MB = 400;
@@ -23,18 +25,25 @@ const KEYS = 200_000;
 beforeAll(() => {
   ensureBuilt();
   ({ dir, cleanup } = tempDir('lossdoc-bombs-'));
-  peakHook = join(dir, 'peak.cjs');
-  writeFileSync(peakHook, "process.on('exit', () => process.stderr.write(`lossdoc-peak-rss-kb=${process.resourceUsage().maxRSS}\\n`));\n");
+  peakHook = writePeakHook(dir);
+  keysSmall = join(dir, 'keys-small.jsonl');
+  writeFileSync(keysSmall, Array.from({ length: 50 }, (_, i) => `{"step":${i},"loss":${loss(i)},"k${i}":0.5}`).join('\n'));
 });
 afterAll(() => cleanup());
 
-function run(args: string[]): { code: number | null; stdout: string; stderr: string; peakMb: number } {
-  const r = spawnSync(process.execPath, ['-r', peakHook, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-  const peak = /lossdoc-peak-rss-kb=(\d+)/.exec(r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/lossdoc-peak-rss-kb=\d+\n/, ''), peakMb: peak ? Number(peak[1]) / 1024 : Number.NaN };
+/** Run the CLI, measuring its peak RSS. */
+const run = (args: string[]) => lossdocMeasured(peakHook, args);
+
+function loss(i: number): string {
+  return (2 / (1 + i / 50) + 0.1).toFixed(5);
 }
 
-const loss = (i: number) => (2 / (1 + i / 50) + 0.1).toFixed(5);
+let gzipBombBytes: Buffer | undefined;
+/** 300 MiB of one repeated row, compressed to ~300 KB; built once for the cases that use it. */
+function gzipBomb(): Buffer {
+  gzipBombBytes ??= gzipSync(Buffer.alloc(300 * 1024 * 1024, 'step,loss\n'), { level: 9 });
+  return gzipBombBytes;
+}
 
 const bombs: Array<[string, string, () => string]> = [
   ['JSON lines, a new key on every line', 'keys.jsonl', () => Array.from({ length: KEYS }, (_, i) => `{"step":${i},"loss":${loss(i)},"k${i}":0.5}`).join('\n')],
@@ -61,8 +70,7 @@ describe('many distinct series: the first maxSeries are read, the rest left out 
   });
 
   it('maxSeries in the config and --max-series change the limit', () => {
-    const file = join(dir, 'keys-small.jsonl');
-    writeFileSync(file, Array.from({ length: 50 }, (_, i) => `{"step":${i},"loss":${loss(i)},"k${i}":0.5}`).join('\n'));
+    const file = keysSmall;
     writeFileSync(join(dir, 'ten.json'), '{"maxSeries": 10}');
     const fromConfig = lossdoc(['analyze', file, '-c', join(dir, 'ten.json'), '-f', 'json']);
     expect(fromConfig.stderr).toContain('41 more series left out: lossdoc reads the first 10 series');
@@ -85,7 +93,7 @@ describe('inputs that never end', () => {
   });
 
   it('/dev/zero as the config', () => {
-    const r = run(['analyze', join(dir, 'keys-small.jsonl'), '-c', '/dev/zero']);
+    const r = run(['analyze', keysSmall, '-c', '/dev/zero']);
     oneLine(r);
     expect(r.stderr).toContain('/dev/zero: is not a regular file');
   });
@@ -103,10 +111,9 @@ describe('inputs that never end', () => {
     ['found in a folder', (p: string) => p.slice(0, p.lastIndexOf('/'))],
   ])('a gzip bomb %s stops at the ceiling', (_label, target) => {
     const bombDir = join(dir, `gz-${_label.split(' ')[0]}`);
-    spawnSync('mkdir', ['-p', bombDir]);
+    mkdirSync(bombDir, { recursive: true });
     const file = join(bombDir, 'metrics.csv.gz');
-    // 300 MiB of one repeated row compresses to ~300 KB.
-    writeFileSync(file, gzipSync(Buffer.alloc(300 * 1024 * 1024, 'step,loss\n'), { level: 9 }));
+    writeFileSync(file, gzipBomb());
     const r = run(['analyze', target(file)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('decompresses to more than 256 MiB');

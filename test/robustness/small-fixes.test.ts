@@ -111,7 +111,8 @@ describe('one-line errors stay short', () => {
   });
 
   it('--tolerance with a 100 KB value is cut too', () => {
-    const r = lossdoc(['analyze', join(dir, 'ok.csv'), '--baseline', join(dir, 'ok.csv'), '--tolerance', `final=${'9'.repeat(100_000)}x`]);
+    const ok = write('ok.csv', `step,loss\n0,1\n1,0.5\n`);
+    const r = lossdoc(['analyze', ok, '--baseline', ok, '--tolerance', `final=${'9'.repeat(100_000)}x`]);
     expect(r.code).toBe(2);
     expect(r.stderr.length).toBeLessThan(400);
   });

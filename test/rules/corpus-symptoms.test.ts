@@ -6,14 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/api.js';
 import type { Finding, RunReport } from '../../src/core/report-schema.js';
-import { corpusPresent } from '../helpers/corpus.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = path.resolve(repoRoot, '../shared/corpus');
 const hasCorpus = corpusPresent(corpus);
 
 /** The rules this test is about. */

@@ -2,18 +2,18 @@
  * Several runs appended to one file are read as runs of their own (file#1, file#2, …); a resume
  * that goes back to a later epoch continues the run.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRuns, type LogInput } from '../../src/api.js';
 import type { RawRun } from '../../src/core/types.js';
 import { splitAppendedRuns } from '../../src/sources/split-appended.js';
+import { CORPUS as corpus, corpusPresent } from '../helpers/corpus.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (rel: string): LogInput => ({ name: rel, bytes: readFileSync(path.join(repoRoot, 'fixtures/logs', rel)) });
-const corpus = path.resolve(repoRoot, '../shared/corpus');
-const describeCorpus = existsSync(path.join(corpus, 'SOURCES.md')) ? describe : describe.skip;
+const describeCorpus = corpusPresent(path.join(corpus, 'SOURCES.md')) ? describe : describe.skip;
 
 const trainPoints = (name: string, inputs: LogInput[]) => {
   const run = loadRuns(inputs).runs.find((r) => r.name === name)!;

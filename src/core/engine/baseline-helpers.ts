@@ -1,11 +1,12 @@
 /** What the baseline rules (rules/regression-*.ts) share: causes, remedies, wording helpers. Pure. */
 import { severityFor, type CurveComparison, type Tolerance } from '../baseline.js';
+import { signedPercent } from '../number-format.js';
 import { bySeverityDesc } from '../severity.js';
 import type { Severity } from '../types.js';
-import type { CauseDef, Detection, Localized, RemedyDef, RuleContext } from './define-rule.js';
+import type { CauseDef, Detection, RemedyDef, RuleContext } from './define-rule.js';
 import { ref } from './messages.js';
 import { num } from './rule-helpers.js';
-import { defineOptions, optionValues, type RuleOptions } from './rule-options.js';
+import { defineOptions } from './rule-options.js';
 
 /** Tag of every baseline rule: `lossdoc rules` marks them, `analyze` runs them only with --baseline. */
 export const BASELINE_TAG = 'regression';
@@ -38,9 +39,7 @@ export function toleranceOptions(defaults: Tolerance) {
 
 /** A relative change as a signed percentage (3 significant digits); infinite worsening is "+∞%". */
 export function signedPct(v: number): string {
-  if (!Number.isFinite(v)) return v > 0 ? '+∞%' : '–';
-  const p = Number((v * 100).toPrecision(3));
-  return `${p > 0 ? '+' : ''}${p}%`;
+  return Number.isFinite(v) ? signedPercent(v, 3) : v > 0 ? '+∞%' : '–';
 }
 
 /** A finding's x range or best point as the report keeps it (6 significant digits). */
@@ -55,28 +54,26 @@ function curveEvidence(c: CurveComparison): Record<string, unknown> {
 
 /** One measure of the aligned curves (final level, best level, mean gap) for a measure rule. */
 export interface Measure {
-  id: string;
-  options: RuleOptions<{ warning: number | null; error: number | null }>;
   /** Relative worsening of a curve (0.1: 10 % worse than the baseline's). */
   rel(c: CurveComparison): number;
   /** Template values for the worst curve, besides the shared ones. */
   data(c: CurveComparison): Record<string, string>;
-  /** `; also …` for the other curves that are worse too (the rule's `also` fragment). */
-  also: Localized;
   /** Report where the run's best was (best-loss). */
   best?: boolean;
 }
 
 /**
  * A measure rule's check: the curves worse than the baseline's beyond the tolerance, the worst
- * first (error before warning, then by how much); the message quotes the worst.
+ * first (error before warning, then by how much); the message quotes the worst. `tol`: the rule's options.
  */
-export function checkMeasure(ctx: RuleContext, m: Measure): Detection | undefined {
+export function checkMeasure(ctx: RuleContext, m: Measure, tol: Tolerance): Detection | undefined {
   const b = ctx.baseline;
   if (!b?.reference) return undefined;
-  const tol = optionValues(m.options, ctx.options.ruleOptions, m.id);
   const worse = b.curves
-    .map((c) => ({ c, rel: m.rel(c), sev: severityFor(m.rel(c), tol) }))
+    .map((c) => {
+      const rel = m.rel(c);
+      return { c, rel, sev: severityFor(rel, tol) };
+    })
     .filter((w): w is { c: CurveComparison; rel: number; sev: Severity } => w.sev !== undefined)
     .sort((x, y) => bySeverityDesc(x.sev, y.sev) || y.rel - x.rel);
   if (worse.length === 0) return undefined;
@@ -94,7 +91,7 @@ export function checkMeasure(ctx: RuleContext, m: Measure): Detection | undefine
       axis: c.axis,
       from: num(c.from),
       to: num(c.to),
-      also: others.length ? ref('also', { list: others.join(', ') }) : '',
+      also: others.length ? ref('regression.also', { list: others.join(', ') }) : '',
       ...m.data(c),
     },
     series: worse.map((w) => w.c.current),

@@ -2,7 +2,7 @@ import type { Baseline } from '../baseline.js';
 import type { Verdict } from '../verdict.js';
 import type { Axis, GapProfile, Run, Series, SeriesProfile, Severity } from '../types.js';
 import type { Localized, MessageData, Text } from './messages.js';
-import type { OptionValue, RuleOptions } from './rule-options.js';
+import { optionValues, type OptionValue, type RuleOptions } from './rule-options.js';
 
 export type { Localized } from './messages.js';
 
@@ -20,7 +20,7 @@ export interface RemedyDef {
   seed?: string;
 }
 
-export interface RuleMeta {
+export interface RuleMeta<O extends Record<string, OptionValue> = Record<string, OptionValue>> {
   id: string;
   severity: Severity;
   tags: string[];
@@ -36,7 +36,7 @@ export interface RuleMeta {
   /** Named wording that varies with the case, referenced from Detection.data (see messages.ts). */
   fragments?: Record<string, Localized>;
   /** Tunable parameters with their defaults, validated when the config is read; none when absent. */
-  options?: RuleOptions<Record<string, OptionValue>>;
+  options?: RuleOptions<O>;
 }
 
 /** What a rule reports when it fires. */
@@ -63,7 +63,7 @@ export interface AnalyzeOptions {
   numClasses?: number;
   /** Which way a metric improves, by series name, over what its name says. */
   metricDirections?: ReadonlyMap<string, 'higher' | 'lower'>;
-  /** Per-rule options (`rules: { id: [severity, {options}] }`), by rule id; read with optionValues. */
+  /** Per-rule options (`rules: { id: [severity, {options}] }`), by rule id; defineRule hands each rule its own. */
   ruleOptions?: Record<string, Record<string, unknown>>;
 }
 
@@ -91,7 +91,17 @@ export interface Rule {
   check(ctx: RuleContext): Detection | undefined;
 }
 
-/** Identity helper: a rule module is `export default defineRule({ meta, check })`. */
-export function defineRule(rule: Rule): Rule {
-  return rule;
+/** A rule as its module writes it: `check` receives the options it runs with, typed by its meta. */
+export interface RuleDef<O extends Record<string, OptionValue>> {
+  meta: RuleMeta<O>;
+  check(ctx: RuleContext, options: O): Detection | undefined;
+}
+
+/**
+ * A rule module is `export default defineRule({ meta, check })`: its check receives its options,
+ * the defaults overridden by the values configured for `meta.id` (none without `meta.options`).
+ */
+export function defineRule<O extends Record<string, OptionValue> = Record<string, never>>(rule: RuleDef<O>): Rule {
+  const { meta } = rule;
+  return { meta, check: (ctx) => rule.check(ctx, meta.options ? optionValues(meta.options, ctx.options.ruleOptions, meta.id) : ({} as O)) };
 }

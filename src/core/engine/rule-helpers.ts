@@ -1,6 +1,6 @@
 /** Small helpers shared by the rule modules in rules/. Pure. */
 import { readableNumber, xLabel } from '../number-format.js';
-import { seriesDirection, type Better } from '../metric-direction.js';
+import { primaryLossNames, seriesDirection, type Better } from '../metric-direction.js';
 import type { Series, SeriesProfile } from '../types.js';
 import type { CauseDef, RuleContext } from './define-rule.js';
 import { ref, type MessageData } from './messages.js';
@@ -25,7 +25,7 @@ export function lrAt(lr: Series | undefined, x: number): number | undefined {
 }
 
 /** The highest learning rate logged at or before x (the whole series when none is): the one a blow-up or a swing answers to. */
-export function lrPeakUpTo(lr: Series | undefined, x: number): number | undefined {
+function lrPeakUpTo(lr: Series | undefined, x: number): number | undefined {
   if (!lr || lr.x.length === 0) return undefined;
   let peak: number | undefined;
   for (let i = 0; i < lr.x.length && (lr.x[i] <= x || peak === undefined); i++) {
@@ -88,7 +88,7 @@ const METRIC_PRIORITY = /acc|f1|map|auc|ap\d|bleu|rouge|iou|dice|wer|cer/i;
 
 /** The metric logged for the same split as `loss` (val_accuracy beside val_loss, eval_wer beside eval_loss). */
 export function splitMetric(ctx: RuleContext, loss: SeriesProfile): SplitMetric | undefined {
-  const primaries = new Set([ctx.run.primary.train, ctx.run.primary.val, ctx.run.primary.test].filter((n): n is string => n !== undefined));
+  const primaries = primaryLossNames(ctx.run);
   const candidates: Array<{ p: SeriesProfile; better: Better }> = [];
   for (const p of ctx.profiles.values()) {
     // Unprefixed metrics (mAP, AR@100) are what trainers evaluate on the held-out split.

@@ -15,7 +15,7 @@ export interface RuleOptions<T extends Record<string, OptionValue>> {
   shape(z: typeof Zod): { [K in keyof T]: ZodType };
 }
 
-/** Declare a rule's options (put the result in RuleMeta.options and read it with `optionValues`). */
+/** Declare a rule's options (put the result in RuleMeta.options: the rule's check receives their values). */
 export function defineOptions<T extends Record<string, OptionValue>>(defaults: T, shape: RuleOptions<T>['shape']): RuleOptions<T> {
   return { defaults, shape };
 }

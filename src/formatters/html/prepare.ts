@@ -95,14 +95,6 @@ function familyOf(s: SeriesReport): Family {
   return s.kind;
 }
 
-/** `accuracy` next to `val_accuracy` is the training accuracy even when its name does not say so. */
-function colorRole(s: SeriesReport, names: ReadonlySet<string>): SeriesReport['role'] {
-  if (s.role !== 'other' || s.kind === 'lr') return s.role;
-  for (const p of ['val_', 'val/', 'valid_', 'validation_', 'eval_', 'eval/', 'val-']) if (names.has(p + s.name)) return 'train';
-  for (const p of ['_val', '/val', '-val']) if (names.has(s.name + p)) return 'train';
-  return s.role;
-}
-
 function seriesOrder(a: SeriesReport, b: SeriesReport): number {
   const rank = (s: SeriesReport) => (s.primary === 'train' ? 0 : s.primary === 'val' ? 1 : s.primary === 'test' ? 2 : 3);
   return rank(a) - rank(b);
@@ -112,7 +104,6 @@ function seriesOrder(a: SeriesReport, b: SeriesReport): number {
 export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunModel {
   const id = `run-${index + 1}`;
   const hasData = run.series.some((s) => s.data !== undefined && s.data.x.length > 0);
-  const names = new Set(run.series.map((s) => s.name));
   const axisWord = t[run.axis];
   const charts: ChartModel[] = [];
   const chartOf = new Map<string, ChartModel>();
@@ -138,11 +129,10 @@ export function prepareRun(run: RunReport, index: number, t: HtmlLabels): RunMod
       const data = s.data!;
       const points = countPoints(data.x, data.y);
       if (points === 0) continue;
-      const role = colorRole(s, names);
       const base = curveBase(s.name);
       if (!hueOf.has(base)) hueOf.set(base, hueOf.size);
       const color = SERIES_COLORS[hueOf.get(base)! % SERIES_COLORS.length];
-      const dash = ROLE_DASH[role];
+      const dash = ROLE_DASH[s.role];
       const shownData = minMaxDownsample(data.x, data.y);
       const cs: ChartSeries = {
         name: s.name,

@@ -20,6 +20,9 @@ export const en = {
   'sep.enum': ', ',
   'list.etc': ', ...',
 
+  // The other curves a baseline measure rule found worse too (baseline-helpers.ts checkMeasure).
+  'regression.also': '; also {{list}}',
+
   // The learning rate when the log has none (rule-helpers.ts lrData).
   'lr.current': 'the current learning rate',
   'lr.tenth': 'a tenth of it',

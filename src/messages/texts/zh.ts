@@ -18,6 +18,8 @@ export const zh: CoreTexts = {
   'sep.enum': '、',
   'list.etc': ' 等',
 
+  'regression.also': '；另有 {{list}}',
+
   'lr.current': '当前学习率',
   'lr.tenth': '其 1/10',
   'lr.tenfold': '其 10 倍',

@@ -36,9 +36,6 @@ export interface CollectOptions {
   restart?: { axis: 'step' | 'epoch'; strict: boolean };
 }
 
-/** The axis a column gives (see axis-columns.ts), or undefined for a metric column. */
-export const xKind = axisOfName;
-
 /**
  * One run: every non-axis column is a metric; the first step-like and epoch-like columns are x,
  * wall-clock columns are left out.
@@ -48,7 +45,7 @@ export function singleRunPlan(header: string[], runName: string): TablePlan {
   let epochCol = -1;
   const metrics: MetricPlan[] = [];
   header.forEach((name, col) => {
-    const kind = xKind(name);
+    const kind = axisOfName(name);
     if (kind === 'step') {
       if (stepCol < 0) stepCol = col;
     } else if (kind === 'epoch') {

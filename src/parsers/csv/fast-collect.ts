@@ -7,6 +7,7 @@
  * every row (no per-row objects). Pure.
  */
 import type { RawMetric, RawRun } from '../../core/types.js';
+import { grownTo } from '../typed-arrays.js';
 import { ColumnStats, reportColumn, type CollectOptions, type TablePlan } from './collect.js';
 import { parseCell, WarningSink, warnRagged } from './table.js';
 
@@ -46,9 +47,7 @@ class Acc extends ColumnStats {
 function grown<T extends Float64Array | Int32Array>(arr: T, need: number, hint: number): T {
   let cap = Math.max(need, Math.ceil(arr.length * 1.5), 1024);
   if (hint > need && hint < cap) cap = hint;
-  const next = new (arr.constructor as { new (n: number): T })(cap);
-  next.set(arr);
-  return next;
+  return grownTo(arr, cap);
 }
 
 /** Exact-length array: a view when little is wasted, else a copy (so a sparse column does not pin a big buffer). */

@@ -4,10 +4,11 @@
  * they are recognised, how the run is named and which x going back means a restart.
  */
 import type { FormatId, ParsedLog, RawRun } from '../../core/types.js';
+import { axisOfName } from '../axis-columns.js';
 import { baseName } from '../text.js';
 import { defineParser, type LogParser, type ParserInput } from '../types.js';
 import { tooManySeriesWarning, seriesLimit } from '../series-cap.js';
-import { collect, singleRunPlan, xKind, type CollectOptions, type TablePlan } from './collect.js';
+import { collect, singleRunPlan, type CollectOptions, type TablePlan } from './collect.js';
 import { collectFast } from './fast.js';
 import { numericShare, openTable, sniffTable, type HeadTable } from './table.js';
 
@@ -90,7 +91,7 @@ const lower = (t: HeadTable): string[] => t.header.map((h) => h.toLowerCase());
 function looksLikeBareHeader(header: string[]): boolean {
   if (numericShare(header) > 0) return false;
   if (header.some((h) => h.length > 64 || /[:=]\s/.test(h))) return false;
-  return header.some((h) => xKind(h) !== undefined || /(^|[\/_.\- ])loss$/i.test(h.trim()));
+  return header.some((h) => axisOfName(h) !== undefined || /(^|[\/_.\- ])loss$/i.test(h.trim()));
 }
 
 /** First data row of the preview, if any. */

@@ -3,7 +3,8 @@
  * `"<run> - <metric>"` with `__MIN`/`__MAX` bucket extremes. Each run becomes its own RawRun.
  */
 import { defineParser, type LogParser } from '../types.js';
-import { collect, xKind, type GroupPlan, type MetricPlan, type TablePlan } from './collect.js';
+import { axisOfName } from '../axis-columns.js';
+import { collect, type GroupPlan, type MetricPlan, type TablePlan } from './collect.js';
 import { collectFast } from './fast.js';
 import { stem } from './tabular.js';
 import { numericShare, openTable, sniffTable } from './table.js';
@@ -63,14 +64,14 @@ function wandbPlan(header: string[], defaultRun: string): TablePlan {
     const parts = splitColumn(name);
     if (parts === undefined) {
       // A plain column next to the run columns: a metric of the file's own run, or another x.
-      if (xKind(name) !== undefined) return;
+      if (axisOfName(name) !== undefined) return;
       metrics.push({ col, group: group(defaultRun), name });
       return;
     }
     // Bucket extremes of W&B's sampled export, not logged values.
     if (EXTREME.test(parts.metric)) return;
     const g = group(parts.run);
-    const kind = xKind(parts.metric);
+    const kind = axisOfName(parts.metric);
     if (kind === 'time') return;
     if (kind === 'step') {
       if (groups[g].ownStep < 0) groups[g].ownStep = col;

@@ -17,12 +17,12 @@
 import type { ParseWarning, Role } from '../../core/types.js';
 import { InputError } from '../../errors.js';
 import { decodeText, forEachLine } from '../text.js';
+import { grownTo } from '../typed-arrays.js';
 import { defineParser, type LogParser } from '../types.js';
 import { findJsonError, isObject, parseJsonLenient } from './jsonText.js';
 import {
   type FlatRecord,
   isMetadataRecord,
-  grownTo,
   isTrainSummary,
   MetricCollector,
   readRecord,

@@ -7,6 +7,7 @@ import type { ParseWarning, RawMetric, Role } from '../../core/types.js';
 import { axisOfName, STEP_KEY_ORDER } from '../axis-columns.js';
 import { DEFAULT_MAX_SERIES, SeriesCap } from '../series-cap.js';
 import { baseName, parseNumber } from '../text.js';
+import { grownTo } from '../typed-arrays.js';
 import { isObject } from './jsonText.js';
 
 /** A JSON value as a number: numbers as is, numeric strings (fairseq, NaN tokens) parsed. */
@@ -220,13 +221,6 @@ export function readRecord(obj: Record<string, unknown>, line: number, modeOverr
     if (kind.loss) rec.hasLoss = true;
   });
   return rec;
-}
-
-/** A copy of `a` with room for `size` elements. */
-export function grownTo<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  return b;
 }
 
 /** One metric's points, in growable typed columns (a log of millions of records stays compact). */

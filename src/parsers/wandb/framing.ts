@@ -9,9 +9,10 @@
  * is one block plus the record being reassembled. Pure.
  */
 import { crc32 } from '../crc32.js';
+import { grownTo } from '../typed-arrays.js';
 
-export const BLOCK_SIZE = 32768;
-export const HEADER_SIZE = 7;
+const BLOCK_SIZE = 32768;
+const HEADER_SIZE = 7;
 const CHUNK_HEADER = 7;
 const FULL = 1;
 const FIRST = 2;
@@ -32,12 +33,12 @@ export function isWandbLog(bytes: Uint8Array): boolean {
 }
 
 /** Where and why the readable part of a file ends early. */
-export interface FramingStop {
+interface FramingStop {
   offset: number;
   reason: string;
 }
 
-export interface FramingProblem {
+interface FramingProblem {
   code: 'crc-mismatch' | 'bad-chunk';
   offset: number;
   message: string;
@@ -48,7 +49,7 @@ export interface FramingProblem {
  * call; passed as a range so that no view is allocated per record), and the byte offset of its
  * first chunk.
  */
-export type RecordSink = (bytes: Uint8Array, start: number, end: number, offset: number) => void;
+type RecordSink = (bytes: Uint8Array, start: number, end: number, offset: number) => void;
 
 export class FrameReader {
   private readonly block = new Uint8Array(BLOCK_SIZE);
@@ -202,11 +203,7 @@ export class FrameReader {
 
   private append(b: Uint8Array, start: number, end: number): void {
     const need = this.recordLen + (end - start);
-    if (need > this.record.length) {
-      const grown = new Uint8Array(Math.max(need, this.record.length * 2));
-      grown.set(this.record.subarray(0, this.recordLen));
-      this.record = grown;
-    }
+    if (need > this.record.length) this.record = grownTo(this.record, Math.max(need, this.record.length * 2));
     this.record.set(b.subarray(start, end), this.recordLen);
     this.recordLen = need;
   }

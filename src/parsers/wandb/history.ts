@@ -7,6 +7,7 @@
  */
 import type { ParseWarning, RawMetric } from '../../core/types.js';
 import { DEFAULT_MAX_SERIES, SeriesCap } from '../series-cap.js';
+import { grownTo } from '../typed-arrays.js';
 
 /** A `define_metric` rule: metrics named `name` (or matching `glob`, `*` = any text) use `stepMetric` as x. */
 export interface StepRule {
@@ -29,12 +30,8 @@ export class HistoryColumn {
       return;
     }
     if (n === this.values.length) {
-      const values = new Float64Array(n * 2);
-      values.set(this.values);
-      this.values = values;
-      const rows = new Int32Array(n * 2);
-      rows.set(this.rows);
-      this.rows = rows;
+      this.values = grownTo(this.values, n * 2);
+      this.rows = grownTo(this.rows, n * 2);
     }
     this.values[n] = value;
     this.rows[n] = row;
@@ -73,8 +70,6 @@ export class HistoryTable {
   rows = 0;
   /** At most maxSeries distinct keys: a log with a million keys is no training run's worth of curves. */
   private readonly cap: SeriesCap;
-  /** Where values of keys past the cap go: never turned into a metric. */
-  private readonly refused = new HistoryColumn('');
 
   constructor(maxSeries = DEFAULT_MAX_SERIES) {
     this.cap = new SeriesCap(maxSeries);
@@ -85,13 +80,11 @@ export class HistoryTable {
     return this.cap.warning();
   }
 
-  column(name: string): HistoryColumn {
+  /** The column of `name`, made on first use; undefined for a key past the cap (its values are dropped). */
+  column(name: string): HistoryColumn | undefined {
     let col = this.byName.get(name);
     if (!col) {
-      if (!this.cap.admit(name, this.columns.length)) {
-        this.refused.n = 0;
-        return this.refused;
-      }
+      if (!this.cap.admit(name, this.columns.length)) return undefined;
       col = new HistoryColumn(name);
       this.byName.set(name, col);
       this.columns.push(col);

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../errors.js';
 import { isStreamingInput } from '../csv/fast.js';
+import { seriesLimit } from '../series-cap.js';
 import { baseName } from '../text.js';
 import { defineParser, type ParserInput } from '../types.js';
 import { readWandbRun, type WandbRun, type WandbRunFiles } from './run.js';
@@ -29,8 +30,13 @@ export function parseWandbFolder(files: ReadonlyArray<{ rel: string; input: Pars
   const nonEmpty = (input: ParserInput) => isStreamingInput(input) || input.bytes.length > 0;
   const log = logs.find((f) => nonEmpty(f.input)) ?? logs[0];
   const history = files.find((f) => baseName(f.rel) === 'wandb-history.jsonl');
-  if (log && (!history || nonEmpty(log.input))) run.log = { name: log.input.name, chunks: chunksOf(log.input) };
-  else if (history) run.history = { name: history.input.name, bytes: history.input.bytes };
+  if (log && (!history || nonEmpty(log.input))) {
+    run.log = { name: log.input.name, chunks: chunksOf(log.input) };
+    run.maxSeries = seriesLimit(log.input);
+  } else if (history) {
+    run.history = { name: history.input.name, bytes: history.input.bytes };
+    run.maxSeries = seriesLimit(history.input);
+  }
   const pick = (name: string) => {
     const found = files.find((f) => f.rel === `files/${name}`) ?? files.find((f) => f.rel === name);
     return found ? { name: found.input.name, bytes: found.input.bytes } : undefined;
@@ -51,7 +57,7 @@ export const wandbParser = defineParser({
     return /\.wandb$/i.test(fileName) && head.length === 0 ? 0.5 : 0;
   },
   parse(input) {
-    const run = readWandbRun({ folder: baseName(input.name), log: { name: input.name, chunks: chunksOf(input) } });
+    const run = readWandbRun({ folder: baseName(input.name), log: { name: input.name, chunks: chunksOf(input) }, maxSeries: seriesLimit(input) });
     return { format: 'wandb', runs: [run.raw] };
   },
 });

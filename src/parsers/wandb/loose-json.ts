@@ -8,7 +8,7 @@
 /** A leaf value: numbers (NaN/±Infinity included), strings, booleans, null, or an array's raw text. */
 export type Leaf = number | string | boolean | null;
 
-export interface WalkOptions {
+interface WalkOptions {
   /** Leave out objects that have a `_type` key (W&B histograms, images, tables, graphs). */
   skipTyped?: boolean;
   /** Report arrays as their raw text (true) or leave them out (false, the default). */
@@ -21,8 +21,8 @@ class LooseJsonError extends Error {}
 const MAX_DEPTH = 64;
 
 /**
- * Call `leaf(path, value)` for every leaf of `text` (a lone scalar has the path ''). Returns false,
- * after reporting what came before, when the text is not JSON.
+ * Call `leaf(path, value)` for every leaf of `text` (a lone scalar has the path ''). Leaves are
+ * handed on only once the whole text has parsed: when it is not JSON, none is, and it returns false.
  */
 export function walkLooseJson(text: string, leaf: (path: string, value: Leaf) => void, options: WalkOptions = {}): boolean {
   const walker = new Walker(text, options);

@@ -14,6 +14,8 @@
  */
 import { tokenDouble } from '../csv/decimal.js';
 import { Wire, WireError } from '../protobuf-wire.js';
+import { DEFAULT_MAX_SERIES } from '../series-cap.js';
+import { grownTo } from '../typed-arrays.js';
 import { HistoryTable, type HistoryColumn, type StepRule } from './history.js';
 import { walkLooseJson } from './loose-json.js';
 
@@ -28,11 +30,12 @@ interface NameInfo {
   typeLeaf: boolean;
   /** W&B's own keys other than `_step` (`_runtime`, `_timestamp`, `_wandb`…): never a series, so never parsed. */
   internal: boolean;
+  /** The name's history column, once one is made (never set for a name past the series cap). */
   column?: HistoryColumn;
 }
 
 /** Where a run stands after the records read so far. */
-export interface RecordState {
+interface RecordState {
   id?: string;
   displayName?: string;
   exitCode?: number;
@@ -49,7 +52,7 @@ export interface RecordState {
 const EMPTY = new Uint8Array(0);
 
 export class RecordDecoder {
-  readonly table = new HistoryTable();
+  readonly table: HistoryTable;
   readonly state: RecordState = { config: new Map(), rules: [], summary: new Map(), malformed: 0 };
   private readonly wire = new Wire(EMPTY, new DataView(EMPTY.buffer));
   private textSource: Uint8Array | undefined;
@@ -61,6 +64,11 @@ export class RecordDecoder {
   private rowNames: NameInfo[] = [];
   private rowStart: number[] = [];
   private rowEnd: number[] = [];
+
+  /** `maxSeries`: at most this many distinct history keys become columns. */
+  constructor(maxSeries = DEFAULT_MAX_SERIES) {
+    this.table = new HistoryTable(maxSeries);
+  }
 
   /** Decode one record, the payload `bytes[start, end)` (valid only during the call). */
   record(bytes: Uint8Array, start: number, end: number, offset: number): void {
@@ -207,9 +215,7 @@ export class RecordDecoder {
 
   private ensure(size: number): void {
     if (size <= this.scratch.length) return;
-    const grown = new Uint8Array(Math.max(size, this.scratch.length * 2));
-    grown.set(this.scratch);
-    this.scratch = grown;
+    this.scratch = grownTo(this.scratch, Math.max(size, this.scratch.length * 2));
   }
 
   /** Rows repeat their names in the same order: the name seen at this item position last time is tried first. */
@@ -309,7 +315,7 @@ export class RecordDecoder {
     }
     const stepCol = table.get('_step');
     if (!Number.isNaN(stepNum) && !(stepCol && stepCol.n > 0 && stepCol.rows[stepCol.n - 1] === row)) {
-      table.column('_step').set(row, stepNum);
+      table.column('_step')?.set(row, stepNum);
     }
     table.endRow();
   }
@@ -318,14 +324,19 @@ export class RecordDecoder {
   private value(info: NameInfo, vStart: number, vEnd: number, row: number): void {
     const v = numberAt(this.wire.buf, vStart, vEnd, this.textView);
     if (v !== undefined) {
-      (info.column ??= this.table.column(info.name)).set(row, v);
+      // A name past the series cap gets no column (none is cached): its values are dropped.
+      const col = info.column ?? this.table.column(info.name);
+      if (col) {
+        info.column = col;
+        col.set(row, v);
+      }
       return;
     }
     if (vEnd > vStart && this.wire.buf[vStart] === 0x7b) {
       walkLooseJson(
         this.str(vStart, vEnd),
         (path, leaf) => {
-          if (typeof leaf === 'number') this.table.column(`${info.name}/${path}`).set(row, leaf);
+          if (typeof leaf === 'number') this.table.column(`${info.name}/${path}`)?.set(row, leaf);
         },
         { skipTyped: true },
       );

@@ -14,7 +14,7 @@ import { HistoryTable, type StepRule } from './history.js';
 import { walkLooseJson } from './loose-json.js';
 import { RecordDecoder } from './records.js';
 
-export interface WandbFile {
+interface WandbFile {
   name: string;
   bytes: Uint8Array;
 }
@@ -28,6 +28,8 @@ export interface WandbRunFiles {
   history?: WandbFile;
   summary?: WandbFile;
   config?: WandbFile;
+  /** `maxSeries`: at most this many distinct history keys are read (the default when absent). */
+  maxSeries?: number;
 }
 
 export interface WandbRun {
@@ -46,7 +48,7 @@ export interface WandbRun {
 const MAX_LISTED = 5;
 
 /** The run id in a W&B folder name (`run-20240604_002738-vo9feo4c`, `offline-run-…`, `run-<id>.wandb`). */
-export function runIdFromName(name: string): string | undefined {
+function runIdFromName(name: string): string | undefined {
   const base = name.replace(/\.wandb$/i, '');
   const m = /-([A-Za-z0-9]+)$/.exec(base);
   return m ? m[1] : undefined;
@@ -65,7 +67,7 @@ export function readWandbRun(files: WandbRunFiles): WandbRun {
   const summaryStep = files.summary ? summaryLastStep(files.summary, warnings) : undefined;
 
   if (files.log) {
-    const log = readLog(files.log.name, files.log.chunks);
+    const log = readLog(files.log.name, files.log.chunks, files.maxSeries);
     table = log.decoder.table;
     const state = log.decoder.state;
     rules = state.rules;
@@ -97,7 +99,7 @@ export function readWandbRun(files: WandbRunFiles): WandbRun {
       warnings.push({ code: 'run-failed', message: `${files.log.name}: the run exited with code ${exitCode} (it crashed or was interrupted)` });
     }
   } else if (files.history) {
-    table = readHistoryJsonl(files.history, warnings);
+    table = readHistoryJsonl(files.history, warnings, files.maxSeries);
     const lastStep = table.lastStep();
     if (summaryStep !== undefined && lastStep !== undefined && summaryStep > lastStep) {
       complete = false;
@@ -130,8 +132,8 @@ export function readWandbRun(files: WandbRunFiles): WandbRun {
 }
 
 /** Frame and decode a transaction log. Throws InputError when it is not one. */
-export function readLog(name: string, chunks: Iterable<Uint8Array>): { decoder: RecordDecoder; frames: FrameReader; warnings: ParseWarning[] } {
-  const decoder = new RecordDecoder();
+function readLog(name: string, chunks: Iterable<Uint8Array>, maxSeries?: number): { decoder: RecordDecoder; frames: FrameReader; warnings: ParseWarning[] } {
+  const decoder = new RecordDecoder(maxSeries);
   const frames = new FrameReader((bytes, start, end, offset) => decoder.record(bytes, start, end, offset));
   for (const chunk of chunks) {
     frames.push(chunk);
@@ -157,8 +159,8 @@ export function readLog(name: string, chunks: Iterable<Uint8Array>): { decoder: 
 }
 
 /** Legacy `wandb-history.jsonl`: one JSON object per row (NaN/Infinity tokens allowed). */
-function readHistoryJsonl(file: WandbFile, warnings: ParseWarning[]): HistoryTable {
-  const table = new HistoryTable();
+function readHistoryJsonl(file: WandbFile, warnings: ParseWarning[], maxSeries?: number): HistoryTable {
+  const table = new HistoryTable(maxSeries);
   const text = decodeText(file.bytes);
   const endsWithNewline = /\n\s*$/.test(text.slice(-4));
   let bad = 0;
@@ -171,7 +173,7 @@ function readHistoryJsonl(file: WandbFile, warnings: ParseWarning[]): HistoryTab
     const ok = walkLooseJson(
       line,
       (path, value) => {
-        if (typeof value === 'number') table.column(path).set(row, value);
+        if (typeof value === 'number') table.column(path)?.set(row, value);
       },
       { skipTyped: true },
     );
@@ -179,8 +181,7 @@ function readHistoryJsonl(file: WandbFile, warnings: ParseWarning[]): HistoryTab
       table.endRow();
       return;
     }
-    // A half-written row: drop what it set.
-    for (const col of table.columns) if (col.n > 0 && col.rows[col.n - 1] === row) col.n--;
+    // A line that is not JSON set nothing (walkLooseJson hands on leaves only once the whole line parsed).
     if (bad++ === 0) firstBad = index + 1;
   });
   if (bad > 0) {

@@ -116,7 +116,7 @@ def keras_stdout(log, path, style):
     _write(path, ''.join(lines))
 
 
-def hf_trainer_state(log, path, logging_steps, test_prefix='test'):
+def hf_trainer_state(log, path, logging_steps):
     """transformers.Trainer's trainer_state.json: `loss` is the mean over the logging window rounded
     to 4 digits, with grad_norm and learning_rate; one eval entry per epoch (eval_steps = steps per
     epoch), a test evaluation (metric_key_prefix='test') when the run has one, and the closing
@@ -132,7 +132,7 @@ def hf_trainer_state(log, path, logging_steps, test_prefix='test'):
             window = []
         if s['step'] % per_epoch == 0:
             e = log.epochs[s['step'] // per_epoch - 1]
-            for prefix, key in (('eval', 'val'), (test_prefix, 'test')):
+            for prefix, key in (('eval', 'val'), ('test', 'test')):
                 if f'{key}_loss' in e:
                     entry = {'epoch': s['epoch'], f'{prefix}_loss': f32(e[f'{key}_loss']), 'step': s['step']}
                     if f'{key}_accuracy' in e:
