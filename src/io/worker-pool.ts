@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions } from '../api.js';
 import { analyzeRun, buildReport, type AnalyzeRunOptions } from '../core/analyze.js';
@@ -90,7 +91,23 @@ export async function analyzeRunsParallel(runs: readonly Run[], options: Analyze
   return buildReport(reports, VERSION, lang);
 }
 
+/**
+ * Node 20 takes a worker's isolate off its platform before disposing of it, and an optimizing
+ * compile still running on a background thread in that window aborts the whole process as it
+ * ends (`NodePlatform::ForIsolate … Assertion failed: (data.first) != nullptr`; seen on a busy
+ * machine). Isolates created after this call compile on their own thread, so no compile of a
+ * worker can outlive it; the main thread's isolate, created before, keeps compiling in the
+ * background. Analysing fixtures/real-runs is no slower: each worker has a core of its own.
+ */
+let workerCompilesInThread = false;
+function compileInWorkerThreads(): void {
+  if (workerCompilesInThread) return;
+  setFlagsFromString('--no-concurrent-recompilation');
+  workerCompilesInThread = true;
+}
+
 function runPool(runs: readonly Run[], options: AnalyzeRunOptions, threads: number, pool: PoolOptions): Promise<RunReport[]> {
+  compileInWorkerThreads();
   const total = runs.length;
   // Batches small enough to balance the load, large enough to keep messages few.
   const batch = Math.max(1, Math.min(8, Math.floor(total / (threads * 8))));
@@ -109,7 +126,11 @@ function runPool(runs: readonly Run[], options: AnalyzeRunOptions, threads: numb
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
-      for (const w of workers) void w.terminate();
+      // Idle workers are let go (they close their port and end on their own); a failed pool is stopped.
+      for (const w of workers) {
+        if (error) void w.terminate();
+        else w.postMessage({ type: 'exit' } satisfies ToWorker);
+      }
       if (error) reject(error);
       else resolve(reports);
     };
