@@ -48,15 +48,15 @@ function writeBigCsv(path: string, mb: number): number {
   return statSync(path).size;
 }
 
-function analyzeMeasured(path: string, timeoutMs: number) {
-  return lossdocMeasured(peakHook, ['analyze', path, '-f', 'json'], timeoutMs);
+function analyzeMeasured(path: string, hangGuardMs?: number) {
+  return lossdocMeasured(peakHook, ['analyze', path, '-f', 'json'], hangGuardMs);
 }
 
 describe('big files', () => {
-  it('a 17 MB per-step CSV (past the 16 MB streaming threshold) gives its report, within bounded time and memory', () => {
+  it('a 17 MB per-step CSV (past the 16 MB streaming threshold) gives its report with memory bounded by the file size', () => {
     const path = join(dir, 'big.csv');
     const size = writeBigCsv(path, 17);
-    const r = analyzeMeasured(path, 120_000);
+    const r = analyzeMeasured(path);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -65,8 +65,8 @@ describe('big files', () => {
     // Node and lossdoc's code take ~55 MB before any data; the columns about 1.1× the file. A
     // regression to whole-file copies or per-row objects (≥ 10×) fails.
     expect(r.peakMb).toBeLessThan((6 * size) / 1024 / 1024);
-    console.info(`17 MB CSV: ${r.seconds.toFixed(1)} s, peak RSS ${r.peakMb.toFixed(0)} MB`);
-  }, 150_000);
+    console.info(`17 MB CSV: peak RSS ${r.peakMb.toFixed(0)} MB`);
+  });
 
   it.todo('a 1 GB CSV with bounded memory (peak RSS < 512 MB): needs sampling while parsing, not only for the analysis');
 
@@ -74,11 +74,9 @@ describe('big files', () => {
   it.runIf(bigMb > 0)(`on demand: a ${bigMb || 1024} MB CSV in os.tmpdir() streams with peak RSS < 512 MB`, () => {
     const path = join(tmpdir(), `lossdoc-big-${process.pid}.csv`);
     try {
-      const started = Date.now();
       writeBigCsv(path, bigMb);
-      console.info(`generated ${bigMb} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       const r = analyzeMeasured(path, 20 * 60_000);
-      console.info(`${bigMb} MB CSV: ${r.seconds.toFixed(1)} s, peak RSS ${r.peakMb.toFixed(0)} MB, exit ${r.code}`);
+      console.info(`${bigMb} MB CSV: peak RSS ${r.peakMb.toFixed(0)} MB, exit ${r.code}`);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.peakMb).toBeLessThan(512);
