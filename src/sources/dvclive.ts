@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import { PLOTS, parseDvcliveRun } from '../parsers/dvclive.js';
 import { dirname, relTo } from './paths.js';
-import { defineSource, type Member } from './types.js';
+import { claimByKey, defineSource } from './types.js';
 
 const [plotsDir, metricsDir] = PLOTS.split('/');
 
@@ -36,22 +36,12 @@ export const dvcliveSource = defineSource({
   id: 'dvclive-folder',
   description: 'DVCLive folder (dvclive/plots/metrics/<name>.tsv read as one run, named by the folder holding plots/)',
   claim(members, ctx) {
-    const groups = new Map<string, Member[]>();
-    const rest: Member[] = [];
-    for (const m of members) {
-      let key = ctx.forced === undefined || ctx.forced === 'dvclive' ? folderByPath(m.path) : undefined;
-      if (key === undefined) {
-        const kind = ctx.kindOf(m);
-        if (kind.kind === 'format' && kind.format === 'dvclive') key = dirname(m.path);
-      }
-      if (key === undefined) rest.push(m);
-      else {
-        const list = groups.get(key);
-        if (list) list.push(m);
-        else groups.set(key, [m]);
-      }
-    }
-    return { groups: [...groups].map(([key, list]) => ({ source: dvcliveSource, key, members: list })), rest };
+    return claimByKey(dvcliveSource, members, (m) => {
+      const key = ctx.forced === undefined || ctx.forced === 'dvclive' ? folderByPath(m.path) : undefined;
+      if (key !== undefined) return key;
+      const kind = ctx.kindOf(m);
+      return kind.kind === 'format' && kind.format === 'dvclive' ? dirname(m.path) : undefined;
+    });
   },
   read(g, ctx) {
     const raw = parseDvcliveRun(

@@ -13,7 +13,7 @@ import { scalarOf } from '../parsers/config-files.js';
 import { probeOf } from '../parsers/csv/fast-entry.js';
 import { baseName, decodeText, parseNumber } from '../parsers/text.js';
 import { basename, dirname, normalisePath, relTo } from './paths.js';
-import { defineSource, type Member } from './types.js';
+import { claimByKey, defineSource, type Member } from './types.js';
 
 export interface RunFile {
   /** Path relative to the run folder, `/`-separated (e.g. `metrics/train/loss`). */
@@ -108,18 +108,7 @@ export const mlflowSource = defineSource({
       const dir = runFolderOf(m, metaDirs);
       if (dir !== undefined) runDirs.add(dir);
     }
-    const groups = new Map<string, Member[]>();
-    const rest: Member[] = [];
-    for (const m of members) {
-      const dir = readRunDirOf(m.path, runDirs);
-      if (dir === undefined) rest.push(m);
-      else {
-        const list = groups.get(dir);
-        if (list) list.push(m);
-        else groups.set(dir, [m]);
-      }
-    }
-    return { groups: [...groups].map(([key, list]) => ({ source: mlflowSource, key, members: list })), rest };
+    return claimByKey(mlflowSource, members, (m) => readRunDirOf(m.path, runDirs));
   },
   read(g, ctx) {
     const runDir = ctx.fullPath(g.key);

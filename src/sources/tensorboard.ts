@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import { readEventScalars } from '../parsers/tfevents.js';
 import { basename, dirname, normalisePath } from './paths.js';
 import { pickPoints } from './split-appended.js';
-import { defineSource, type Group, type Member } from './types.js';
+import { claimByKey, defineSource } from './types.js';
 
 /** Folder names Keras / TF Estimator / TensorBoard use for the split of one run. */
 const ROLE_DIRS = new Set(['train', 'training', 'validation', 'val', 'valid', 'eval', 'evaluation', 'test']);
@@ -166,31 +166,24 @@ function concatMetrics(name: string, chunks: RawMetric[]): RawMetric {
   return out;
 }
 
+/** The run folder of an event file, and its role sub-folder ('' when the file sits in the run folder itself). */
+function eventFileRun(path: string): { key: string; sub: string } {
+  const parent = dirname(path);
+  const parentName = basename(parent);
+  const role = parent !== '' && parent !== '/' && isRoleDir(parentName);
+  return role ? { key: dirname(parent), sub: parentName } : { key: parent, sub: '' };
+}
+
 export const tensorboardSource = defineSource({
   id: 'tensorboard-run',
   description: 'TensorBoard run folder (its event files merged in start order, train/ and validation/ sub-folders as splits)',
   claim(members, ctx) {
-    const groups = new Map<string, Group>();
-    const rest: Member[] = [];
-    for (const m of members) {
+    const claim = claimByKey(tensorboardSource, members, (m) => {
       const kind = ctx.kindOf(m);
-      if (kind.kind !== 'format' || kind.format !== 'tfevents') {
-        rest.push(m);
-        continue;
-      }
-      const parent = dirname(m.path);
-      const parentName = basename(parent);
-      const role = parent !== '' && parent !== '/' && isRoleDir(parentName);
-      const key = role ? dirname(parent) : parent;
-      let g = groups.get(key);
-      if (!g) {
-        g = { source: tensorboardSource, key, members: [], subs: [] };
-        groups.set(key, g);
-      }
-      g.members.push(m);
-      g.subs!.push(role ? parentName : '');
-    }
-    return { groups: [...groups.values()], rest };
+      return kind.kind === 'format' && kind.format === 'tfevents' ? eventFileRun(m.path).key : undefined;
+    });
+    for (const g of claim.groups) g.subs = g.members.map((m) => eventFileRun(m.path).sub);
+    return claim;
   },
   read(g, ctx) {
     const merged = mergeEventFiles(g.members.map((m, i) => ({ name: m.input.name, bytes: m.input.bytes, sub: g.subs![i], maxSeries: m.input.maxSeries })));

@@ -114,6 +114,22 @@ export interface Source {
 
 export type ProblemKind = 'no-scalars' | 'failed';
 
+/** One group of `source` per key `keyOf` gives (in the listing's order); members without a key are left for the next source. */
+export function claimByKey(source: Source, members: readonly Member[], keyOf: (member: Member) => string | undefined): Claim {
+  const groups = new Map<string, Member[]>();
+  const rest: Member[] = [];
+  for (const m of members) {
+    const key = keyOf(m);
+    if (key === undefined) rest.push(m);
+    else {
+      const list = groups.get(key);
+      if (list) list.push(m);
+      else groups.set(key, [m]);
+    }
+  }
+  return { groups: [...groups].map(([key, list]) => ({ source, key, members: list })), rest };
+}
+
 /** Identity helper: keeps source modules typed without a class hierarchy. */
 export function defineSource(source: Source): Source {
   return source;

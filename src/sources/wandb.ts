@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { probeOf } from '../parsers/csv/fast-entry.js';
 import { isWandbLog, parseWandbFolder } from '../parsers/wandb/index.js';
 import { basename, dirname, relTo } from './paths.js';
-import { defineSource, describeError, type Member } from './types.js';
+import { claimByKey, defineSource, describeError, type Member } from './types.js';
 
 /** A W&B run log by its name: a `.wandb` log or the legacy `wandb-history.jsonl`. */
 function isWandbLogName(name: string): boolean {
@@ -82,18 +82,7 @@ export const wandbSource = defineSource({
   description: 'W&B run folder (run-<date>_<time>-<id>/: the .wandb log or wandb-history.jsonl, with config.yaml and wandb-summary.json)',
   claim(members, ctx) {
     const keys = wandbRunKeys(members, ctx.forced);
-    const groups = new Map<string, Member[]>();
-    const rest: Member[] = [];
-    for (const m of members) {
-      const key = keys.get(m);
-      if (key === undefined) rest.push(m);
-      else {
-        const list = groups.get(key);
-        if (list) list.push(m);
-        else groups.set(key, [m]);
-      }
-    }
-    return { groups: [...groups].map(([key, list]) => ({ source: wandbSource, key, members: list })), rest };
+    return claimByKey(wandbSource, members, (m) => keys.get(m));
   },
   read(g, ctx) {
     const where = g.members.length === 1 && !ctx.scanned ? g.members[0].input.name : ctx.fullPath(g.key);
