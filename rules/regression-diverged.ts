@@ -1,9 +1,10 @@
 import { divergence } from '../src/core/baseline.js';
-import { BASELINE_TAG, REGRESSION_CAUSES, REGRESSION_REMEDIES, sig6 } from '../src/core/engine/baseline-helpers.js';
+import { BASELINE_TAG, REGRESSION_CAUSES, REGRESSION_REMEDIES } from '../src/core/engine/baseline-helpers.js';
 import { defineRule } from '../src/core/engine/define-rule.js';
 import { ref } from '../src/core/engine/messages.js';
 import { num } from '../src/core/engine/rule-helpers.js';
 import { NO_OPTIONS } from '../src/core/engine/rule-options.js';
+import { sig6 } from '../src/core/number-format.js';
 
 /** The message's sentences and parts (named sub-templates of `{{text}}`). */
 const TEXT = {

@@ -7,6 +7,7 @@ import { SEVERITY_RANK } from './severity.js';
 import { sparkline } from './sparkline.js';
 import { primaryLossNames, seriesDirection } from './metric-direction.js';
 import { heldOutMetricVerdict } from './metric-evidence.js';
+import { sig6 } from './number-format.js';
 import { summarizeRuns } from './summary.js';
 import { decideVerdict, reconcileVerdict } from './verdict.js';
 import { VERDICT_IDS } from './verdict-ids.js';
@@ -214,7 +215,7 @@ function finiteOrNull(v: number): number | null {
 }
 
 function sigOrNull(v: number): number | null {
-  return Number.isFinite(v) ? Number(v.toPrecision(6)) : null;
+  return Number.isFinite(v) ? sig6(v) : null;
 }
 
 /** JSON-safe copy: non-finite numbers → null, numbers to 6 significant digits. */

@@ -38,6 +38,11 @@ export function signedPercent(v: number, digits: number): string {
   return `${p > 0 ? '+' : ''}${p}%`;
 }
 
+/** 6 significant digits, as a number (integers too; non-finite values as they are). */
+export function sig6(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(6)) : v;
+}
+
 /** 6 significant digits, as a number: what a chart or a report needs, in a smaller file. */
 export function round6(v: number): number {
   return Number.isInteger(v) ? v : Number(v.toPrecision(6));

@@ -1,6 +1,6 @@
 /** What the baseline rules (rules/regression-*.ts) share: causes, remedies, wording helpers. Pure. */
 import { severityFor, type CurveComparison, type Tolerance } from '../baseline.js';
-import { signedPercent } from '../number-format.js';
+import { sig6, signedPercent } from '../number-format.js';
 import { bySeverityDesc } from '../severity.js';
 import type { Severity } from '../types.js';
 import type { CauseDef, Detection, RemedyDef, RuleContext } from './define-rule.js';
@@ -40,11 +40,6 @@ export function toleranceOptions(defaults: Tolerance) {
 /** A relative change as a signed percentage (3 significant digits); infinite worsening is "+∞%". */
 export function signedPct(v: number): string {
   return Number.isFinite(v) ? signedPercent(v, 3) : v > 0 ? '+∞%' : '–';
-}
-
-/** A finding's x range or best point as the report keeps it (6 significant digits). */
-export function sig6(v: number): number {
-  return Number.isFinite(v) ? Number(v.toPrecision(6)) : v;
 }
 
 /** The numbers behind a measure finding: both runs' aligned curves, by role. */
